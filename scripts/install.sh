@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the project into .venv (Python 3.11). With --test, also the system packages the suite needs:
+# PostgreSQL (a throwaway cluster per run), Debian's Chromium (browser tests) and CJK fonts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--test" ]; then
+  need=()
+  command -v /usr/bin/chromium >/dev/null 2>&1 || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[dev]"

@@ -1,0 +1,3 @@
+from lianghua.cli import main
+
+main()

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.db import models
+
+
+class ChangeRecord(models.Model):
+    """Row history: who changed which record, when, and its fields before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    model = models.CharField(max_length=64, db_index=True)  # "projects.project"
+    object_pk = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_pk"])]
+        ordering = ["-at", "-id"]
+
+
+class DomainEvent(models.Model):
+    """What matters to the programme: an import, a stage change, a target edit, a bulletin, a subsidy."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=48, db_index=True)  # "import.applied", "project.stage_changed"
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]

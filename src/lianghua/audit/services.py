@@ -1,0 +1,69 @@
+"""The one way to leave a trace. Services call these; views never do."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .models import ChangeRecord, DomainEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a row, JSON-ready (foreign keys as their ids)."""
+    return {f.attname: _jsonable(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def change_record(
+    *, actor, instance: models.Model, action: str, before: dict | None = None, import_batch=None
+) -> ChangeRecord:
+    after = None if action == ChangeRecord.Action.DELETE else snapshot(instance)
+    return ChangeRecord.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        model=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:200],
+        action=action,
+        before=before,
+        after=after,
+        import_batch=import_batch,
+    )
+
+
+def change_records_bulk(
+    *, actor, model_label: str, rows: Iterable[tuple[str, str, str, dict | None, dict | None]], import_batch=None
+) -> int:
+    """Many change rows at once, for imports: (object_pk, repr, action, before, after) each."""
+    records = [
+        ChangeRecord(
+            actor=actor if getattr(actor, "pk", None) else None,
+            model=model_label,
+            object_pk=pk,
+            object_repr=text[:200],
+            action=action,
+            before=before,
+            after=after,
+            import_batch=import_batch,
+        )
+        for pk, text, action, before, after in rows
+    ]
+    ChangeRecord.objects.bulk_create(records, batch_size=5000)
+    return len(records)
+
+
+def domain_event_record(*, kind: str, actor=None, region=None, **payload: Any) -> DomainEvent:
+    return DomainEvent.objects.create(
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        region=region,
+        payload={k: _jsonable(v) for k, v in payload.items()},
+    )

@@ -1,0 +1,17 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from lianghua.core.reference import reference_data_load
+
+
+class Command(BaseCommand):
+    help = "建库（migrate）并加载参考数据：区划、行业、认定类型、指标和目标方案。可重复执行，不会重复写入。"
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        counts = reference_data_load()
+        labels = {"regions": "区划（新增或变更）", "industries": "行业", "credential_kinds": "认定类型",
+                  "indicators": "指标", "plans": "目标（方案内）"}
+        for key, count in counts.items():
+            self.stdout.write(f"{labels[key]}：{count}")
+        self.stdout.write(self.style.SUCCESS("初始化完成"))

@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动网站（默认 http://127.0.0.1:8000）。--demo：先初始化并生成演示数据（已有则跳过），并打印各角色的演示账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="监听地址:端口，默认 127.0.0.1:8000")
+        parser.add_argument("--demo", action="store_true", help="先执行 init 和 demo（演示数据已存在时不重复生成）")
+
+    def handle(self, *args, addrport, demo, **options):
+        if demo:
+            call_command("init")
+            call_command("demo", skip_if_present=True)
+        self.stdout.write(self.style.SUCCESS(f"网站地址：http://{addrport}/  （Ctrl+C 停止）"))
+        # Django's server, threaded; static files come from WhiteNoise, so no collectstatic step.
+        call_command("runserver", addrport, use_reloader=False, use_threading=True)

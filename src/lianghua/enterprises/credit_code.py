@@ -1,0 +1,28 @@
+"""统一社会信用代码 check (GB 32100-2015; algorithm in shared/reference/domain-facts.md §6)."""
+
+import re
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # I, O, S, V, Z are never used
+WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, …
+_FORM = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CHARSET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHARSET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """None when valid, otherwise the reason in Chinese."""
+    if len(code) != 18:
+        return f"应为18位，实际{len(code)}位"
+    if not _FORM.match(code):
+        return "含有不允许的字符（不使用I、O、S、V、Z）或第3–8位不是数字"
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        return f"校验位错误（应为{expected}）"
+    return None
+
+
+def credit_code_is_valid(code: str) -> bool:
+    return credit_code_problem(code) is None

@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from .credit_code import credit_code_is_valid
+
+MONEY = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+
+class Industry(models.Model):
+    """GB/T 4754-2017 division (C13…C43)."""
+
+    code = models.CharField("行业代码", max_length=8, unique=True)
+    name = models.CharField("行业名称", max_length=64)
+    order = models.PositiveIntegerField(default=0)
+    disabled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "行业"
+        verbose_name_plural = "行业"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CredentialKind(models.Model):
+    """A kind of 认定 / 荣誉: 数字化车间, 绿色工厂, 企业技术中心… (data/reference/credential_kinds.csv)."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField("认定类型", max_length=64)
+    category = models.CharField(max_length=16, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=200, blank=True)
+    disabled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=128, db_index=True)
+    region = models.ForeignKey("regions.Region", verbose_name="所属区域", on_delete=models.PROTECT,
+                               related_name="enterprises")
+    industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="enterprises")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def credit_code_valid(self) -> bool:
+        return credit_code_is_valid(self.credit_code)
+
+
+class EnterpriseYear(models.Model):
+    """One enterprise's figures for one year. Units are in the field names."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField("年度")
+    is_above_scale = models.BooleanField("是否规上", default=False)
+    is_key_energy = models.BooleanField("是否重点用能", default=False)
+    revenue_wan = models.DecimalField("营业收入(万元)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    value_added_wan = models.DecimalField("工业增加值(万元)", **MONEY)
+    tax_wan = models.DecimalField("税收(万元)", **MONEY)
+    employees = models.PositiveIntegerField("年均职工人数", null=True, blank=True)
+    land_mu = models.DecimalField("用地面积(亩)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    energy_tce = models.DecimalField("综合能耗(吨标准煤)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    rd_wan = models.DecimalField("研发经费(万元)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique")]
+        indexes = [models.Index(fields=["year", "is_above_scale"])]
+
+
+class Credential(models.Model):
+    """认定: a kind at a level, granted on a date (an upgrade is a new row at a higher level)."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家级"
+        PROVINCIAL = "provincial", "省级"
+        MUNICIPAL = "municipal", "市级"
+        COUNTY = "county", "县级"
+
+    # Higher is better; "市级以上" means rank >= LEVEL_RANK["municipal"].
+    LEVEL_RANK = {"county": 1, "municipal": 2, "provincial": 3, "national": 4}
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="credentials")
+    kind = models.ForeignKey(CredentialKind, verbose_name="认定类型", on_delete=models.PROTECT)
+    level = models.CharField("级别", max_length=12, choices=Level.choices)
+    level_rank = models.PositiveSmallIntegerField(editable=False)
+    granted_on = models.DateField("认定日期")
+    ends_on = models.DateField("到期/撤销日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["enterprise_id", "granted_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="credential_unique"),
+        ]
+        indexes = [models.Index(fields=["kind", "level_rank", "granted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}{self.kind}"
+
+
+class DigitalLevel(models.Model):
+    """An assessed digital level (1.0–4.0) on a date."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="digital_levels")
+    level = models.DecimalField("数字化水平", max_digits=2, decimal_places=1)
+    assessed_on = models.DateField("评定日期")
+    source = models.CharField("来源", max_length=32, default="import")
+
+    class Meta:
+        ordering = ["enterprise_id", "assessed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "assessed_on"], name="digital_level_unique"),
+            models.CheckConstraint(name="digital_level_range",
+                                   condition=models.Q(level__gte=1) & models.Q(level__lte=4)),
+        ]

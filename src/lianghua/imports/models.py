@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.db import models
+
+
+def import_file_path(batch: "ImportBatch", filename: str) -> str:
+    return f"imports/{batch.started_at:%Y/%m}/{batch.kind}-{filename}"
+
+
+class ImportBatch(models.Model):
+    """One import run: its file is kept, its rows and errors are counted, its changes point back to it."""
+
+    class Status(models.TextChoices):
+        DRY_RUN = "dry_run", "试导入"
+        APPLIED = "applied", "已导入"
+        REJECTED = "rejected", "有错误，未导入"
+
+    kind = models.CharField("数据类型", max_length=24)
+    file = models.FileField(upload_to=import_file_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

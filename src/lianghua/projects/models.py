@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+
+from .stages import STAGE_CHOICES
+
+MONEY = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
+
+
+class Project(models.Model):
+    """A renovation project. Its stage (where it is in the lifecycle) and its health (正常/滞后/停滞)
+    are kept apart: a project can be 在建 and 滞后 at once."""
+
+    class Category(models.TextChoices):
+        DIGITAL = "digital", "数字化"
+        GREEN = "green", "绿色化"
+
+    class Health(models.TextChoices):
+        NORMAL = "normal", "正常"
+        LAGGING = "lagging", "滞后"
+        STALLED = "stalled", "停滞"
+
+    code = models.CharField("项目编号", max_length=40, unique=True)
+    name = models.CharField("项目名称", max_length=200)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="projects")
+    category = models.CharField("项目类别", max_length=8, choices=Category.choices, db_index=True)
+    subtype = models.CharField("项目子类", max_length=64, blank=True)
+    total_investment_wan = models.DecimalField("总投资(万元)", **MONEY)
+    equipment_investment_wan = models.DecimalField("设备投资(万元)", **MONEY)
+    it_investment_wan = models.DecimalField("信息化投资(万元)", **MONEY)
+    civil_investment_wan = models.DecimalField("土建投资(万元)", **MONEY)
+    planned_start = models.DateField("计划开工日期", null=True, blank=True)
+    planned_end = models.DateField("计划竣工日期", null=True, blank=True)
+    actual_start = models.DateField("实际开工日期", null=True, blank=True, db_index=True)
+    actual_end = models.DateField("实际竣工日期", null=True, blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True, db_index=True)
+    stage = models.CharField("项目阶段", max_length=12, choices=STAGE_CHOICES, default="reserve", db_index=True)
+    health = models.CharField("运行状态", max_length=8, choices=Health.choices, default=Health.NORMAL)
+    energy_saved_tce = models.DecimalField("年节能量(吨标准煤)", **MONEY)
+    energy_saving_verified = models.BooleanField("节能量已确权", default=False)
+    co2_cut_t = models.DecimalField("年减排二氧化碳(吨)", **MONEY)
+    water_saved_t = models.DecimalField("年节水量(吨)", **MONEY)
+    robots_added = models.PositiveIntegerField("新增工业机器人(台)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        indexes = [models.Index(fields=["category", "actual_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ProjectStageLog(models.Model):
+    """Every stage change: the timeline that funnel and lateness reports read."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_log")
+    from_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
+    to_stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    changed_on = models.DateField("变更日期")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    import_batch = models.ForeignKey("imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "changed_on", "id"]
+
+
+class ProjectProgress(models.Model):
+    """A monthly report: cumulative completed investment as of the month's end."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    month = models.DateField("月份")  # always the 1st of the month
+    cumulative_investment_wan = models.DecimalField("累计完成投资(万元)", max_digits=18, decimal_places=4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "month"]
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique")]
+        indexes = [models.Index(fields=["month"])]
+
+
+class Activity(models.Model):
+    """An event a plan counts: a training (培训) and the like."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "培训"
+        DIAGNOSIS = "diagnosis", "诊断"
+        MEETING = "meeting", "现场会"
+        OTHER = "other", "其他"
+
+    date = models.DateField("日期", db_index=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    title = models.CharField("名称", max_length=200)
+    attendance = models.PositiveIntegerField("参加人数", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["date", "region", "title"], name="activity_unique")]

@@ -1,0 +1,80 @@
+"""Reads of the reporting tree. Every "region R" in the product means R's whole subtree."""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import Region
+
+
+def region_subtree(region: Region) -> QuerySet[Region]:
+    """R and every region below it."""
+    return Region.objects.filter(path__startswith=region.path)
+
+
+def region_children(region: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=region, disabled_on__isnull=True).order_by("order", "code")
+
+
+def home_region() -> Region | None:
+    """The region this installation serves (setting LIANGHUA_HOME_REGION, default 嘉兴市 330400).
+
+    Town names repeat across Zhejiang (two 城东街道, a town literally named 开发区), so a name typed
+    without a code is read inside this region first.
+    """
+    return Region.objects.filter(code=settings.LIANGHUA_HOME_REGION).first()
+
+
+def _name_candidates(value: str) -> list[Region]:
+    by_name = list(Region.objects.filter(Q(name=value) | Q(short_name=value)))
+    # Aliases are few (data/regions/aliases.csv); JSON text is ASCII-escaped, so match them in Python.
+    by_alias = [r for r in Region.objects.exclude(aliases=[]) if value in r.aliases]
+    return list({r.pk: r for r in by_name + by_alias}.values())
+
+
+def region_resolve(text: str, within: Region | None = None) -> Region:
+    """A region from what a person types: its code, full name, short name or an alias (武原, 开发区).
+
+    Names are looked up inside `within` (default: the home region), then anywhere. Raises
+    Region.DoesNotExist with a Chinese message when nothing, or more than one region, matches.
+    """
+    value = (text or "").strip()
+    if not value:
+        raise Region.DoesNotExist("区域为空")
+    found = Region.objects.filter(code=value).first()
+    if found:
+        return found
+    candidates = _name_candidates(value)
+    scope = within or home_region()
+    if scope is not None and len(candidates) > 1:
+        inside = [r for r in candidates if r.path.startswith(scope.path)]
+        candidates = inside or candidates
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        names = "、".join(f"{r.name}({r.code})" for r in candidates[:5])
+        raise Region.DoesNotExist(f"区域“{value}”不唯一：{names}，请填写区划代码")
+    raise Region.DoesNotExist(f"未知区域“{value}”")
+
+
+def region_lookup_table(within: Region | None = None) -> dict[str, Region | None]:
+    """Every code, and every name, short name and alias inside `within` (default: the home region),
+    → region, for bulk imports (one query, no per-row lookups). A name two regions share maps to None,
+    so the import reports it as ambiguous instead of guessing."""
+    scope = within or home_region()
+    table: dict[str, Region | None] = {}
+    names: dict[str, Region | None] = {}
+    for region in Region.objects.filter(disabled_on__isnull=True):
+        table[region.code] = region
+        if scope is None or region.path.startswith(scope.path):
+            for key in {region.name, region.short_name, *region.aliases} - {""}:
+                names[key] = None if key in names and names[key] != region else region
+    for key, region in names.items():
+        table.setdefault(key, region)
+    return table
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    """Regions whose figures the user may open: their own region's subtree (everything for admins)."""
+    from lianghua.accounts.scope import scope_queryset
+
+    return scope_queryset(user, Region.objects.all(), region_field="", enterprise_field=None)

@@ -1,0 +1,64 @@
+"""Shared fixtures: reference data loaded once per test session, users of every role, factories.
+
+Browser tests (marker `browser`) run last: their live server needs a transactional database, which is
+flushed after each of them.
+"""
+
+import pytest
+
+from lianghua.core.reference import reference_data_load
+from tests.factories import UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture
+def reference_data(django_db_blocker):
+    """For transactional tests (live server): the flush of an earlier one removed the session's data."""
+    from lianghua.regions.models import Region
+
+    with django_db_blocker.unblock():
+        if not Region.objects.filter(code="330424").exists():
+            reference_data_load()
+
+
+@pytest.fixture
+def region(db):
+    """Region by code or name, e.g. region("330424102") or region("百步镇")."""
+    from lianghua.regions.selectors import region_resolve
+
+    return region_resolve
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin_t", role="admin", region=None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def county_officer(db):
+    return UserFactory(username="haiyan_officer", role="officer", region_code="330424")
+
+
+@pytest.fixture
+def baibu_officer(db):
+    """百步镇 officer: must never see 武原街道's records."""
+    return UserFactory(username="baibu_officer", role="officer", region_code="330424102")
+
+
+@pytest.fixture
+def wuyuan_officer(db):
+    return UserFactory(username="wuyuan_officer", role="officer", region_code="330424001")
+
+
+@pytest.fixture
+def county_leader(db):
+    return UserFactory(username="haiyan_leader", role="leader", region_code="330424")
