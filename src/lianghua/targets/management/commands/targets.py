@@ -1,0 +1,146 @@
+"""`lianghua targets check [--plan CODE] [--format table|json] [--all]`: the decomposition check.
+
+Subcommands live under one `targets` command so later ones (list, show…) can be added beside `check`.
+The check only reads; it exits 0 whatever it finds (it reports), and 2 when a plan code is unknown.
+"""
+
+import json
+import unicodedata
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lianghua.targets.decomposition import (
+    BASIS_LABELS,
+    MISMATCH,
+    OK,
+    ROUNDING,
+    STATUS_LABELS,
+    UNREADABLE,
+    DecompositionCheck,
+    plan_decomposition_check,
+)
+from lianghua.targets.models import Plan
+
+RULE = ("舍入容差 = 下级个数 × 0.5 × 10^-d，d 为下级目标公布的小数位数（取该行最多者）；"
+        "整数目标视为精确，容差为 0。")
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _percent(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{(value * 100).quantize(Decimal('0.01'))}%"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * (width - _width(text))
+    return space + text if right else text + space
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
+    widths = [max(_width(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["  ".join(_pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(_pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+    return [line.rstrip() for line in lines]
+
+
+def check_as_dict(check: DecompositionCheck) -> dict:
+    return {
+        "indicator": check.indicator,
+        "indicator_name": check.extra.get("indicator_name", ""),
+        "unit": check.extra.get("unit", ""),
+        "year": check.year,
+        "basis": check.basis,
+        "region_code": check.region,
+        "region_name": check.region_name,
+        "target": _number(check.target) or None,
+        "children_sum": _number(check.children_sum) or None,
+        "difference": _number(check.difference) or None,
+        "relative": _number(check.relative.quantize(Decimal("0.000001"))) if check.relative is not None else None,
+        "decimals": check.decimals,
+        "tolerance": _number(check.tolerance),
+        "status": check.status,
+        "children": [{"region_code": c.region, "region_name": c.region_name, "target": _number(c.value) or None}
+                     for c in check.children],
+    }
+
+
+class Command(BaseCommand):
+    help = "目标任务：check 检查目标分解（下级目标之和与上级目标是否一致，只报告，不修改目标）"
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", metavar="子命令", required=True)
+        check = actions.add_parser(
+            "check",
+            help="检查可加指标的目标分解：上级目标与直属下级目标之和比较，报告差额及其判定",
+            description=("对每个方案的每个可加指标 × 年度 × 口径，比较上级区域目标与直属下级区域目标之和，"
+                         "报告差额、相对差额和判定（rounding 舍入误差 / mismatch 不一致）。" + RULE
+                         + "只报告，不修改任何目标；发现不一致时退出码仍为 0，方案代码不存在时为 2。"),
+        )
+        check.add_argument("--plan", metavar="CODE", help="方案代码（如 haiyan-2024-2026）；缺省检查全部方案")
+        check.add_argument("--format", choices=["table", "json"], default="table",
+                           help="输出格式：table 中文表格（默认），json 机器可读")
+        check.add_argument("--all", action="store_true", help="表格中同时列出一致的分解（json 总是全部列出）")
+
+    def handle(self, *args, **options):
+        if options["action"] == "check":
+            self.decomposition_check(options)
+
+    def decomposition_check(self, options):
+        plans = Plan.objects.all().order_by("code")
+        if options["plan"]:
+            plans = plans.filter(code=options["plan"])
+            if not plans:
+                known = "、".join(Plan.objects.order_by("code").values_list("code", flat=True)) or "（无，请先运行 lianghua init）"
+                raise CommandError(f"未知方案“{options['plan']}”。已有方案：{known}", returncode=2)
+        results = [(plan, plan_decomposition_check(plan)) for plan in plans]
+        if options["format"] == "json":
+            payload = [{
+                "plan": plan.code,
+                "plan_name": plan.name,
+                "checked": len(checks),
+                "counts": {s: sum(c.status == s for c in checks) for s in (OK, ROUNDING, MISMATCH, UNREADABLE)},
+                "checks": [check_as_dict(c) for c in checks],
+            } for plan, checks in results]
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        for index, (plan, checks) in enumerate(results):
+            if index:
+                self.stdout.write("")
+            self.stdout.write(self.table_text(plan, checks, show_all=options["all"]))
+
+    def table_text(self, plan, checks: list[DecompositionCheck], show_all: bool) -> str:
+        counts = {s: sum(c.status == s for c in checks) for s in (OK, ROUNDING, MISMATCH, UNREADABLE)}
+        lines = [
+            f"方案 {plan.code}  {plan.name}",
+            f"校核 {len(checks)} 组（可加指标：上级目标 vs 直属下级目标之和）：一致 {counts[OK]}，"
+            f"舍入误差 {counts[ROUNDING]}，不一致 {counts[MISMATCH]}，无法校核 {counts[UNREADABLE]}。",
+        ]
+        shown = [c for c in checks if show_all or c.is_issue]
+        if not shown:
+            lines.append("未发现差异。")
+            return "\n".join(lines)
+        headers = ["指标", "单位", "口径", "年度", "上级区域", "上级目标", "下级合计", "差额", "相对差额", "容差",
+                   "下级数", "判定"]
+        rows = [[
+            c.extra.get("indicator_name", c.indicator), c.extra.get("unit", ""), BASIS_LABELS.get(c.basis, c.basis),
+            str(c.year), c.region_name, _number(c.target) or "—", _number(c.children_sum) or "—",
+            _number(c.difference) or "—", _percent(c.relative) or "—", _number(c.tolerance), str(len(c.children)),
+            f"{STATUS_LABELS[c.status]} {c.status}",
+        ] for c in shown]
+        lines += _table(headers, rows, numeric={3, 5, 6, 7, 8, 9, 10})
+        lines.append(RULE)
+        return "\n".join(lines)
