@@ -7,14 +7,21 @@ import factory
 
 from lianghua.accounts.models import User
 from lianghua.enterprises.credit_code import credit_code_check_char
-from lianghua.enterprises.models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear, Industry
+from lianghua.enterprises.models import (
+    Credential,
+    CredentialKind,
+    DigitalLevel,
+    Enterprise,
+    EnterpriseYear,
+    Industry,
+)
 from lianghua.projects.models import Activity, Project, ProjectProgress
 from lianghua.regions.models import Region
 
 
 def valid_credit_code(serial: int, area: str = "330424") -> str:
     """A well-formed 统一社会信用代码 for a 企业 (91…) registered in `area`."""
-    body = f"91{area}MA{serial:08d}"[:17]
+    body = f"91{area}MA{serial:07d}"
     return body + credit_code_check_char(body)
 
 
@@ -33,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = "officer"
     region = factory.LazyAttribute(lambda o: _region(o.region_code) if o.region_code else None)
-    password = factory.PostGenerationMethodCall("set_password", "lianghua-test-pw")
+    password = factory.django.Password("lianghua-test-pw")
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

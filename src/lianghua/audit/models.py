@@ -26,6 +26,9 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["model", "object_pk"])]
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.model} {self.object_repr}"
+
 
 class DomainEvent(models.Model):
     """What matters to the programme: an import, a stage change, a target edit, a bulletin, a subsidy."""
@@ -38,3 +41,6 @@ class DomainEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.kind

@@ -86,6 +86,9 @@ class EnterpriseYear(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique")]
         indexes = [models.Index(fields=["year", "is_above_scale"])]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}/{self.year}"
+
 
 class Credential(models.Model):
     """认定: a kind at a level, granted on a date (an upgrade is a new row at a higher level)."""
@@ -133,3 +136,6 @@ class DigitalLevel(models.Model):
             models.CheckConstraint(name="digital_level_range",
                                    condition=models.Q(level__gte=1) & models.Q(level__lte=4)),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.level} ({self.assessed_on})"

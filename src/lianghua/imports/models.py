@@ -30,3 +30,6 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name} ({self.get_status_display()})"

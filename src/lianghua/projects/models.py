@@ -68,6 +68,9 @@ class ProjectStageLog(models.Model):
     class Meta:
         ordering = ["project_id", "changed_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage} ({self.changed_on})"
+
 
 class ProjectProgress(models.Model):
     """A monthly report: cumulative completed investment as of the month's end."""
@@ -81,6 +84,9 @@ class ProjectProgress(models.Model):
         ordering = ["project_id", "month"]
         constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique")]
         indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.cumulative_investment_wan}万元"
 
 
 class Activity(models.Model):
@@ -101,3 +107,6 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["date", "region", "title"], name="activity_unique")]
+
+    def __str__(self) -> str:
+        return self.title

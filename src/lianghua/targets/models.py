@@ -72,6 +72,9 @@ class Target(models.Model):
             models.UniqueConstraint(fields=["plan", "indicator", "region", "year", "basis"], name="target_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.region_id}/{self.year}/{self.basis}: {self.value}"
+
 
 class ReportedActual(models.Model):
     """填报值: an actual value entered by an officer where the registry cannot compute it."""
@@ -89,3 +92,6 @@ class ReportedActual(models.Model):
     class Meta:
         ordering = ["-as_of", "-reported_at"]
         indexes = [models.Index(fields=["plan", "indicator", "region", "year", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.region_id}/{self.year}: {self.value} ({self.as_of})"
