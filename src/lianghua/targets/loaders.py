@@ -333,13 +333,16 @@ class PlanFile:
     annotations: list[dict]
 
 
-def plan_file_read(path: Path) -> PlanFile:
-    """Parse and check one plan file without the database. Raises PlanDataError."""
+def plan_file_parse(path: Path) -> tuple[PlanFile | None, list[str]]:
+    """Parse and check one plan file without the database: (what could be read, every problem)."""
     path = Path(path)
-    data = _read_yaml(path)
+    try:
+        data = _read_yaml(path)
+    except PlanDataError as exc:
+        return None, exc.errors
     errors: list[str] = []
     if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
-        raise PlanDataError([f"{path.name}：应有 plan 映射"])
+        return None, [f"{path.name}：应有 plan 映射"]
     unknown = set(data) - PLAN_FILE_KEYS
     if unknown:
         errors.append(f"{path.name}：未知字段 {sorted(unknown)}")
@@ -349,7 +352,7 @@ def plan_file_read(path: Path) -> PlanFile:
     if unknown:
         errors.append(f"{path.name} plan：未知字段 {sorted(unknown)}")
     if missing:
-        raise PlanDataError(errors + [f"{path.name} plan：缺少 {sorted(missing)}"])
+        return None, errors + [f"{path.name} plan：缺少 {sorted(missing)}"]
     for field in ("issued_on", "effective_from", "effective_to"):
         if meta.get(field) is not None and not isinstance(meta[field], dt.date):
             errors.append(f"{path.name} plan：{field} 应为日期 YYYY-MM-DD")
@@ -366,10 +369,16 @@ def plan_file_read(path: Path) -> PlanFile:
             errors.append(f"{path.name} annotations[{index}]：应有且只有 {sorted(ANNOTATION_KEYS)}")
             continue
         annotations.append({**item, "where": f"{path.name} annotations[{index}]"})
-    if errors:
-        raise PlanDataError(errors)
     names = {str(k): str(v) for k, v in (data.get("region_names") or {}).items()}
-    return PlanFile(path=path, meta=meta, region_names=names, rows=rows, annotations=annotations)
+    return PlanFile(path=path, meta=meta, region_names=names, rows=rows, annotations=annotations), errors
+
+
+def plan_file_read(path: Path) -> PlanFile:
+    """One plan file, parsed and checked without the database. Raises PlanDataError."""
+    plan_file, errors = plan_file_parse(path)
+    if errors or plan_file is None:
+        raise PlanDataError(errors)
+    return plan_file
 
 
 def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors: list[str]):
@@ -435,10 +444,10 @@ def load_plans(directory: Path | None = None) -> int:
     errors: list[str] = []
     files = []
     for path in paths:
-        try:
-            files.append(plan_file_read(path))
-        except PlanDataError as exc:
-            errors += exc.errors
+        plan_file, file_errors = plan_file_parse(path)
+        errors += file_errors
+        if plan_file is not None:
+            files.append(plan_file)
     codes = [f.meta["code"] for f in files]
     errors += [f"方案代码 {c!r} 在多个文件中出现" for c in sorted({c for c in codes if codes.count(c) > 1})]
     indicators = {i.code: i for i in Indicator.objects.all()}
