@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import ChangeRecord, DomainEvent
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "model", "object_repr", "import_batch"]
+    list_filter = ["action", "model"]
+    search_fields = ["object_repr", "object_pk"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "kind", "region"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
