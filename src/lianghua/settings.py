@@ -109,6 +109,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is absent
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Serve straight from the finders, so `lianghua serve` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
