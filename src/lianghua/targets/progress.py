@@ -1,0 +1,532 @@
+"""Progress against targets: the actual value of every target, counted live from the registry.
+
+`progress_compute(plan=…, region=…, year=…, as_of=…, children=…)` returns one `TargetProgress` per
+target of the plan in that region and year (and in each child region). Each indicator's actual is
+counted by its `computation` (data/indicators.yaml; rules in docs/progress.md) over the region's whole
+subtree, set-based: one grouped query per indicator × basis gives the figures of every region in the
+subtree at once (GROUP BY the row's region), which are then added up per target region — a fold over a
+few dozen region rows, never a loop over projects, reports or enterprises.
+
+The filters that decide which rows count are built here once (`*_q` functions) and reused by
+`targets/records.py`, so the records listed behind a number are the rows that made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
+from lianghua.projects.models import Activity, Project, ProjectProgress
+from lianghua.regions.models import Region
+
+from . import progress_math as pm
+from .models import Indicator, Plan, ReportedActual, Target
+
+WAN_PER_YI = Decimal(10000)  # 万元 → 亿元
+TCE_PER_WAN_TCE = Decimal(10000)  # 吨标准煤 → 万吨标煤
+MONEY_SUM = DecimalField(max_digits=28, decimal_places=4)
+
+COMPUTED = "computed"
+REPORTED = "reported"
+NONE = "none"
+
+
+# ── the result ────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class TargetProgress:
+    plan: str
+    region_code: str
+    region_name: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    year: int
+    basis: str
+    target: Decimal | None
+    stretch: Decimal | None
+    comparator: str
+    actual: Decimal | None
+    completion: Decimal | None
+    time_progress: Decimal | None
+    status: str
+    status_label: str
+    data_year: int | None
+    window_start: dt.date
+    window_end: dt.date
+    actual_source: str
+    note: str = ""
+    rank: int | None = None
+    is_stock: bool = False
+    source_clause: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: actuals and targets rounded half-up to 4 decimals, completion and time progress
+        (fractions, 1 = 100%) to 4 decimals, dates ISO."""
+        return {
+            "plan": self.plan,
+            "region_code": self.region_code,
+            "region_name": self.region_name,
+            "indicator": self.indicator,
+            "indicator_name": self.indicator_name,
+            "unit": self.unit,
+            "year": self.year,
+            "basis": self.basis,
+            "target": pm.json_number(self.target),
+            "stretch": pm.json_number(self.stretch),
+            "comparator": self.comparator,
+            "actual": pm.json_number(self.actual),
+            "completion": pm.json_number(self.completion),
+            "time_progress": pm.json_number(self.time_progress),
+            "status": self.status,
+            "status_label": self.status_label,
+            "data_year": self.data_year,
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "actual_source": self.actual_source,
+            "note": self.note,
+            "rank": self.rank,
+            "is_stock": self.is_stock,
+            "source_clause": self.source_clause,
+        }
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The actual of one region: value None means 无数据; data_year where figures of a year are used."""
+
+    value: Decimal | None
+    data_year: int | None = None
+    source: str = COMPUTED
+
+
+# ── which region rows belong to which target region ──────────────────────────────────────────────
+
+
+@dataclass
+class RegionFold:
+    """The target regions and, for every region of their subtrees, the target regions it counts for
+    (a town counts for itself and for its county when both have targets)."""
+
+    regions: list[Region]
+    member_of: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, regions: Iterable[Region]) -> RegionFold:
+        regions = list(regions)
+        fold = cls(regions=regions)
+        tops = [r for r in regions if not any(o.path != r.path and r.path.startswith(o.path) for o in regions)]
+        if not tops:
+            return fold
+        subtree = Q()
+        for top in tops:
+            subtree |= Q(path__startswith=top.path)
+        for region_id, path in Region.objects.filter(subtree).values_list("id", "path"):
+            fold.member_of[region_id] = [r.code for r in regions if path.startswith(r.path)]
+        return fold
+
+    @property
+    def region_ids(self) -> list[int]:
+        return list(self.member_of)
+
+    def add_up(self, rows: Iterable[dict[str, Any]], key: str, fields: tuple[str, ...]) -> dict[str, dict[str, Decimal]]:
+        """Sum each field of grouped rows (one per region id) into the target regions they belong to."""
+        totals: dict[str, dict[str, Decimal]] = {r.code: dict.fromkeys(fields, pm.ZERO) for r in self.regions}
+        for row in rows:
+            for code in self.member_of.get(row[key], ()):
+                for name in fields:
+                    totals[code][name] += Decimal(row[name] or 0)
+        return totals
+
+    def add_up_by_year(
+        self, rows: Iterable[dict[str, Any]], key: str, fields: tuple[str, ...]
+    ) -> dict[str, dict[int, dict[str, Decimal]]]:
+        totals: dict[str, dict[int, dict[str, Decimal]]] = {r.code: {} for r in self.regions}
+        for row in rows:
+            for code in self.member_of.get(row[key], ()):
+                per_year = totals[code].setdefault(row["year"], dict.fromkeys(fields, pm.ZERO))
+                for name in fields:
+                    per_year[name] += Decimal(row[name] or 0)
+        return totals
+
+
+# ── the filters that decide which rows count (shared with records.py) ─────────────────────────────
+
+
+def level_rank(level: str | None) -> int | None:
+    return None if level in (None, "") else Credential.LEVEL_RANK[str(level)]
+
+
+def credential_specs(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """[{kind, min_level, max_level}] from an indicator's params ({kind, min_level} or any_of)."""
+    specs = params.get("any_of") or [params]
+    return [{"kind": s["kind"], "min_level": s.get("min_level"),
+             "max_level": s.get("max_level", params.get("max_level"))} for s in specs]
+
+
+def credential_match_q(params: dict[str, Any], prefix: str = "") -> Q:
+    """Credentials of the kind(s) at or above the minimum level (and, with max_level, at most it)."""
+    matched = Q(pk__in=[])
+    for spec in credential_specs(params):
+        one = Q(**{f"{prefix}kind__code": spec["kind"]})
+        if spec["min_level"]:
+            one &= Q(**{f"{prefix}level_rank__gte": level_rank(spec["min_level"])})
+        if spec["max_level"]:
+            one &= Q(**{f"{prefix}level_rank__lte": level_rank(spec["max_level"])})
+        matched |= one
+    return matched
+
+
+def credential_valid_on_q(day: dt.date) -> Q:
+    """Held on `day`: granted on or before it and not ended (ends_on after it, or none)."""
+    return Q(granted_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+
+
+def credentials_new_q(params: dict[str, Any], window: pm.Window) -> Q:
+    """Enterprises whose FIRST matching credential was granted in the window: one granted in it and
+    none before its start (an upgrade of a centre held before is not new)."""
+    matching = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("pk"))
+    return Q(Exists(matching.filter(granted_on__gte=window.start, granted_on__lte=window.end))) & ~Q(
+        Exists(matching.filter(granted_on__lt=window.start))
+    )
+
+
+def credentials_held_q(params: dict[str, Any], day: dt.date) -> Q:
+    """Enterprises holding a matching credential on `day`; with max_level, not also a higher one."""
+    held = Q(pk__in=[])
+    for spec in credential_specs(params):
+        kind = Credential.objects.filter(enterprise=OuterRef("pk"), kind__code=spec["kind"]).filter(
+            credential_valid_on_q(day))
+        one = Q(Exists(kind.filter(level_rank__gte=level_rank(spec["min_level"]) or 0)))
+        if spec["max_level"]:
+            one &= ~Q(Exists(kind.filter(level_rank__gt=level_rank(spec["max_level"]))))
+        held |= one
+    return held
+
+
+def projects_started_q(params: dict[str, Any], window: pm.Window) -> Q:
+    return (Q(category=params["category"], actual_start__gte=window.start, actual_start__lte=window.end)
+            & ~Q(stage="terminated"))
+
+
+def energy_saved_q(window: pm.Window) -> Q:
+    return (Q(category=Project.Category.GREEN, energy_saving_verified=True, energy_saved_tce__isnull=False,
+              accepted_on__gte=window.start, accepted_on__lte=window.end) & ~Q(stage="terminated"))
+
+
+def _cumulative_investment(month_filter: dict[str, dt.date]) -> Coalesce:
+    latest = (ProjectProgress.objects.filter(project=OuterRef("pk"), **month_filter)
+              .order_by("-month").values("cumulative_investment_wan")[:1])
+    return Coalesce(Subquery(latest, output_field=MONEY_SUM), Value(pm.ZERO), output_field=MONEY_SUM)
+
+
+def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
+    """(which projects, cumulative at the window end, cumulative before the window).
+
+    Only months whose end is on or before the window end count (`last_reported_month`). A project
+    without a report inside (start month … last counted month] contributed nothing, so it is left out.
+    """
+    last_month = pm.last_reported_month(window.end)
+    moved = Q(Exists(ProjectProgress.objects.filter(project=OuterRef("pk"), month__gte=window.start,
+                                                    month__lte=last_month)))
+    return (moved, _cumulative_investment({"month__lte": last_month}),
+            _cumulative_investment({"month__lt": window.start}))
+
+
+def latest_digital_level_at_least_q(min_level: Decimal, day: dt.date) -> Q:
+    """The enterprise's latest digital level assessed on or before `day` is ≥ min_level (for rows
+    with an `enterprise_id`)."""
+    later = DigitalLevel.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__gt=OuterRef("assessed_on"),
+                                        assessed_on__lte=day)
+    qualifying = DigitalLevel.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__lte=day,
+                                             level__gte=min_level).exclude(Exists(later))
+    return Q(Exists(qualifying))
+
+
+def green_factory_held_q(min_level: str, day: dt.date) -> Q:
+    """The enterprise (of a row with `enterprise_id`) holds a green-factory credential ≥ min on `day`."""
+    held = Credential.objects.filter(enterprise=OuterRef("enterprise_id"), kind__code="green_factory",
+                                     level_rank__gte=level_rank(min_level)).filter(credential_valid_on_q(day))
+    return Q(Exists(held))
+
+
+COVERAGE_POPULATION = {"digital_level_coverage": "is_above_scale", "green_factory_coverage": "is_key_energy"}
+
+
+def coverage_hit_q(computation: str, params: dict[str, Any], day: dt.date) -> Q:
+    if computation == "digital_level_coverage":
+        return latest_digital_level_at_least_q(Decimal(str(params.get("min_level", "2.0"))), day)
+    return green_factory_held_q(params.get("min_level", "municipal"), day)
+
+
+# 亩均 and productivity: (numerator field, denominator field).
+RATIO_FIELDS = {
+    "mujun_value_added": ("value_added_wan", "land_mu"),
+    "mujun_tax": ("tax_wan", "land_mu"),
+    "labour_productivity": ("value_added_wan", "employees"),
+}
+
+
+def ratio_rows_q(computation: str) -> Q:
+    numerator, denominator = RATIO_FIELDS[computation]
+    return Q(is_above_scale=True, **{f"{numerator}__isnull": False, f"{denominator}__gt": 0})
+
+
+def data_year_pick(per_year: dict[int, dict[str, Decimal]], denominator: str) -> int | None:
+    """The latest year (≤ the target's year; rows were filtered so) whose denominator is positive."""
+    years = [y for y, sums in per_year.items() if sums[denominator] > 0]
+    return max(years) if years else None
+
+
+# ── one function per computation: (indicator params, window, year, fold) → {region code: Measure} ──
+
+Actuals = dict[str, Measure]
+
+
+def _counted(fold: RegionFold, rows: Iterable[dict[str, Any]], key: str, *, divide_by: Decimal = pm.ONE) -> Actuals:
+    sums = fold.add_up(rows, key, ("n",))
+    return {code: Measure(value=totals["n"] / divide_by) for code, totals in sums.items()}
+
+
+def actual_projects_started(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(projects_started_q(params, window))
+            .values("enterprise__region_id").annotate(n=Count("id")).order_by())
+    return _counted(fold, rows, "enterprise__region_id")
+
+
+def actual_investment_completed(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    moved, at_end, before_start = investment_expressions(window)
+    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(moved)
+            .values("enterprise__region_id")
+            .annotate(n=Sum(at_end - before_start, output_field=MONEY_SUM)).order_by())
+    return _counted(fold, rows, "enterprise__region_id", divide_by=WAN_PER_YI)
+
+
+def actual_energy_saved_accepted(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(energy_saved_q(window))
+            .values("enterprise__region_id").annotate(n=Sum("energy_saved_tce")).order_by())
+    return _counted(fold, rows, "enterprise__region_id", divide_by=TCE_PER_WAN_TCE)
+
+
+def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    population = COVERAGE_POPULATION[computation]
+    rows = (EnterpriseYear.objects
+            .filter(enterprise__region_id__in=fold.region_ids, year__lte=year, **{population: True})
+            .values("enterprise__region_id", "year")
+            .annotate(den=Count("id"), num=Count("id", filter=coverage_hit_q(computation, params, window.end)))
+            .order_by())
+    result: Actuals = {}
+    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
+        data_year = data_year_pick(per_year, "den")
+        if data_year is None:
+            result[code] = Measure(value=None)
+        else:
+            sums = per_year[data_year]
+            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"], scale=pm.HUNDRED), data_year=data_year)
+    return result
+
+
+def actual_digital_level_coverage(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    return _coverage("digital_level_coverage", params, window, year, fold)
+
+
+def actual_green_factory_coverage(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    return _coverage("green_factory_coverage", params, window, year, fold)
+
+
+def _per_land_or_head(computation: str, year: int, fold: RegionFold) -> Actuals:
+    numerator, denominator = RATIO_FIELDS[computation]
+    rows = (EnterpriseYear.objects.filter(enterprise__region_id__in=fold.region_ids, year__lte=year)
+            .filter(ratio_rows_q(computation))
+            .values("enterprise__region_id", "year")
+            .annotate(num=Sum(numerator, output_field=MONEY_SUM), den=Sum(denominator, output_field=MONEY_SUM))
+            .order_by())
+    result: Actuals = {}
+    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
+        data_year = data_year_pick(per_year, "den")
+        if data_year is None:
+            result[code] = Measure(value=None)
+        else:
+            sums = per_year[data_year]
+            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"]), data_year=data_year)
+    return result
+
+
+def actual_mujun_value_added(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    return _per_land_or_head("mujun_value_added", year, fold)
+
+
+def actual_mujun_tax(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    return _per_land_or_head("mujun_tax", year, fold)
+
+
+def actual_labour_productivity(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    return _per_land_or_head("labour_productivity", year, fold)
+
+
+def actual_credentials_new(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).filter(credentials_new_q(params, window))
+            .values("region_id").annotate(n=Count("id")).order_by())
+    return _counted(fold, rows, "region_id")
+
+
+def actual_credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).filter(credentials_held_q(params, window.end))
+            .values("region_id").annotate(n=Count("id")).order_by())
+    return _counted(fold, rows, "region_id")
+
+
+def activities_q(params: dict[str, Any], window: pm.Window) -> Q:
+    counted = Q(date__gte=window.start, date__lte=window.end)
+    if params.get("kind"):
+        counted &= Q(kind=params["kind"])
+    return counted
+
+
+def actual_activities(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Activity.objects.filter(region_id__in=fold.region_ids).filter(activities_q(params, window))
+            .values("region_id").annotate(n=Count("id")).order_by())
+    return _counted(fold, rows, "region_id")
+
+
+COMPUTATIONS: dict[str, Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]] = {
+    "projects_started": actual_projects_started,
+    "investment_completed": actual_investment_completed,
+    "energy_saved_accepted": actual_energy_saved_accepted,
+    "digital_level_coverage": actual_digital_level_coverage,
+    "green_factory_coverage": actual_green_factory_coverage,
+    "mujun_value_added": actual_mujun_value_added,
+    "mujun_tax": actual_mujun_tax,
+    "labour_productivity": actual_labour_productivity,
+    "credentials_new": actual_credentials_new,
+    "credentials_held": actual_credentials_held,
+    "activities": actual_activities,
+}
+
+
+def reported_actuals_latest(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
+                            as_of: dt.date) -> dict[str, ReportedActual]:
+    """The latest 填报值 per region with as_of on or before the as-of date (one query)."""
+    latest: dict[str, ReportedActual] = {}
+    entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region__in=regions, year=year,
+                                             as_of__lte=as_of)
+               .select_related("region").order_by("region_id", "-as_of", "-reported_at", "-id"))
+    for entry in entries:
+        latest.setdefault(entry.region.code, entry)
+    return latest
+
+
+def indicator_is_stock(indicator: Indicator) -> bool:
+    if indicator.computation == "reported":
+        return bool((indicator.params or {}).get("stock", False))
+    return indicator.computation in pm.STOCK_COMPUTATIONS
+
+
+def indicator_actuals(*, plan: Plan, indicator: Indicator, basis: str, year: int, as_of: dt.date,
+                      regions: list[Region], fold: RegionFold | None = None) -> tuple[pm.Window, Actuals]:
+    """The actual of `indicator` for each of `regions` (each over its whole subtree); `fold` may be
+    passed when the caller already built it for the same regions."""
+    window = pm.progress_window(basis=basis, year=year, plan_start_year=plan.start_year, as_of=as_of)
+    if indicator.computation == "reported":
+        latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
+        return window, {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
+                                 else Measure(value=None, source=NONE)) for r in regions}
+    compute = COMPUTATIONS.get(indicator.computation)
+    if compute is None:
+        return window, {r.code: Measure(value=None, source=NONE) for r in regions}
+    actuals = compute(indicator.params or {}, window, year, fold or RegionFold.of(regions))
+    return window, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
+                    for code, m in actuals.items()}
+
+
+# ── the main entry point ──────────────────────────────────────────────────────────────────────────
+
+
+def _targets(plan: Plan, region: Region, year: int, children: bool) -> QuerySet[Target]:
+    where = Q(region=region)
+    if children:
+        where |= Q(region__parent=region, region__disabled_on__isnull=True)
+    return (Target.objects.filter(plan=plan, year=year).filter(where).select_related("indicator", "region")
+            .order_by("indicator__order", "indicator__code", "basis"))
+
+
+def _progress_row(plan: Plan, target: Target, window: pm.Window, measure: Measure, as_of: dt.date) -> TargetProgress:
+    indicator = target.indicator
+    stock = indicator_is_stock(indicator)
+    done = pm.completion(measure.value, target.value, better=indicator.better)
+    elapsed = None if stock else pm.time_progress(window, as_of)
+    status = pm.progress_status(actual=measure.value, target=target.value, comparator=target.comparator,
+                                completion_value=done, time_progress_value=elapsed)
+    return TargetProgress(
+        plan=plan.code,
+        region_code=target.region.code,
+        region_name=target.region.name,
+        indicator=indicator.code,
+        indicator_name=indicator.name,
+        unit=indicator.unit,
+        year=target.year,
+        basis=target.basis,
+        target=target.value,
+        stretch=target.stretch_value,
+        comparator=target.comparator,
+        actual=measure.value,
+        completion=done,
+        time_progress=elapsed,
+        status=status,
+        status_label=pm.STATUS_LABELS[status],
+        data_year=measure.data_year,
+        window_start=window.start,
+        window_end=window.end,
+        actual_source=measure.source if measure.value is not None else NONE,
+        note=target.note,
+        is_stock=stock,
+        source_clause=target.source_clause,
+    )
+
+
+def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
+                     children: bool = False) -> list[TargetProgress]:
+    """Progress of every target of `plan` in `region` for `year` at `as_of` (with `children`, also of
+    every child region's targets). The region's rows come first, then each child's (in the tree's
+    order), each in indicator order; children are ranked per indicator × basis by completion."""
+    targets = list(_targets(plan, region, year, children))
+    groups: dict[tuple[int, str], list[Target]] = defaultdict(list)
+    for target in targets:
+        groups[(target.indicator_id, target.basis)].append(target)
+
+    rows: dict[int, TargetProgress] = {}
+    folds: dict[tuple[int, ...], RegionFold] = {}
+    for group in groups.values():
+        regions = list({t.region_id: t.region for t in group}.values())
+        key = tuple(sorted(r.pk for r in regions))
+        if key not in folds and group[0].indicator.computation != "reported":
+            folds[key] = RegionFold.of(regions)
+        window, actuals = indicator_actuals(plan=plan, indicator=group[0].indicator, basis=group[0].basis,
+                                            year=year, as_of=as_of, regions=regions, fold=folds.get(key))
+        for target in group:
+            rows[target.pk] = _progress_row(plan, target, window, actuals[target.region.code], as_of)
+        child_rows = [rows[t.pk] for t in group if t.region_id != region.pk]
+        for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]), strict=True):
+            row.rank = rank
+
+    # Stable sort: within a region the targets keep their indicator order.
+    return [rows[t.pk] for t in sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))]

@@ -1,0 +1,194 @@
+"""Pure arithmetic of progress against targets: windows, time progress, completion, status, ranking.
+
+No Django here: plain dates and Decimals in, plain values out, so every rule is tested without a
+database (and the module is `mypy --strict` clean). The counting of actual values lives in
+`targets/progress.py`; the rules are written out in docs/progress.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+ANNUAL = "annual"
+CUMULATIVE = "cumulative"
+
+DONE = "done"
+NORMAL = "normal"
+LAGGING = "lagging"
+SEVERE = "severe"
+NODATA = "nodata"
+STATUS_LABELS: dict[str, str] = {
+    DONE: "已完成",
+    NORMAL: "正常",
+    LAGGING: "滞后",
+    SEVERE: "严重滞后",
+    NODATA: "无数据",
+}
+# 滞后 while completion is at least this share of the reference (time progress, or 1 for stocks).
+LAGGING_SHARE = Decimal("0.8")
+
+# Computations whose actual is a stock at the window end (a rate, a level, a count of holders):
+# "how far through the year are we" says nothing about them, so their status compares the actual
+# with the target itself (see `progress_status`).
+STOCK_COMPUTATIONS = frozenset({
+    "digital_level_coverage", "green_factory_coverage", "mujun_value_added", "mujun_tax",
+    "labour_productivity", "credentials_held",
+})
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+SIX_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates an actual value is counted over.
+
+    start: Jan 1 of the year (annual) or of the plan's first year (cumulative);
+    period_end: Dec 31 of the target's year; end: period_end cut at the as-of date. When the as-of date
+    lies before `start`, end < start: the window is empty and flows count nothing.
+    """
+
+    start: dt.date
+    period_end: dt.date
+    end: dt.date
+
+    @property
+    def is_empty(self) -> bool:
+        return self.end < self.start
+
+
+def progress_window(*, basis: str, year: int, plan_start_year: int, as_of: dt.date) -> Window:
+    if basis == ANNUAL:
+        start = dt.date(year, 1, 1)
+    elif basis == CUMULATIVE:
+        start = dt.date(min(plan_start_year, year), 1, 1)
+    else:
+        raise ValueError(f"unknown basis {basis!r}")
+    period_end = dt.date(year, 12, 31)
+    return Window(start=start, period_end=period_end, end=min(period_end, as_of))
+
+
+def last_reported_month(window_end: dt.date) -> dt.date:
+    """The last month (as its 1st day) whose monthly report counts at `window_end`.
+
+    A monthly cumulative report speaks for the month's end, so a month counts only once its last day
+    is on or before the window end: at 2025-06-15 the last counted month is May, at 2025-06-30 June.
+    """
+    following = window_end + dt.timedelta(days=1)
+    if following.month == 1:
+        return dt.date(following.year - 1, 12, 1)
+    return dt.date(following.year, following.month - 1, 1)
+
+
+def time_progress(window: Window, as_of: dt.date) -> Decimal:
+    """Elapsed share of the whole window (start → Dec 31 of the target year) at `as_of`, in days,
+    counting the as-of day itself: 0 before the window, 1 on or after its last day."""
+    if as_of < window.start:
+        return ZERO
+    if as_of >= window.period_end:
+        return ONE
+    elapsed = (as_of - window.start).days + 1
+    total = (window.period_end - window.start).days + 1
+    return Decimal(elapsed) / Decimal(total)
+
+
+def ratio(numerator: Decimal, denominator: Decimal, *, scale: Decimal = ONE) -> Decimal | None:
+    """numerator × scale ÷ denominator, or None (无数据) when the denominator is not positive."""
+    if denominator <= 0:
+        return None
+    return numerator * scale / denominator
+
+
+def target_met(actual: Decimal, target: Decimal, comparator: str) -> bool:
+    if comparator == "lte":
+        return actual <= target
+    if comparator == "eq":
+        return actual == target
+    return actual >= target
+
+
+def completion(actual: Decimal | None, target: Decimal | None, *, better: str = "higher") -> Decimal | None:
+    """How much of the target the actual covers, as a fraction (1 = exactly met).
+
+    Higher-is-better: actual ÷ target. Lower-is-better: target ÷ actual, so that beating a ceiling
+    also reads as ≥ 1 (an actual of 0 against a ceiling counts as fully met, 1). None when either
+    number is missing or the target is 0 (nothing to divide by; the status then only asks whether the
+    target is met).
+    """
+    if actual is None or target is None:
+        return None
+    if better == "lower":
+        if actual <= 0:
+            return ONE if target >= 0 else None
+        return target / actual
+    if target == 0:
+        return None
+    return actual / target
+
+
+def progress_status(
+    *,
+    actual: Decimal | None,
+    target: Decimal | None,
+    comparator: str,
+    completion_value: Decimal | None,
+    time_progress_value: Decimal | None,
+) -> str:
+    """已完成 / 正常 / 滞后 / 严重滞后 / 无数据.
+
+    - 无数据: no actual (nobody can compute or report it) or no target value (unreadable cell).
+    - 已完成: the actual meets the target by its comparator (≥ by default), whatever the date.
+    - flows (time_progress_value given): 正常 when completion ≥ time progress, 滞后 when completion ≥
+      80% of time progress, 严重滞后 below that.
+    - stocks (time_progress_value None): the reference is the target itself, i.e. time progress 1:
+      滞后 when completion ≥ 80%, 严重滞后 below; a stock is never "正常" until it is met.
+    """
+    if actual is None or target is None:
+        return NODATA
+    if target_met(actual, target, comparator):
+        return DONE
+    reference = ONE if time_progress_value is None else time_progress_value
+    if completion_value is None:
+        # A target of 0 not met (only possible with lte/eq): nothing to be "on track" against.
+        return SEVERE
+    if time_progress_value is not None and completion_value >= reference:
+        return NORMAL
+    if completion_value >= LAGGING_SHARE * reference:
+        return LAGGING
+    return SEVERE
+
+
+def competition_ranks(values: Sequence[Decimal | None]) -> list[int | None]:
+    """Rank by value, highest first, 1 = best; ties share a rank and the next rank skips (1, 1, 3).
+    None values are not ranked."""
+    ranked = sorted((v for v in values if v is not None), reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ranked, start=1):
+        first_position.setdefault(value, position)
+    return [None if v is None else first_position[v] for v in values]
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def json_number(value: Decimal | None, places: int = 4) -> int | float | None:
+    """A Decimal as a JSON number rounded half-up to `places` decimals; whole numbers as int."""
+    if value is None:
+        return None
+    rounded = round_half_up(value, places)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+def sum_decimals(values: Iterable[Decimal]) -> Decimal:
+    total = ZERO
+    for value in values:
+        total += value
+    return total
