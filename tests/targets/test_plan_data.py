@@ -273,7 +273,7 @@ tables:
       2024: 3 1.90 1.1
       2025: 6 3.8 2.2
 """)
-    assert load_plans(directory) == 1 + 6
+    assert load_plans(directory) == 6
     assert load_plans(directory) == 0
     plan = Plan.objects.get(code="test-plan")
     assert plan.targets.get(region__code="330424002", year=2024).value == Decimal("1.1")

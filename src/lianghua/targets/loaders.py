@@ -431,8 +431,9 @@ def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors:
 
 @transaction.atomic
 def load_plans(directory: Path | None = None) -> int:
-    """Upsert every plan of data/plans/*.yaml with its targets; returns how many plan and target rows
-    were created, changed or removed (0 when the database already matches the files).
+    """Upsert every plan of data/plans/*.yaml with its targets; returns how many targets were created,
+    changed or removed (0 when the database already matches the files; plan rows are upserted too but
+    not counted).
 
     A target that is in the database but no longer in its plan's file is removed: the file is the
     plan's source of truth. Every target change is recorded in the audit log (actor: none = data load).
@@ -470,13 +471,10 @@ def load_plans(directory: Path | None = None) -> int:
             "notes": str(meta.get("notes") or "").strip(),
         }
         plan, created = Plan.objects.get_or_create(code=meta["code"], defaults=fields)
-        if created:
-            changed += 1
-        elif any(getattr(plan, k) != v for k, v in fields.items()):
+        if not created and any(getattr(plan, k) != v for k, v in fields.items()):
             for key, value in fields.items():
                 setattr(plan, key, value)
             plan.save()
-            changed += 1
         existing = {(t.indicator.code, t.region.code, t.year, t.basis): t
                     for t in plan.targets.select_related("indicator", "region")}
         for key, (row, region, indicator) in resolved.items():
