@@ -1,0 +1,54 @@
+"""Writes of the targets app. Every write is audited (lianghua.audit.services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from lianghua.accounts.scope import user_sees_region
+from lianghua.audit.models import ChangeRecord
+from lianghua.audit.services import change_record, domain_event_record
+from lianghua.regions.models import Region
+
+from .models import Indicator, Plan, ReportedActual
+
+
+@transaction.atomic
+def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, year: int, value: Any,
+                           as_of: dt.date, source: str, by: Any) -> ReportedActual:
+    """Enter a 填报值: the actual of an indicator the registry cannot count (computation `reported`),
+    as of a date, with its source. Earlier entries are kept; progress reads the latest with
+    as_of ≤ its as-of date. `by` must be able to write in the region (None for system loads)."""
+    if by is not None and not (getattr(by, "can_write", False) and user_sees_region(by, region)):
+        raise PermissionDenied("无权为该区域填报")
+    errors: dict[str, list[str]] = {}
+    if indicator.computation != "reported":
+        errors.setdefault("indicator", []).append(f"指标“{indicator.name}”由登记数据自动计算，不接受填报值")
+    if not plan.start_year <= year <= plan.end_year:
+        errors.setdefault("year", []).append(f"年度 {year} 不在方案期 {plan.start_year}—{plan.end_year} 内")
+    try:
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.setdefault("value", []).append(f"填报值“{value}”不是数字")
+        amount = None
+    if amount is not None and amount < 0:
+        errors.setdefault("value", []).append("填报值不能为负数")
+    if as_of < dt.date(year, 1, 1):
+        errors.setdefault("as_of", []).append(f"截至日期 {as_of} 早于 {year} 年")
+    if not (source or "").strip():
+        errors.setdefault("source", []).append("请填写来源（如：县金融发展服务中心月报）")
+    if errors:
+        raise ValidationError(errors)
+    entry = ReportedActual.objects.create(plan=plan, indicator=indicator, region=region, year=year, value=amount,
+                                          as_of=as_of, source=source.strip(),
+                                          reported_by=by if getattr(by, "pk", None) else None)
+    change_record(actor=by, instance=entry, action=ChangeRecord.Action.CREATE)
+    domain_event_record(kind="target.actual_reported", actor=by, region=region, plan=plan.code,
+                        indicator=indicator.code, year=year, value=amount, as_of=as_of, source=entry.source)
+    return entry
