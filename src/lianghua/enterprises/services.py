@@ -1,0 +1,77 @@
+"""Writes to the enterprise registry. Pages, the API, imports and the demo all go through these.
+
+The `*_bulk_upsert` services take rows already validated (the import validator resolves regions,
+industries and credit codes to ids and collects every problem first); each row is a dict of model
+attnames holding the row's natural key. They write in bulk and leave one ChangeRecord per created or
+changed row.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lianghua.audit.models import ChangeRecord
+from lianghua.audit.services import change_record, snapshot
+from lianghua.imports.bulk import UpsertResult, rows_upsert
+
+from .credit_code import credit_code_problem
+from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear
+
+
+@transaction.atomic
+def enterprise_upsert(*, credit_code: str, name: str, region, industry=None, by) -> tuple[Enterprise, bool]:
+    """Create the enterprise with this credit code, or update its name, region and industry.
+    Returns (enterprise, created)."""
+    credit_code = credit_code.strip().upper()
+    problem = credit_code_problem(credit_code)
+    if problem:
+        raise ValidationError({"credit_code": f"统一社会信用代码{problem}"})
+    if not name.strip():
+        raise ValidationError({"name": "企业名称不能为空"})
+    enterprise = Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
+    if enterprise is None:
+        enterprise = Enterprise.objects.create(credit_code=credit_code, name=name.strip(), region=region,
+                                               industry=industry)
+        change_record(actor=by, instance=enterprise, action=ChangeRecord.Action.CREATE)
+        return enterprise, True
+    before = snapshot(enterprise)
+    enterprise.name, enterprise.region, enterprise.industry = name.strip(), region, industry
+    enterprise.save()
+    change_record(actor=by, instance=enterprise, action=ChangeRecord.Action.UPDATE, before=before)
+    return enterprise, False
+
+
+@transaction.atomic
+def enterprises_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: credit_code, name, region_id, industry_id."""
+    return rows_upsert(model=Enterprise, rows=rows, key=("credit_code",), by=by, import_batch=import_batch,
+                       describe=lambda e: e.name)
+
+
+@transaction.atomic
+def enterprise_years_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: enterprise_id, year and any of the yearly figures."""
+    return rows_upsert(model=EnterpriseYear, rows=rows, key=("enterprise_id", "year"), by=by,
+                       import_batch=import_batch, describe=lambda y: f"企业{y.enterprise_id} {y.year}年")
+
+
+def _credential_rank(credential: Credential) -> None:
+    credential.level_rank = Credential.LEVEL_RANK[credential.level]
+
+
+@transaction.atomic
+def credentials_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: enterprise_id, kind_id, level, granted_on, note."""
+    return rows_upsert(model=Credential, rows=rows, key=("enterprise_id", "kind_id", "level"), by=by,
+                       import_batch=import_batch, prepare=_credential_rank, derived_fields=("level_rank",),
+                       describe=lambda c: f"企业{c.enterprise_id} {c.get_level_display()}认定{c.kind_id}")
+
+
+@transaction.atomic
+def digital_levels_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: enterprise_id, assessed_on, level, source."""
+    return rows_upsert(model=DigitalLevel, rows=rows, key=("enterprise_id", "assessed_on"), by=by,
+                       import_batch=import_batch,
+                       describe=lambda d: f"企业{d.enterprise_id} {d.assessed_on} 数字化水平{d.level}")

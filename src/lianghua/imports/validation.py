@@ -1,0 +1,576 @@
+"""Checking an import file before anything is written: every problem of every row, each as
+`第N行 [列名] 原因` (N is the row number the user sees in the spreadsheet; the header is row 1).
+
+The checks run in bulk: one query per lookup table (regions, industries, credential kinds, the
+enterprises and projects the file names, the stored monthly reports of those projects), never one per
+row. The output is the list of errors and warnings and, for a clean file, the rows in the shape the
+bulk services of enterprises/ and projects/ take.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from lianghua.enterprises.credit_code import credit_code_problem
+from lianghua.enterprises.models import CredentialKind, Enterprise, Industry
+from lianghua.projects.models import Project, ProjectProgress
+from lianghua.projects.stages import FIELD_LABELS, STAGE_BY_CODE, stage_missing_fields
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import home_region, region_lookup_table
+
+from .bulk import FETCH_CHUNK
+from .reading import (
+    Table,
+    cell_boolean,
+    cell_credit_code,
+    cell_date,
+    cell_decimal,
+    cell_integer,
+    cell_month,
+    cell_text,
+    header_normalize,
+)
+from .registry import (
+    BOOLEAN,
+    CHOICE,
+    CHOICES_FROM_DB,
+    CREDIT_CODE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    MONTH,
+    TEXT,
+    Column,
+    ImportKind,
+)
+
+# Unit slips: a figure typed in 元 where the column asks for 万元 is 10,000 times too large. These
+# thresholds lie far above any real value and far below the slipped one (docs/imports.md).
+REVENUE_YUAN_SLIP_WAN = Decimal("100000000")  # an enterprise's yearly figure ≥ 1 万亿元
+PROJECT_INVESTMENT_YUAN_SLIP_WAN = Decimal("10000000")  # one project's investment ≥ 1000 亿元
+PROGRESS_YUAN_SLIP_RATIO = Decimal("1000")  # cumulative completed investment > 1000 × total investment
+PROGRESS_OVERRUN_RATIO = Decimal("1.5")  # above this × total investment: a warning, not an error
+YUAN_HINT = "疑似以元为单位填写，应为万元"
+
+COERCE: dict[str, Callable[[Any], Any]] = {
+    TEXT: cell_text,
+    CREDIT_CODE: cell_credit_code,
+    INTEGER: cell_integer,
+    DECIMAL: cell_decimal,
+    BOOLEAN: cell_boolean,
+    DATE: cell_date,
+    MONTH: cell_month,
+    CHOICE: cell_text,
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 [{self.column}] {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Validation:
+    kind: ImportKind
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # ready for the bulk service
+    rows_total: int = 0
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowProblem(row, column, message))
+
+    def warn(self, row: int, column: str, message: str) -> None:
+        self.warnings.append(RowProblem(row, column, message))
+
+    def sort(self) -> None:
+        order = {c.header: i for i, c in enumerate(self.kind.columns)}
+        self.errors.sort(key=lambda p: (p.row, order.get(p.column, -1)))
+        self.warnings.sort(key=lambda p: (p.row, order.get(p.column, -1)))
+
+
+@dataclass
+class Scope:
+    """Where the acting user may write: None = everywhere (administrators)."""
+
+    region: Region | None
+    names: dict[str, Region | None]  # region lookup table inside the user's region (or the home region)
+    wider_names: dict[str, Region | None]  # …and inside the home region, to say "not yours" not "unknown"
+
+    def allows(self, path: str) -> bool:
+        return self.region is None or path.startswith(self.region.path)
+
+    def refusal(self, what: str) -> str:
+        return f"{what}不在您的管辖范围（{self.region.name}）内"
+
+
+def scope_for(user) -> Scope:
+    own = None if user.is_administrator else user.region
+    names = region_lookup_table(within=user.region or home_region())
+    wider = region_lookup_table(within=home_region()) if user.region is not None else names
+    return Scope(region=own, names=names, wider_names=wider)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cells
+
+def _db_choices(column: Column) -> dict[str, str]:
+    if column.field == "kind":  # credentials: the kinds of data/reference/credential_kinds.csv
+        choices = {}
+        for kind in CredentialKind.objects.filter(disabled_on__isnull=True):
+            choices[header_normalize(kind.name)] = str(kind.pk)
+            choices[kind.code] = str(kind.pk)
+        return choices
+    raise ValueError(column.field)
+
+
+def choice_values(column: Column) -> list[str]:
+    """The values a person may pick for an enumerated column, as the template's list shows them."""
+    if column.type == BOOLEAN:
+        return ["是", "否"]
+    if column.choices == CHOICES_FROM_DB:
+        return list(CredentialKind.objects.filter(disabled_on__isnull=True).values_list("name", flat=True))
+    return list(column.choices or {})
+
+
+def _choice_lookup(column: Column) -> dict[str, str]:
+    if column.choices == CHOICES_FROM_DB:
+        return _db_choices(column)
+    lookup = {header_normalize(k): v for k, v in column.choices.items()}
+    # 国家/省/市/县 without 级 are common too.
+    lookup.update({header_normalize(k).removesuffix("级"): v for k, v in column.choices.items() if k.endswith("级")})
+    return lookup
+
+
+def _bounds_message(column: Column, value) -> str | None:
+    if column.minimum is not None and value < Decimal(column.minimum):
+        if column.minimum == "0":
+            return "金额不能为负数" if column.unit == "万元" else "不能为负数"
+        if column.maximum is not None:
+            return f"应在{column.minimum}–{column.maximum}之间（填的是{value}）"
+        return f"不能小于{column.minimum}"
+    if column.maximum is not None and value > Decimal(column.maximum):
+        if column.minimum is not None:
+            return f"应在{column.minimum}–{column.maximum}之间（填的是{value}）"
+        return f"不能大于{column.maximum}"
+    return None
+
+
+def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
+    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
+    present in the file appear (an absent optional column leaves stored values alone)."""
+    positions: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        if header in seen and header:
+            result.error(1, header, f"表头重复（第{seen[header] + 1}列和第{index + 1}列）")
+        seen.setdefault(header, index)
+    for column in kind.columns:
+        index = seen.get(header_normalize(column.header))
+        if index is None:
+            if column.required:
+                result.error(1, column.header, "缺少此列（请使用导入模板）")
+            continue
+        positions[column.field] = index
+    if result.errors:
+        return []
+
+    present = [(c, positions[c.field], COERCE[c.type], _choice_lookup(c) if c.type == CHOICE else None)
+               for c in kind.columns if c.field in positions]
+    records = []
+    for number, cells in table.rows:
+        record: dict[str, Any] = {"_row": number, "_bad": set()}
+        width = len(cells)
+        for column, index, coerce, lookup in present:
+            raw = cells[index] if index < width else None
+            try:
+                value = coerce(raw)
+            except ValueError as exc:
+                result.error(number, column.header, str(exc))
+                record["_bad"].add(column.field)
+                continue
+            if value is None:
+                if column.required:
+                    result.error(number, column.header, "不能为空")
+                    record["_bad"].add(column.field)
+                record[column.field] = None
+                continue
+            if lookup is not None:
+                code = lookup.get(header_normalize(value))
+                if code is None:
+                    allowed = "、".join(choice_values(column))
+                    result.error(number, column.header, f"“{value}”不是可选值（可选：{allowed}）")
+                    record["_bad"].add(column.field)
+                    continue
+                value = code
+            elif column.max_length is not None and len(value) > column.max_length:
+                result.error(number, column.header, f"超过{column.max_length}个字")
+                record["_bad"].add(column.field)
+                continue
+            elif column.minimum is not None or column.maximum is not None:
+                problem = _bounds_message(column, value)
+                if problem:
+                    result.error(number, column.header, problem)
+                    record["_bad"].add(column.field)
+                    continue
+            record[column.field] = value
+        records.append(record)
+    result.rows_total = len(table.rows)
+    return records
+
+
+def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict], tuple | None],
+                     result: Validation) -> None:
+    """The same key twice in one file: the later row is the error."""
+    first: dict[tuple, int] = {}
+    header = kind.key_columns[0].header
+    for record in records:
+        value = key(record)
+        if value is None:
+            continue
+        if value in first:
+            result.error(record["_row"], header, f"与第{first[value]}行重复（{kind.key_description}相同）")
+        else:
+            first[value] = record["_row"]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Lookups shared by the kinds
+
+@dataclass(frozen=True)
+class EnterpriseRef:
+    id: int
+    region_path: str
+    region_name: str
+
+
+def _chunks(values: list, size: int = FETCH_CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def enterprises_by_credit_code(codes: Iterable[str]) -> dict[str, EnterpriseRef]:
+    found = {}
+    for chunk in _chunks(sorted(set(codes))):
+        for code, pk, path, name in Enterprise.objects.filter(credit_code__in=chunk).values_list(
+                "credit_code", "id", "region__path", "region__name"):
+            found[code] = EnterpriseRef(pk, path, name)
+    return found
+
+
+def credit_code_check(record: dict, result: Validation, header: str = "统一社会信用代码") -> str | None:
+    """The row's credit code when well-formed; otherwise an error and None."""
+    if "credit_code" in record["_bad"]:
+        return None
+    code = record.get("credit_code")
+    if code is None:
+        return None
+    problem = credit_code_problem(code)
+    if problem:
+        result.error(record["_row"], header, f"“{code}”{problem}")
+        record["_bad"].add("credit_code")
+        return None
+    return code
+
+
+def enterprise_resolve(record: dict, known: dict[str, EnterpriseRef], scope: Scope,
+                       result: Validation) -> EnterpriseRef | None:
+    """The stored, in-scope enterprise the row's credit code names (years, credentials, levels, projects)."""
+    code = credit_code_check(record, result)
+    if code is None:
+        return None
+    ref = known.get(code)
+    if ref is None:
+        result.error(record["_row"], "统一社会信用代码", f"未找到企业“{code}”（请先导入企业名录）")
+        return None
+    if not scope.allows(ref.region_path):
+        result.error(record["_row"], "统一社会信用代码", scope.refusal(f"该企业所在的{ref.region_name}"))
+        return None
+    return ref
+
+
+def region_check(record: dict, scope: Scope, result: Validation, header: str = "所属区域") -> Region | None:
+    text = record.get("region")
+    if text is None or "region" in record["_bad"]:
+        return None
+    region = scope.names.get(text, False)
+    if region is False:
+        region = scope.wider_names.get(text, False)
+    if region is None:
+        result.error(record["_row"], header, f"区域“{text}”不唯一，请填写区划代码")
+        return None
+    if region is False:
+        result.error(record["_row"], header, f"未知区域“{text}”")
+        return None
+    if not scope.allows(region.path):
+        result.error(record["_row"], header, scope.refusal(region.name))
+        return None
+    return region
+
+
+def industries_lookup() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for pk, code, name in Industry.objects.filter(disabled_on__isnull=True).values_list("id", "code", "name"):
+        table[code.upper()] = pk
+        table[code.upper().removeprefix("C")] = pk
+        table[name] = pk
+        table[f"{code} {name}".upper()] = pk
+    return table
+
+
+def yuan_slip_check(record: dict, kind: ImportKind, fields: Iterable[str], threshold: Decimal,
+                    result: Validation) -> None:
+    for name in fields:
+        value = record.get(name)
+        if value is not None and value >= threshold:
+            result.error(record["_row"], kind.column(name).header,
+                         f"{value}万元过大，{YUAN_HINT}")
+
+
+def _fields(record: dict, names: Iterable[str]) -> dict[str, Any]:
+    return {n: record[n] for n in names if n in record}
+
+
+# ----------------------------------------------------------------------------------------------------
+# The kinds
+
+def enterprises_check(kind, records, scope, result):
+    industries = industries_lookup()
+    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    duplicates_check(kind, records, lambda r: (r["credit_code"],) if r.get("credit_code") else None, result)
+    for record in records:
+        number = record["_row"]
+        code = credit_code_check(record, result)
+        region = region_check(record, scope, result)
+        industry_id = None
+        if record.get("industry") is not None:
+            industry_id = industries.get(record["industry"].upper())
+            if industry_id is None:
+                result.error(number, "行业代码", f"未知行业代码“{record['industry']}”（应为 GB/T 4754 制造业大类，如 C34）")
+        existing = known.get(code) if code else None
+        if existing is not None and not scope.allows(existing.region_path):
+            result.error(number, "统一社会信用代码", scope.refusal(f"该企业所在的{existing.region_name}"))
+        if code and region is not None:
+            row = {"credit_code": code, "name": record["name"], "region_id": region.pk}
+            if "industry" in record:
+                row["industry_id"] = industry_id
+            result.rows.append(row)
+
+
+YEAR_MONEY = ("revenue_wan", "value_added_wan", "tax_wan", "rd_wan")
+YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan")
+
+
+def enterprise_years_check(kind, records, scope, result):
+    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    duplicates_check(kind, records, lambda r: (r["credit_code"], r["year"])
+                     if r.get("credit_code") and r.get("year") else None, result)
+    for record in records:
+        ref = enterprise_resolve(record, known, scope, result)
+        yuan_slip_check(record, kind, YEAR_MONEY, REVENUE_YUAN_SLIP_WAN, result)
+        if ref is None or record.get("year") is None:
+            continue
+        row = {"enterprise_id": ref.id, "year": record["year"], **_fields(record, YEAR_FIGURES)}
+        for flag in ("is_above_scale", "is_key_energy"):
+            if flag in record:
+                row[flag] = bool(record[flag])
+        result.rows.append(row)
+
+
+def credentials_check(kind, records, scope, result):
+    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    duplicates_check(kind, records, lambda r: (r["credit_code"], r["kind"], r["level"])
+                     if r.get("credit_code") and r.get("kind") and r.get("level") else None, result)
+    for record in records:
+        ref = enterprise_resolve(record, known, scope, result)
+        if ref is None or record["_bad"] & {"kind", "level", "granted_on"}:
+            continue
+        row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"],
+               "granted_on": record["granted_on"]}
+        if "note" in record:
+            row["note"] = record["note"] or ""
+        result.rows.append(row)
+
+
+def digital_levels_check(kind, records, scope, result):
+    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    duplicates_check(kind, records, lambda r: (r["credit_code"], r["assessed_on"])
+                     if r.get("credit_code") and r.get("assessed_on") else None, result)
+    for record in records:
+        ref = enterprise_resolve(record, known, scope, result)
+        level = record.get("level")
+        if level is not None and level != level.quantize(Decimal("0.1")):
+            result.error(record["_row"], "数字化水平", f"最多保留一位小数（填的是{level}）")
+            continue
+        if ref is None or record["_bad"] & {"level", "assessed_on"}:
+            continue
+        result.rows.append({"enterprise_id": ref.id, "level": level, "assessed_on": record["assessed_on"],
+                            "source": "import"})
+
+
+PROJECT_MONEY = ("total_investment_wan", "equipment_investment_wan", "it_investment_wan", "civil_investment_wan")
+PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
+                  "actual_end", "accepted_on", "stage", "energy_saved_tce", "co2_cut_t", "water_saved_t",
+                  "robots_added")
+LABEL_FIELDS = {label: name for name, label in FIELD_LABELS.items()}
+DATE_ORDER = (  # (earlier, later, message at the later column)
+    ("planned_start", "planned_end", "计划竣工日期早于计划开工日期"),
+    ("actual_start", "actual_end", "实际竣工日期早于实际开工日期"),
+    ("actual_end", "accepted_on", "验收日期早于实际竣工日期"),
+)
+
+
+def projects_check(kind, records, scope, result):
+    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    stored = {}
+    codes = sorted({r["code"] for r in records if r.get("code")})
+    for chunk in _chunks(codes):
+        for code, path, name in Project.objects.filter(code__in=chunk).values_list(
+                "code", "enterprise__region__path", "enterprise__name"):
+            stored[code] = (path, name)
+    duplicates_check(kind, records, lambda r: (r["code"],) if r.get("code") else None, result)
+    for record in records:
+        number = record["_row"]
+        ref = enterprise_resolve(record, known, scope, result)
+        if record.get("code") in stored and not scope.allows(stored[record["code"]][0]):
+            result.error(number, "项目编号", scope.refusal(f"该项目（{stored[record['code']][1]}）"))
+        yuan_slip_check(record, kind, PROJECT_MONEY, PROJECT_INVESTMENT_YUAN_SLIP_WAN, result)
+        for earlier, later, message in DATE_ORDER:
+            if record.get(earlier) and record.get(later) and record[later] < record[earlier]:
+                result.error(number, FIELD_LABELS[later], f"{message}（{record[earlier].isoformat()}）")
+        stage = record.get("stage")
+        if stage is not None and "stage" not in record["_bad"]:
+            for label in stage_missing_fields(stage, record):
+                if LABEL_FIELDS[label] not in record["_bad"]:  # a cell that failed already has its error
+                    result.error(number, label, f"项目阶段为“{STAGE_BY_CODE[stage].name}”时必填")
+        if ref is None or record["_bad"] or not record.get("code"):
+            continue
+        row = {"code": record["code"], "enterprise_id": ref.id, **_fields(record, PROJECT_FIELDS)}
+        if "subtype" in row:
+            row["subtype"] = row["subtype"] or ""
+        if "energy_saving_verified" in record:
+            row["energy_saving_verified"] = bool(record["energy_saving_verified"])
+        result.rows.append(row)
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    id: int
+    total_investment_wan: Decimal | None
+    region_path: str
+    enterprise_name: str
+
+
+def progress_check(kind, records, scope, result):
+    known: dict[str, ProjectRef] = {}
+    codes = sorted({r["project_code"] for r in records if r.get("project_code")})
+    for chunk in _chunks(codes):
+        for code, pk, total, path, name in Project.objects.filter(code__in=chunk).values_list(
+                "code", "id", "total_investment_wan", "enterprise__region__path", "enterprise__name"):
+            known[code] = ProjectRef(pk, total, path, name)
+    # What is stored for the same projects, to check the months around the file's months.
+    series: dict[int, dict[datetime.date, tuple[Decimal, int | None]]] = defaultdict(dict)
+    for chunk in _chunks(sorted({p.id for p in known.values()})):
+        for project_id, month, value in ProjectProgress.objects.filter(project_id__in=chunk).values_list(
+                "project_id", "month", "cumulative_investment_wan"):
+            series[project_id][month] = (value, None)
+    duplicates_check(kind, records, lambda r: (r["project_code"], r["month"])
+                     if r.get("project_code") and r.get("month") else None, result)
+    header = kind.column("cumulative_investment_wan").header
+    seen_keys = set()
+    for record in records:
+        number = record["_row"]
+        code = record.get("project_code")
+        if code is None:
+            continue
+        ref = known.get(code)
+        if ref is None:
+            result.error(number, "项目编号", f"未找到项目“{code}”（请先导入项目）")
+            continue
+        if not scope.allows(ref.region_path):
+            result.error(number, "项目编号", scope.refusal(f"该项目（{ref.enterprise_name}）"))
+            continue
+        value, month = record.get("cumulative_investment_wan"), record.get("month")
+        if value is None or month is None or (ref.id, month) in seen_keys:
+            continue
+        seen_keys.add((ref.id, month))
+        total = ref.total_investment_wan
+        if total:
+            if value > total * PROGRESS_YUAN_SLIP_RATIO:
+                result.error(number, header, f"{value}万元超过总投资（{total}万元）的{PROGRESS_YUAN_SLIP_RATIO}倍，"
+                                             f"{YUAN_HINT}")
+                continue
+            if value > total * PROGRESS_OVERRUN_RATIO:
+                result.warn(number, header, f"超过总投资（{total}万元）的{PROGRESS_OVERRUN_RATIO}倍，请核实")
+        series[ref.id][month] = (value, number)
+        result.rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
+    # Cumulative figures never go down: compare each file row with the nearest month before it, and
+    # with the nearest stored month after it (a later file row is compared when its own turn comes).
+    for months in series.values():
+        ordered = sorted(months.items())
+        for (prev_month, (prev_value, _)), (_month, (value, number)) in pairwise(ordered):
+            if number is not None and value < prev_value:
+                result.error(number, header, f"累计完成投资低于{prev_month:%Y-%m}的{_plain(prev_value)}万元（累计数不应减少）")
+        for (_month, (value, number)), (next_month, (next_value, next_number)) in pairwise(ordered):
+            if number is not None and next_number is None and value > next_value:
+                result.error(number, header,
+                             f"累计完成投资高于已报的{next_month:%Y-%m}的{_plain(next_value)}万元（累计数不应减少）")
+
+
+def _plain(value: Decimal) -> str:
+    """120.0000 -> 120, 12.5000 -> 12.5 (stored decimals carry 4 places)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def activities_check(kind, records, scope, result):
+    resolved = {}
+    for record in records:
+        region = region_check(record, scope, result)
+        if region is not None:
+            resolved[record["_row"]] = region
+    duplicates_check(kind, records, lambda r: (r["date"], resolved[r["_row"]].pk, r["title"])
+                     if r.get("date") and r["_row"] in resolved and r.get("title") else None, result)
+    for record in records:
+        region = resolved.get(record["_row"])
+        if region is None or record["_bad"]:
+            continue
+        row = {"date": record["date"], "region_id": region.pk, "title": record["title"], "kind": record["kind"]}
+        if "attendance" in record:
+            row["attendance"] = record["attendance"]
+        result.rows.append(row)
+
+
+CHECKS = {
+    "enterprises": enterprises_check,
+    "enterprise-years": enterprise_years_check,
+    "credentials": credentials_check,
+    "digital-levels": digital_levels_check,
+    "projects": projects_check,
+    "progress": progress_check,
+    "activities": activities_check,
+}
+
+
+def table_validate(kind: ImportKind, table: Table, user) -> Validation:
+    """Every problem of the file, and the rows to write when there is none."""
+    result = Validation(kind=kind)
+    records = records_parse(kind, table, result)
+    if records:
+        CHECKS[kind.code](kind, records, scope_for(user), result)
+    result.sort()
+    if result.errors:
+        result.rows = []
+    return result

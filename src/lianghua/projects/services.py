@@ -1,0 +1,106 @@
+"""Writes to the project pipeline. Pages, the API, imports and the demo all go through these.
+
+Every stage change leaves a ProjectStageLog row (who, when, from, to) and a domain event, so funnel and
+lateness reports can read the timeline.
+"""
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lianghua.audit.models import ChangeRecord
+from lianghua.audit.services import change_record, domain_event_record, snapshot
+from lianghua.imports.bulk import UpsertResult, rows_upsert
+
+from .models import Activity, Project, ProjectProgress, ProjectStageLog
+from .stages import STAGE_BY_CODE, stage_missing_fields
+
+# The date a stage is reached on, where the project records it; other stages are dated today.
+STAGE_DATE_FIELD = {"in_progress": "actual_start", "completed": "actual_end", "accepted": "accepted_on"}
+TERMINATED = "terminated"
+
+
+def stage_changed_on(stage_code: str, values: dict[str, Any], today: datetime.date) -> datetime.date:
+    """The date a project entered `stage_code`: its date field for that stage, else `today`."""
+    date_field = STAGE_DATE_FIELD.get(stage_code)
+    return (values.get(date_field) if date_field else None) or today
+
+
+@transaction.atomic
+def project_advance_stage(*, project: Project, to_stage: str, by, on: datetime.date | None = None,
+                          note: str = "") -> ProjectStageLog:
+    """Move a project to a later stage (or to 终止), once the fields that stage requires are filled."""
+    if to_stage not in STAGE_BY_CODE:
+        raise ValidationError(f"未知的项目阶段“{to_stage}”")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    current, target = STAGE_BY_CODE[project.stage], STAGE_BY_CODE[to_stage]
+    if project.stage == to_stage:
+        raise ValidationError(f"项目已处于“{target.name}”阶段")
+    if project.stage == TERMINATED:
+        raise ValidationError("项目已终止，不能再变更阶段")
+    if to_stage != TERMINATED and target.order < current.order:
+        raise ValidationError(f"项目阶段只能向后推进（当前“{current.name}”，不能回到“{target.name}”）")
+    missing = stage_missing_fields(to_stage, {f: getattr(project, f) for f in target.required_fields})
+    if missing:
+        raise ValidationError(f"进入“{target.name}”阶段前须填写：{'、'.join(missing)}")
+    before = snapshot(project)
+    project.stage = to_stage
+    project.save(update_fields=["stage", "updated_at"])
+    changed_on = on or stage_changed_on(to_stage, snapshot_dates(project), timezone.localdate())
+    log = ProjectStageLog.objects.create(project=project, from_stage=current.code, to_stage=to_stage,
+                                         changed_on=changed_on, by=by if getattr(by, "pk", None) else None,
+                                         note=note[:200])
+    change_record(actor=by, instance=project, action=ChangeRecord.Action.UPDATE, before=before)
+    domain_event_record(kind="project.stage_changed", actor=by, region=project.enterprise.region,
+                        project=project.code, from_stage=current.code, to_stage=to_stage, changed_on=changed_on)
+    return log
+
+
+def snapshot_dates(project: Project) -> dict[str, Any]:
+    return {f: getattr(project, f) for f in STAGE_DATE_FIELD.values()}
+
+
+@transaction.atomic
+def projects_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None,
+                         today: datetime.date | None = None) -> UpsertResult:
+    """rows: code, name, enterprise_id, category, stage and any other project fields.
+
+    A new project, or one whose stage the rows change, gets a stage-log row dated by the new stage's
+    date field (实际开工/竣工/验收日期) or today.
+    """
+    result = rows_upsert(model=Project, rows=rows, key=("code",), by=by, import_batch=import_batch,
+                         describe=lambda p: f"{p.code} {p.name}")
+    today = today or timezone.localdate()
+    actor = by if getattr(by, "pk", None) else None
+    logs = [
+        ProjectStageLog(project_id=p.pk, from_stage="", to_stage=p.stage, by=actor, import_batch=import_batch,
+                        changed_on=stage_changed_on(p.stage, snapshot_dates(p), today), note="导入新建")
+        for p in result.created
+    ] + [
+        ProjectStageLog(project_id=p.pk, from_stage=before["stage"], to_stage=p.stage, by=actor,
+                        import_batch=import_batch, changed_on=stage_changed_on(p.stage, snapshot_dates(p), today),
+                        note="导入更新")
+        for p, before in result.updated
+        if before["stage"] != p.stage
+    ]
+    ProjectStageLog.objects.bulk_create(logs, batch_size=2000)
+    return result
+
+
+@transaction.atomic
+def project_progress_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: project_id, month (1st of the month), cumulative_investment_wan."""
+    return rows_upsert(model=ProjectProgress, rows=rows, key=("project_id", "month"), by=by,
+                       import_batch=import_batch,
+                       describe=lambda r: f"项目{r.project_id} {r.month:%Y-%m} 累计{r.cumulative_investment_wan}万元")
+
+
+@transaction.atomic
+def activities_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
+    """rows: date, region_id, title, kind, attendance."""
+    return rows_upsert(model=Activity, rows=rows, key=("date", "region_id", "title"), by=by,
+                       import_batch=import_batch, describe=lambda a: f"{a.date} {a.title}")
