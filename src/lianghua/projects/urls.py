@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export/", views.project_export, name="export"),
+    path("c/<str:code>/", views.project_by_code, name="by_code"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+]

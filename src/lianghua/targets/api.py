@@ -1,3 +1,213 @@
-from ninja import Router
+"""Plans, targets, progress, the records behind a number, and the decomposition check."""
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from lianghua.accounts.scope import user_home_region, user_sees_region
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_resolve
+
+from .decomposition import plan_decomposition_check
+from .models import Indicator, Plan, Target
+from .selectors import plans_visible_to, targets_visible_to
 
 router = Router(tags=["targets"])
+
+
+class PlanOut(Schema):
+    code: str = Field(description="方案代码，如 haiyan-2024-2026")
+    name: str = Field(description="方案名称")
+    issuer: str = Field(description="发文单位")
+    doc_number: str = Field(description="文号")
+    issued_on: dt.date | None = Field(description="印发日期")
+    effective_from: dt.date | None = Field(description="施行日期")
+    effective_to: dt.date | None = Field(description="有效期至")
+    start_year: int = Field(description="起始年度")
+    end_year: int = Field(description="终止年度")
+    region_code: str = Field(description="方案所属区域代码")
+    source_file: str = Field(description="来源文件")
+
+
+class TargetOut(Schema):
+    indicator: str = Field(description="指标代码")
+    indicator_name: str = Field(description="指标名称")
+    unit: str = Field(description="单位")
+    region_code: str = Field(description="区域代码")
+    region_name: str = Field(description="区域名称")
+    year: int = Field(description="年度")
+    basis: str = Field(description="口径：annual 年度 / cumulative 自方案起始年累计")
+    value: str | None = Field(description="目标值（十进制字符串；无法识别时为空）")
+    comparator: str = Field(description="比较方式：gte ≥（“以上”）/ lte ≤ / eq =")
+    stretch_value: str | None = Field(description="力争值")
+    source_clause: str = Field(description="出处（文件与条款）")
+    note: str = Field(description="备注（原文含糊或缺失之处）")
+
+
+class TargetProgressOut(Schema):
+    plan: str = Field(description="方案代码")
+    region_code: str = Field(description="区域代码")
+    region_name: str = Field(description="区域名称")
+    indicator: str = Field(description="指标代码")
+    indicator_name: str = Field(description="指标名称")
+    unit: str = Field(description="单位")
+    year: int = Field(description="年度")
+    basis: str = Field(description="口径：annual 年度 / cumulative 累计")
+    target: float | None = Field(description="目标值")
+    stretch: float | None = Field(description="力争值")
+    comparator: str = Field(description="比较方式")
+    actual: float | None = Field(description="实际值（无数据为空，不是 0）")
+    completion: float | None = Field(description="完成率（小数，1 = 100%）")
+    time_progress: float | None = Field(description="时间进度（小数）")
+    status: str = Field(description="状态：done 已完成 / normal 正常 / lagging 滞后 / severe 严重滞后 / nodata 无数据")
+    status_label: str = Field(description="状态（中文）")
+    data_year: int | None = Field(description="实际值所用数据年度")
+    window_start: dt.date = Field(description="统计窗口起")
+    window_end: dt.date = Field(description="统计窗口止（截至日期截断）")
+    actual_source: str = Field(description="实际值来源：computed 系统计算 / reported 填报值 / none 无")
+    note: str = Field(description="备注")
+    rank: int | None = Field(description="在同级区域中的名次（仅下级区域）")
+    is_stock: bool = Field(default=False, description="是否存量指标（状态与目标本身比较）")
+    source_clause: str = Field(default="", description="目标出处")
+
+
+class RecordColumn(Schema):
+    key: str = Field(description="字段")
+    label: str = Field(description="列名")
+
+
+class RecordsOut(Schema):
+    kind: str = Field(description="明细类型：projects / enterprises / credentials / activities / reported")
+    computation: str = Field(description="计算方式（指标的 computation）")
+    unit: str = Field(description="单位")
+    window_start: dt.date = Field(description="统计窗口起")
+    window_end: dt.date = Field(description="统计窗口止")
+    data_year: int | None = Field(description="所用数据年度")
+    explanation: str = Field(description="计数口径说明")
+    total: float | None = Field(description="合计（即该实际值）")
+    columns: list[RecordColumn] = Field(description="列")
+    rows: list[dict[str, Any]] = Field(description="计入的记录，每行一条")
+
+
+class CheckOut(Schema):
+    indicator: str = Field(description="指标代码")
+    indicator_name: str = Field(description="指标名称")
+    year: int = Field(description="年度")
+    basis: str = Field(description="口径")
+    region_code: str = Field(description="上级区域代码")
+    region_name: str = Field(description="上级区域名称")
+    target: str | None = Field(description="上级目标")
+    children_sum: str | None = Field(description="下级目标之和")
+    difference: str | None = Field(description="差额（下级之和 − 上级）")
+    tolerance: str = Field(description="允许的舍入误差")
+    status: str = Field(description="ok 一致 / rounding 舍入误差 / mismatch 不一致 / unreadable 无法校核")
+    children: dict[str, str | None] = Field(description="下级区域代码 → 目标值")
+
+
+def _text(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _plan(request, code: str) -> Plan:
+    plan = plans_visible_to(request.user).filter(code=code).first()
+    if plan is None:
+        raise HttpError(404, "目标方案不存在或无权查看")
+    return plan
+
+
+def _region(request, text: str | None) -> Region:
+    """The region asked for (code, name or alias), default the user's home region; 403 outside scope."""
+    if not text:
+        region = user_home_region(request.user)
+        if region is None:
+            raise HttpError(403, "当前用户没有区域范围")
+        return region
+    try:
+        region = region_resolve(text)
+    except Region.DoesNotExist as error:
+        raise HttpError(404, str(error.args[0]) if error.args else "未知区域") from error
+    if not user_sees_region(request.user, region):
+        raise HttpError(403, "无权查看该区域")
+    return region
+
+
+def _year(plan: Plan, year: int | None) -> int:
+    from .dashboard import default_year
+
+    return year if year is not None else default_year(plan, dt.date.today())
+
+
+@router.get("/", response=list[PlanOut], summary="目标方案列表")
+def plan_list(request):
+    return [
+        {"code": p.code, "name": p.name, "issuer": p.issuer, "doc_number": p.doc_number, "issued_on": p.issued_on,
+         "effective_from": p.effective_from, "effective_to": p.effective_to, "start_year": p.start_year,
+         "end_year": p.end_year, "region_code": p.region.code, "source_file": p.source_file}
+        for p in plans_visible_to(request.user).order_by("-start_year", "code")
+    ]
+
+
+@router.get("/{code}/targets", response=list[TargetOut], summary="方案的目标任务（可按区域子树、年度筛选）")
+def plan_targets(request, code: str, region: str | None = None, year: int | None = None):
+    plan = _plan(request, code)
+    targets = targets_visible_to(request.user).filter(plan=plan).select_related("indicator", "region")
+    if region:
+        targets = targets.filter(region__path__startswith=_region(request, region).path)
+    if year is not None:
+        targets = targets.filter(year=year)
+    return [
+        {"indicator": t.indicator.code, "indicator_name": t.indicator.name, "unit": t.indicator.unit,
+         "region_code": t.region.code, "region_name": t.region.name, "year": t.year, "basis": t.basis,
+         "value": _text(t.value), "comparator": t.comparator, "stretch_value": _text(t.stretch_value),
+         "source_clause": t.source_clause, "note": t.note}
+        for t in targets.order_by("indicator__order", "indicator__code", "region__path", "year", "basis")
+    ]
+
+
+@router.get("/{code}/progress", response=list[TargetProgressOut],
+            summary="目标完成情况（区域默认为当前用户所属区域，年度默认为当前方案年度，截至日期默认今天）")
+def plan_progress(request, code: str, region: str | None = None, year: int | None = None,
+                  as_of: dt.date | None = None, children: bool = False):
+    from .progress import progress_compute
+
+    plan = _plan(request, code)
+    rows = progress_compute(plan=plan, region=_region(request, region), year=_year(plan, year),
+                            as_of=as_of or dt.date.today(), children=children)
+    return [r.as_dict() for r in rows]
+
+
+@router.get("/{code}/records", response=RecordsOut, summary="实际值背后的明细记录（项目、企业、认定、活动）")
+def plan_records(request, code: str, indicator: str, region: str | None = None, year: int | None = None,
+                 basis: str = "annual", as_of: dt.date | None = None):
+    from django.core.exceptions import PermissionDenied
+
+    from .records import progress_records
+
+    plan = _plan(request, code)
+    found_indicator = Indicator.objects.filter(code=indicator).first()
+    if found_indicator is None:
+        raise HttpError(404, f"未知指标“{indicator}”")
+    if basis not in Target.Basis.values:
+        raise HttpError(422, "口径应为 annual 或 cumulative")
+    try:
+        found = progress_records(user=request.user, plan=plan, indicator=found_indicator,
+                                 region=_region(request, region), year=_year(plan, year), basis=basis,
+                                 as_of=as_of or dt.date.today())
+    except PermissionDenied as error:
+        raise HttpError(403, "无权查看该区域") from error
+    return found.as_dict()
+
+
+@router.get("/{code}/check", response=list[CheckOut], summary="目标分解校核：下级目标之和与上级目标比较")
+def plan_check(request, code: str):
+    plan = _plan(request, code)
+    visible = set(targets_visible_to(request.user).filter(plan=plan).values_list("region__code", flat=True))
+    return [
+        {"indicator": c.indicator, "indicator_name": c.extra.get("indicator_name", ""), "year": c.year,
+         "basis": c.basis, "region_code": c.region, "region_name": c.region_name, "target": _text(c.target),
+         "children_sum": _text(c.children_sum), "difference": _text(c.difference), "tolerance": _text(c.tolerance),
+         "status": c.status, "children": {k.region: _text(k.value) for k in c.children}}
+        for c in plan_decomposition_check(plan) if c.region in visible
+    ]

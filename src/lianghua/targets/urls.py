@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "targets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("records/", views.records, name="records"),
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/<str:code>/", views.plan_detail, name="plan"),
+]

@@ -1,0 +1,94 @@
+"""The project list as the page, its export and the API filter it: one function over the selector."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from lianghua.enterprises.listing import list_order
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_resolve
+
+from .models import Project, ProjectProgress
+from .selectors import projects_visible_to
+from .stages import STAGE_BY_CODE
+
+SORTS = {
+    "code": ("code", "项目编号"),
+    "name": ("name", "项目名称"),
+    "enterprise": ("enterprise__name", "企业"),
+    "region": ("enterprise__region__path", "所属区域"),
+    "investment": ("total_investment_wan", "总投资"),
+    "completed": ("latest_cumulative_wan", "累计完成投资"),
+    "start": ("actual_start", "实际开工"),
+}
+
+
+@dataclass
+class ProjectListFilter:
+    region: Region | None = None
+    category: str = ""
+    stage: str = ""
+    health: str = ""
+    start_year: int | None = None
+    q: str = ""
+    sort: str = "code"
+    problems: tuple[str, ...] = ()
+
+
+def project_list_filter(params) -> ProjectListFilter:
+    """Read the filter from query parameters (region, category, stage, health, start_year, q, sort);
+    a value that cannot be read is reported in `problems` and the list is then empty, never widened."""
+    problems = []
+    found = ProjectListFilter()
+    if params.get("region"):
+        try:
+            found.region = region_resolve(params["region"])
+        except Region.DoesNotExist as error:
+            problems.append(str(error.args[0]) if error.args else "未知区域")
+    for name, allowed in (("category", Project.Category.values), ("stage", list(STAGE_BY_CODE)),
+                          ("health", Project.Health.values)):
+        value = params.get(name) or ""
+        if value and value not in allowed:
+            problems.append(f"未知的{name}“{value}”")
+        else:
+            setattr(found, name, value)
+    start_year = params.get("start_year") or ""
+    if start_year:
+        if start_year.isdigit():
+            found.start_year = int(start_year)
+        else:
+            problems.append(f"开工年度“{start_year}”不是年份")
+    found.q = (params.get("q") or "").strip()
+    sort = params.get("sort") or "code"
+    found.sort = sort if sort.lstrip("-") in SORTS else "code"
+    found.problems = tuple(problems)
+    return found
+
+
+def projects_listed(user, spec: ProjectListFilter) -> QuerySet:
+    """The user's projects narrowed by `spec`, with the latest monthly report annotated (no query per row)."""
+    latest = ProjectProgress.objects.filter(project=OuterRef("pk")).order_by("-month")
+    queryset = (
+        projects_visible_to(user)
+        .select_related("enterprise", "enterprise__region")
+        .annotate(
+            latest_cumulative_wan=Subquery(latest.values("cumulative_investment_wan")[:1]),
+            latest_month=Subquery(latest.values("month")[:1]),
+        )
+    )
+    if spec.problems:
+        return queryset.none()
+    if spec.region is not None:
+        queryset = queryset.filter(enterprise__region__path__startswith=spec.region.path)
+    for name in ("category", "stage", "health"):
+        if getattr(spec, name):
+            queryset = queryset.filter(**{name: getattr(spec, name)})
+    if spec.start_year is not None:
+        queryset = queryset.filter(actual_start__gte=date(spec.start_year, 1, 1),
+                                   actual_start__lt=date(spec.start_year + 1, 1, 1))
+    if spec.q:
+        queryset = queryset.filter(Q(code__icontains=spec.q) | Q(name__icontains=spec.q)
+                                   | Q(enterprise__name__icontains=spec.q))
+    order = list_order(spec.sort, SORTS)
+    return queryset.order_by(*order, "pk")

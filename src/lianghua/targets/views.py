@@ -1,0 +1,131 @@
+"""Target pages: the dashboard (the main job), the records behind a number, the plans and their check.
+
+Thin: the choice is read by targets/dashboard.py, numbers come from targets/progress.py and
+targets/records.py (helper modules of their own), and everything is scoped to the user there.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from lianghua.accounts.scope import user_sees_region
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_children, region_resolve
+
+from .dashboard import dashboard_choice, progress_layout, records_query
+from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS, plan_decomposition_check
+from .models import Indicator, Target
+from .selectors import plans_visible_to, targets_visible_to
+
+
+def _no_enterprise_users(user):
+    if user.role == user.Role.ENTERPRISE:
+        raise PermissionDenied("企业用户只能查看本企业信息")
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if user.role == user.Role.ENTERPRISE:
+        if user.enterprise_id:
+            return redirect("enterprises:detail", pk=user.enterprise_id)
+        raise PermissionDenied("企业用户只能查看本企业信息")
+    choice = dashboard_choice(user, request.GET)
+    layout = None
+    if choice.plan is not None and choice.region is not None:
+        from .progress import progress_compute
+
+        rows = progress_compute(plan=choice.plan, region=choice.region, year=choice.year, as_of=choice.as_of,
+                                children=True)
+        child_order = [(r.code, r.name) for r in region_children(choice.region)]
+        layout = progress_layout(rows, region_code=choice.region.code, child_order=child_order,
+                                 chart_indicator=choice.chart_indicator)
+        for row in rows:
+            row.records_url = reverse("targets:records") + "?" + records_query(row, choice.as_of)
+    template = "targets/_dashboard_body.html" if request.htmx and not request.htmx.boosted else "targets/dashboard.html"
+    return render(request, template, {"nav": "dashboard", "choice": choice, "layout": layout})
+
+
+def _record_link(kind: str, row: dict) -> str | None:
+    """Project rows open the project, enterprise and credential rows the enterprise (by natural key)."""
+    if kind == "projects" and row.get("code"):
+        return reverse("projects:by_code", args=[row["code"]])
+    if row.get("credit_code"):
+        return reverse("enterprises:by_code", args=[row["credit_code"]])
+    return None
+
+
+@login_required
+def records(request):
+    """The projects / enterprises / credentials / activities counted in one actual value."""
+    user = request.user
+    _no_enterprise_users(user)
+    params = request.GET
+    plan = plans_visible_to(user).filter(code=params.get("plan", "")).first()
+    indicator = Indicator.objects.filter(code=params.get("indicator", "")).first()
+    try:
+        region = region_resolve(params.get("region", ""))
+    except Region.DoesNotExist:
+        region = None
+    if plan is None or indicator is None or region is None:
+        raise Http404("方案、指标或区域不存在")
+    if not user_sees_region(user, region):
+        raise PermissionDenied("无权查看该区域")
+    try:
+        year = int(params.get("year", ""))
+        as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else dt.date.today()
+    except ValueError as error:
+        raise Http404("年度或截至日期无法识别") from error
+    basis = params.get("basis") or Target.Basis.ANNUAL
+    if basis not in Target.Basis.values:
+        raise Http404("口径无法识别")
+    from .records import progress_records
+
+    found = progress_records(user=user, plan=plan, indicator=indicator, region=region, year=year,
+                             basis=basis, as_of=as_of)
+    keys = [key for key, _ in found.columns]
+    rows = [{"cells": [row.get(key) for key in keys], "link": _record_link(found.kind, row)} for row in found.rows]
+    template = "targets/_records_body.html" if request.htmx else "targets/records.html"
+    back = reverse("targets:dashboard") + "?" + "&".join(
+        f"{k}={v}" for k, v in (("plan", plan.code), ("region", region.code), ("year", year),
+                                ("as_of", as_of.isoformat())))
+    return render(request, template, {
+        "nav": "dashboard", "plan": plan, "indicator": indicator, "region": region, "year": year,
+        "basis": basis, "basis_label": Target.Basis(basis).label, "as_of": as_of, "found": found,
+        "rows": rows, "back": back,
+    })
+
+
+@login_required
+def plan_list(request):
+    _no_enterprise_users(request.user)
+    plans = list(plans_visible_to(request.user).order_by("-start_year", "code"))
+    counts = {}
+    for plan_id in targets_visible_to(request.user).values_list("plan_id", flat=True):
+        counts[plan_id] = counts.get(plan_id, 0) + 1
+    for plan in plans:
+        plan.visible_target_count = counts.get(plan.pk, 0)
+    return render(request, "targets/plan_list.html", {"nav": "plans", "plans": plans})
+
+
+@login_required
+def plan_detail(request, code: str):
+    user = request.user
+    _no_enterprise_users(user)
+    plan = get_object_or_404(plans_visible_to(user), code=code)
+    targets = list(
+        targets_visible_to(user).filter(plan=plan).select_related("indicator", "region")
+        .order_by("indicator__order", "indicator__code", "basis", "region__path", "year")
+    )
+    visible_codes = {t.region.code for t in targets}
+    checks = [c for c in plan_decomposition_check(plan) if c.region in visible_codes]
+    issues = [c for c in checks if c.status != "ok"]
+    return render(request, "targets/plan_detail.html", {
+        "nav": "plans", "plan": plan, "targets": targets, "checks": checks, "issues": issues,
+        "check_labels": STATUS_LABELS, "MISMATCH": MISMATCH, "ROUNDING": ROUNDING,
+        "ambiguous": [t for t in targets if t.note],
+    })
