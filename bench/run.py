@@ -1,0 +1,269 @@
+"""The province-scale benchmark (issue 2 §6): generate, import, compute progress, render the dashboard.
+
+Run:  .venv/bin/python bench/run.py [--scale province|small] [--database-url URL] [--json FILE]
+
+It works in a database of its own: by default a fresh SQLite file in a temporary directory (which also
+holds the imported files), or the (empty) database `--database-url` names, e.g. a PostgreSQL one. It
+never touches var/lianghua.sqlite3. Steps:
+
+1. `lianghua init` (migrate, regions of Zhejiang, industries, indicators, plans);
+2. generate CSV import files spread over all 90 counties of Zhejiang and their towns: at province
+   scale 60,000 enterprises × 3 years, 100,000 projects with 12 monthly reports each (1,200,000), plus
+   credentials, digital levels and trainings (`--scale small` is 1/20 of that);
+3. import each file through `lianghua.imports.services.import_run`, timing rows/s per kind;
+4. time `progress_compute(plan=haiyan-2024-2026, region=海盐县, year=2025, children=True)` and the
+   dashboard page for the 海盐县 officer (Django test client): median of 5 runs each;
+5. print the figures against the goals (imports ≥ 20,000 rows/s, progress < 1 s, dashboard < 300 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+AS_OF = dt.date(2026, 11, 21)
+PLAN = "haiyan-2024-2026"
+COUNTY = "330424"
+YEAR = 2025
+RUNS = 5
+SCALES = {"province": 1.0, "small": 0.05}
+PROVINCE = {"enterprises": 60_000, "projects": 100_000, "reports_per_project": 12}
+YEARS = (2024, 2025, 2026)
+GOALS = {"import_rows_per_s": 20_000, "progress_s": 1.0, "dashboard_s": 0.3}
+
+
+def _setup_django(database_url: str | None, workdir: Path) -> None:
+    """Point the settings at the bench's own database and files before Django reads them."""
+    os.environ["LIANGHUA_VAR_DIR"] = str(workdir / "var")
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lianghua.settings"
+    import django
+
+    django.setup()
+
+
+def _place(region) -> str:
+    """Name prefix of a county's firms: 海宁市 → 海宁, 南湖区 → 南湖 (short names of two characters)."""
+    name = region.short_name or region.name
+    return name[:-1] if len(name) > 2 and name[-1] in "县市区" else name
+
+
+def generate(directory: Path, factor: float, seed: int) -> dict[str, tuple[Path, int]]:
+    """Write the import files; returns kind -> (path, rows)."""
+    from lianghua.core.demo import COLUMNS, LEVEL_NAMES, RegistrySynthesizer, month_add, s_curve
+    from lianghua.regions.models import Region
+
+    synth = RegistrySynthesizer(seed=seed, as_of=AS_OF)
+    rng = synth.rng
+    counties = list(Region.objects.filter(kind=Region.Kind.COUNTY).order_by("code"))
+    towns: dict[int, list] = {c.pk: [] for c in counties}
+    for town in Region.objects.filter(parent__in=counties, kind=Region.Kind.TOWN).order_by("code"):
+        towns[town.parent_id].append(town)
+    # Each town gets a random weight: some towns are industrial, most are not.
+    town_weights = {c.pk: [math.exp(rng.gauss(0, 1.0)) for _ in towns[c.pk]] for c in counties}
+
+    n_enterprises = round(PROVINCE["enterprises"] * factor)
+    n_projects = round(PROVINCE["projects"] * factor)
+    writers, handles, counts = {}, {}, Counter()
+    paths = {kind: directory / f"bench-{kind}.csv" for kind in COLUMNS}
+    for kind, path in paths.items():
+        handles[kind] = path.open("w", encoding="utf-8", newline="")
+        writers[kind] = csv.writer(handles[kind])
+        writers[kind].writerow(COLUMNS[kind])
+
+    def write(kind: str, row: dict[str, str]) -> None:
+        writers[kind].writerow([row[h] for h in COLUMNS[kind]])
+        counts[kind] += 1
+
+    enterprises = []
+    for i in range(n_enterprises):
+        county = counties[i % len(counties)]
+        town = rng.choices(towns[county.pk], town_weights[county.pk])[0] if towns[county.pk] else county
+        ent = synth.enterprise(region_code=town.code, county_code=county.code, place=_place(county))
+        enterprises.append(ent)
+        write("enterprises", {"统一社会信用代码": ent.credit_code, "企业名称": ent.name, "所属区域": town.code,
+                              "行业代码": ent.industry})
+        for row in synth.enterprise_years(ent, YEARS):
+            write("enterprise-years", row)
+        if ent.is_large:
+            first = dt.date(rng.randint(2022, 2024), rng.randint(1, 12), rng.randint(1, 28))
+            write("digital-levels", {"统一社会信用代码": ent.credit_code, "数字化水平": rng.choice(("1.5", "1.8", "2.0")),
+                                     "评定日期": first.isoformat()})
+            if rng.random() < 0.6:
+                later = min(month_add(first, rng.randint(8, 20)), AS_OF)
+                write("digital-levels", {"统一社会信用代码": ent.credit_code, "数字化水平": rng.choice(("2.0", "2.4", "3.0")),
+                                         "评定日期": later.isoformat()})
+            for kind_name, share in (("企业技术中心", 0.15), ("绿色工厂", 0.1), ("数字化车间", 0.12), ("清洁生产审核", 0.06)):
+                if rng.random() < share:
+                    level = rng.choice(("county", "municipal", "municipal", "provincial"))
+                    write("credentials", {"统一社会信用代码": ent.credit_code, "认定类型": kind_name,
+                                          "级别": LEVEL_NAMES[level], "认定日期": synth.date_in(rng.randint(2019, 2025)).isoformat(),
+                                          "备注": ""})
+
+    # Projects: every one reports 12 months, so all start by 2025-10 (reports only for ended months).
+    last_start = month_add(AS_OF.replace(day=1), -13)
+    first_start = dt.date(2023, 1, 1)
+    span_days = (last_start - first_start).days
+    large = [e for e in enterprises if e.is_large]
+    for i in range(n_projects):
+        ent = rng.choice(large if rng.random() < 0.85 else enterprises)
+        category = "digital" if rng.random() < 0.72 else "green"
+        start = first_start + dt.timedelta(days=rng.randint(0, span_days))
+        total = math.exp(rng.gauss(math.log(800), 1.0))
+        code = f"{ent.credit_code[2:8]}-{start.year}-{i:06d}"
+        project = synth.project(code=code, ent=ent, category=category, start=start, investment_wan=total,
+                                energy_tce=rng.uniform(50, 2000) if category == "green" else None,
+                                terminate_share=0.0)
+        write("projects", project.row)
+        total = float(project.row["总投资(万元)"])
+        span = rng.randint(8, 18)
+        cumulative = 0.0
+        for k in range(PROVINCE["reports_per_project"]):
+            cumulative = max(cumulative, round(total * s_curve((k + 1) / span), 2))
+            write("progress", {"项目编号": code, "月份": month_add(start.replace(day=1), k).strftime("%Y-%m"),
+                               "累计完成投资(万元)": f"{cumulative:.2f}"})
+
+    topics = ("数字化改造政策解读", "智能制造诊断服务", "工业互联网应用", "绿色工厂创建", "节能降碳技术")
+    for county in counties:
+        for year in YEARS:
+            for j in range(max(1, round(10 * factor * 3))):
+                day = synth.date_in(year)
+                if day <= AS_OF:
+                    region = rng.choice(towns[county.pk] or [county])
+                    write("activities", {"日期": day.isoformat(), "所属区域": region.code, "类型": "培训",
+                                         "名称": f"{year}年{rng.choice(topics)}培训（第{j + 1}期）",
+                                         "参加人数": str(rng.randint(20, 150))})
+    for handle in handles.values():
+        handle.close()
+    return {kind: (paths[kind], counts[kind]) for kind in COLUMNS}
+
+
+def _median_time(func, runs: int = RUNS) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        tick = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - tick)
+    return statistics.median(times), times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="省级规模基准测试：生成、导入、计算目标完成情况、打开驾驶舱")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="province",
+                        help="province：6万企业、10万项目、120万月报；small：其1/20")
+    parser.add_argument("--database-url", default=None,
+                        help="使用该（空的）数据库，例如 postgres://…；默认在临时目录新建 SQLite")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", type=Path, default=None, help="另将结果写入该 JSON 文件")
+    parser.add_argument("--keep", action="store_true", help="保留临时目录（数据库和生成的文件）")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="lianghua-bench-"))
+    _setup_django(args.database_url, workdir)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from lianghua.accounts.models import User
+    from lianghua.enterprises.models import Enterprise
+    from lianghua.imports.services import import_run
+    from lianghua.regions.models import Region
+    from lianghua.targets.models import Plan
+    from lianghua.targets.progress import progress_compute
+
+    results: dict = {"scale": args.scale, "database": connection.vendor, "machine": f"{os.cpu_count()} cores, "
+                     f"{platform.python_implementation()} {platform.python_version()}", "imports": {}}
+    try:
+        tick = time.perf_counter()
+        call_command("init", verbosity=0, stdout=open(os.devnull, "w"))
+        results["init_s"] = time.perf_counter() - tick
+        if Enterprise.objects.exists():
+            print("该数据库中已有企业数据：基准测试需要一个空数据库。", file=sys.stderr)
+            return 2
+        admin = User.objects.create_user("bench_admin", password="bench-only-pw", role=User.Role.ADMIN,
+                                         is_superuser=True)
+
+        tick = time.perf_counter()
+        files = generate(workdir, SCALES[args.scale], args.seed)
+        results["generate_s"] = time.perf_counter() - tick
+        print(f"生成 {sum(n for _, n in files.values()):,} 行，{results['generate_s']:.1f} 秒（{workdir}）", flush=True)
+
+        for kind in ("enterprises", "enterprise-years", "credentials", "digital-levels", "projects", "progress",
+                     "activities"):
+            path, rows = files[kind]
+            tick = time.perf_counter()
+            batch = import_run(kind=kind, path=path, original_name=path.name, by=admin)
+            seconds = time.perf_counter() - tick
+            if batch.errors:
+                print(f"{kind} 导入有错误（{len(batch.errors)}）：", *batch.errors[:10], sep="\n  ", file=sys.stderr)
+                return 1
+            results["imports"][kind] = {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
+            print(f"导入 {kind:<16} {rows:>10,} 行  {seconds:7.1f} 秒  {rows / seconds:>10,.0f} 行/秒", flush=True)
+
+        plan = Plan.objects.get(code=PLAN)
+        county = Region.objects.get(code=COUNTY)
+        rows_out: list = []
+        results["progress_s"], results["progress_runs"] = _median_time(
+            lambda: rows_out.append(progress_compute(plan=plan, region=county, year=YEAR, as_of=AS_OF, children=True)))
+        results["progress_targets"] = len(rows_out[-1])
+
+        officer = User.objects.create_user("bench_haiyan", password="bench-only-pw", role=User.Role.OFFICER,
+                                           region=county)
+        client = Client()
+        client.force_login(officer)
+        url = reverse("targets:dashboard") + f"?plan={PLAN}&region={COUNTY}&year={YEAR}&as_of={AS_OF.isoformat()}"
+        statuses: list[int] = []
+        results["dashboard_s"], results["dashboard_runs"] = _median_time(lambda: statuses.append(client.get(url).status_code))
+        if set(statuses) != {200}:
+            print(f"驾驶舱页面返回 {statuses}", file=sys.stderr)
+            return 1
+    finally:
+        connection.close()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def report(results: dict) -> None:
+    def mark(ok: bool) -> str:
+        return "达标" if ok else "未达标"
+
+    goal = GOALS["import_rows_per_s"]
+    print()
+    print(f"基准测试结果（{results['scale']}，{results['database']}，{results['machine']}）")
+    print(f"{'项目':<22}{'行数':>12}{'秒':>9}{'行/秒 或 中位数':>18}  目标")
+    for kind, figures in results["imports"].items():
+        print(f"导入 {kind:<17}{figures['rows']:>12,}{figures['seconds']:>9.1f}{figures['rows_per_s']:>18,.0f}  "
+              f"≥{goal:,} {mark(figures['rows_per_s'] >= goal)}")
+    total_rows = sum(f["rows"] for f in results["imports"].values())
+    total_s = sum(f["seconds"] for f in results["imports"].values())
+    print(f"{'导入合计':<21}{total_rows:>12,}{total_s:>9.1f}{total_rows / total_s:>18,.0f}")
+    print(f"{'目标完成情况（县+镇）':<18}{results['progress_targets']:>12}{'':>9}{results['progress_s'] * 1000:>15.0f} ms  "
+          f"<1000 ms {mark(results['progress_s'] < GOALS['progress_s'])}")
+    print(f"{'驾驶舱页面':<20}{'':>12}{'':>9}{results['dashboard_s'] * 1000:>15.0f} ms  "
+          f"<300 ms {mark(results['dashboard_s'] < GOALS['dashboard_s'])}")
+    print(f"（生成数据 {results['generate_s']:.1f} 秒；init {results['init_s']:.1f} 秒；每项计时取 {RUNS} 次中位数）")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
