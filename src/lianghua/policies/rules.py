@@ -1,0 +1,31 @@
+"""The policy set in force for this installation: the data files plus the administrator's settings.
+
+Compiled once and reused while neither the files nor the PolicySetting rows change (the cache key is
+the files' modification times and the settings' last change), so a request never re-parses YAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max
+
+from .engine import DEFAULT_POLICY_DIR, PolicySet, load_policy_set
+from .models import PolicySetting
+
+_cache: dict[str, Any] = {"key": None, "policy_set": None}
+
+
+def policy_settings() -> dict[str, object]:
+    return {row.name: row.value for row in PolicySetting.objects.all()}
+
+
+def policy_set_current() -> PolicySet:
+    files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in DEFAULT_POLICY_DIR.glob("*.yaml")))
+    settings_state = PolicySetting.objects.aggregate(last=Max("set_at"), n=Max("id"))
+    key = (files, settings_state["last"], settings_state["n"], PolicySetting.objects.count())
+    if _cache["key"] != key:
+        _cache["policy_set"] = load_policy_set(settings=policy_settings())
+        _cache["key"] = key
+    policy_set: PolicySet = _cache["policy_set"]
+    return policy_set

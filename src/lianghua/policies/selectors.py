@@ -1,0 +1,21 @@
+"""Reads of subsidy claims and results, always through the user's region scope."""
+
+from django.db.models import QuerySet
+
+from lianghua.accounts.scope import scope_queryset
+
+from .models import SubsidyApplication, SubsidyResult
+
+
+def subsidy_applications_visible_to(user) -> QuerySet[SubsidyApplication]:
+    queryset = SubsidyApplication.objects.select_related(
+        "enterprise", "region", "project", "credential", "credential__kind"
+    )
+    return scope_queryset(user, queryset, region_field="region", enterprise_field="enterprise_id")
+
+
+def subsidy_results_visible_to(user) -> QuerySet[SubsidyResult]:
+    queryset = SubsidyResult.objects.select_related("application")
+    return scope_queryset(
+        user, queryset, region_field="application__region", enterprise_field="application__enterprise_id"
+    )
