@@ -1,0 +1,144 @@
+"""The records behind a number add up to the number, for every computation, within the user's scope."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from lianghua.enterprises.models import CredentialKind
+from lianghua.targets.models import Indicator, Plan
+from lianghua.targets.progress import progress_compute
+from lianghua.targets.records import progress_records
+from lianghua.targets.services import reported_actual_record
+from tests.factories import (
+    ActivityFactory,
+    CredentialFactory,
+    DigitalLevelFactory,
+    EnterpriseFactory,
+    EnterpriseYearFactory,
+    ProjectFactory,
+    ProjectProgressFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTY, BAIBU, WUYUAN = "330424", "330424102", "330424001"
+AS_OF = dt.date(2025, 9, 30)
+
+
+@pytest.fixture
+def haiyan():
+    return Plan.objects.get(code="haiyan-2024-2026")
+
+
+@pytest.fixture
+def world(region, county_officer):
+    """A little of everything in 百步镇 and 武原街道."""
+    kinds = {k.code: k for k in CredentialKind.objects.all()}
+    for town, shift in ((BAIBU, 0), (WUYUAN, 1)):
+        for n in range(3):
+            enterprise = EnterpriseFactory(region_code=town)
+            EnterpriseYearFactory(enterprise=enterprise, year=2025, is_key_energy=n != 1,
+                                  value_added_wan=D(1000 + 100 * n + shift), land_mu=D(10 + n), employees=50 + n,
+                                  tax_wan=D(200 + n))
+            DigitalLevelFactory(enterprise=enterprise, level=D("1.5") + D(n) / 2, assessed_on=dt.date(2025, 2, 1))
+            project = ProjectFactory(enterprise=enterprise, category="digital" if n % 2 else "green",
+                                     actual_start=dt.date(2024 + n % 2, 5, 1), accepted_on=dt.date(2025, 4, 1),
+                                     energy_saved_tce=D(1000 + n), energy_saving_verified=True, stage="accepted")
+            ProjectProgressFactory(project=project, month=dt.date(2024, 12, 1), cumulative_investment_wan=D(100))
+            ProjectProgressFactory(project=project, month=dt.date(2025, 8, 1),
+                                   cumulative_investment_wan=D("350.25") + n)
+            CredentialFactory(enterprise=enterprise, kind=kinds["tech_center"], level="municipal",
+                              granted_on=dt.date(2025 - n, 3, 1))
+            CredentialFactory(enterprise=enterprise, kind=kinds["green_factory"],
+                              level=("county", "municipal", "provincial")[n], granted_on=dt.date(2024, 3, 1))
+            CredentialFactory(enterprise=enterprise, kind=kinds["clean_production"], level="municipal",
+                              granted_on=dt.date(2025, 1, 10 + n))
+        ActivityFactory(region=region(town), date=dt.date(2025, 3, 1 + shift))
+    reported_actual_record(plan=Plan.objects.get(code="haiyan-2024-2026"), indicator=Indicator.objects.get(code="loans"),
+                           region=region(COUNTY), year=2025, value="7.5", as_of=dt.date(2025, 6, 30),
+                           source="县金融发展服务中心", by=county_officer)
+
+
+def records_total(records):
+    """The actual recomputed from the rows alone."""
+    if records.factor is not None:
+        if records.weight_total == 0:
+            return None
+        return records.contribution_total * records.factor / records.weight_total
+    if records.kind == "reported":
+        return records.contribution_total if records.rows else None
+    return records.contribution_total / records.scale
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_records_add_up_to_every_actual(haiyan, region, world, admin_user, year):
+    rows = progress_compute(plan=haiyan, region=region(COUNTY), year=year, as_of=AS_OF, children=True)
+    computations = set()
+    for row in rows:
+        indicator = Indicator.objects.get(code=row.indicator)
+        records = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(row.region_code),
+                                   year=year, basis=row.basis, as_of=AS_OF)
+        assert records.total == row.actual, (row.indicator, row.region_code, row.basis)
+        assert records_total(records) == row.actual, (row.indicator, row.region_code, row.basis)
+        assert records.explanation
+        assert all({key for key, _ in records.columns} <= set(r) for r in records.rows)
+        if row.data_year is not None:
+            assert records.data_year == row.data_year
+        computations.add(indicator.computation)
+    assert computations >= {"projects_started", "investment_completed", "energy_saved_accepted",
+                            "digital_level_coverage", "green_factory_coverage", "mujun_value_added", "mujun_tax",
+                            "labour_productivity", "credentials_new", "activities", "reported"}
+    assert any(r.actual for r in rows if r.indicator == "investment")
+
+
+def test_held_credentials_records(haiyan, region, world, admin_user):
+    kinds = {k.code: k for k in CredentialKind.objects.all()}
+    enterprise = EnterpriseFactory(region_code=BAIBU)
+    CredentialFactory(enterprise=enterprise, kind=kinds["research_institute"], level="provincial",
+                      granted_on=dt.date(2024, 5, 1))
+    indicator = Indicator.objects.get(code="research_institutes")
+    records = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(COUNTY), year=2026,
+                               basis="cumulative", as_of=dt.date(2026, 12, 31))
+    assert records.kind == "credentials" and records.total == 1
+    assert records.rows[0]["credit_code"] == enterprise.credit_code and records.rows[0]["level"] == "省级"
+    assert "省级及以上企业研究院" in records.explanation
+
+
+def test_investment_records_show_each_project_contribution(haiyan, region, world, admin_user):
+    indicator = Indicator.objects.get(code="investment")
+    records = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(BAIBU), year=2025,
+                               basis="cumulative", as_of=AS_OF)
+    # 3 projects: 350.25 + 351.25 + 352.25 since 2024-01-01 = 1053.75 万元
+    assert records.kind == "projects" and len(records.rows) == 3
+    assert [r["contribution"] for r in records.rows] == [D("350.25"), D("351.25"), D("352.25")]
+    assert records.total == D("0.105375")
+    assert "1053.75 万元" in records.explanation
+    annual = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(COUNTY), year=2025,
+                              basis="annual", as_of=AS_OF)
+    assert annual.contribution_total == 6 * D("250.25") + 2 * 3   # (350.25 + n) − 100 in each town
+
+
+def test_a_town_officer_cannot_open_another_towns_records(haiyan, region, world, baibu_officer):
+    indicator = Indicator.objects.get(code="digital_projects")
+    with pytest.raises(PermissionDenied):
+        progress_records(user=baibu_officer, plan=haiyan, indicator=indicator, region=region(WUYUAN), year=2025,
+                         basis="cumulative", as_of=AS_OF)
+    with pytest.raises(PermissionDenied):
+        progress_records(user=baibu_officer, plan=haiyan, indicator=indicator, region=region(COUNTY), year=2025,
+                         basis="cumulative", as_of=AS_OF)
+    own = progress_records(user=baibu_officer, plan=haiyan, indicator=indicator, region=region(BAIBU), year=2025,
+                           basis="cumulative", as_of=AS_OF)
+    assert own.total == 1 and {r["region"] for r in own.rows} == {"百步镇"}
+
+
+def test_reported_records_list_every_entry_and_mark_the_one_used(haiyan, region, world, county_officer):
+    loans = Indicator.objects.get(code="loans")
+    reported_actual_record(plan=haiyan, indicator=loans, region=region(COUNTY), year=2025, value="11",
+                           as_of=dt.date(2025, 9, 30), source="县金融发展服务中心", by=county_officer)
+    records = progress_records(user=county_officer, plan=haiyan, indicator=loans, region=region(COUNTY), year=2025,
+                               basis="annual", as_of=AS_OF)
+    assert records.total == 11 and [r["counted"][0] for r in records.rows] == ["是", "否"]
+    payload = records.as_dict()
+    assert payload["total"] == 11 and payload["rows"][0]["as_of"] == "2025-09-30"
