@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "policies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("budget/", views.budget, name="budget"),
+    path("budget.xlsx", views.budget_xlsx, name="budget_xlsx"),
+]
