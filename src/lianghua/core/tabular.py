@@ -33,7 +33,8 @@ def tabular_response(*, headers: Sequence[str], rows: Iterable[Sequence], filena
         writer = csv.writer(buffer)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            # Decimals without trailing zeros, so SQLite and PostgreSQL exports read the same.
+            writer.writerow([format(v.normalize(), "f") if isinstance(v, Decimal) else _cell(v) for v in row])
         content, content_type = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from lianghua.core.pages import page_of, region_options
 from lianghua.core.tabular import tabular_response
@@ -16,6 +17,7 @@ EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "所属区域", "�
                   "年度", "是否规上", "营业收入(万元)", "项目数"]
 
 
+@require_safe
 @login_required
 def enterprise_list(request):
     spec = enterprise_list_filter(request.GET)
@@ -30,6 +32,7 @@ def enterprise_list(request):
     })
 
 
+@require_safe
 @login_required
 def enterprise_export(request):
     spec = enterprise_list_filter(request.GET)
@@ -42,6 +45,7 @@ def enterprise_export(request):
                             fmt=request.GET.get("format", "csv"))
 
 
+@require_safe
 @login_required
 def enterprise_detail(request, pk: int):
     enterprise = get_object_or_404(
@@ -64,6 +68,7 @@ def enterprise_detail(request, pk: int):
     })
 
 
+@require_safe
 @login_required
 def enterprise_by_code(request, credit_code: str):
     """/enterprises/c/<credit_code>/ → the detail page; the records behind a dashboard number link here."""

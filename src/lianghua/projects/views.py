@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from lianghua.core.pages import page_of, region_options
 from lianghua.core.tabular import tabular_response
@@ -25,6 +26,7 @@ def stage_next(stage_code: str):
     return ordered[codes.index(stage_code) + 1]
 
 
+@require_safe
 @login_required
 def project_list(request):
     spec = project_list_filter(request.GET)
@@ -40,6 +42,7 @@ def project_list(request):
     })
 
 
+@require_safe
 @login_required
 def project_export(request):
     spec = project_list_filter(request.GET)
@@ -55,6 +58,7 @@ def project_export(request):
                             fmt=request.GET.get("format", "csv"))
 
 
+@require_safe
 @login_required
 def project_detail(request, pk: int):
     project = get_object_or_404(
@@ -90,6 +94,7 @@ def project_detail(request, pk: int):
     })
 
 
+@require_safe
 @login_required
 def project_by_code(request, code: str):
     """/projects/c/<code>/ → the detail page; the records behind a dashboard number link here."""

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from lianghua.accounts.scope import user_sees_region
 from lianghua.regions.models import Region
@@ -27,6 +28,7 @@ def _no_enterprise_users(user):
         raise PermissionDenied("企业用户只能查看本企业信息")
 
 
+@require_safe
 @login_required
 def dashboard(request):
     user = request.user
@@ -59,6 +61,7 @@ def _record_link(kind: str, row: dict) -> str | None:
     return None
 
 
+@require_safe
 @login_required
 def records(request):
     """The projects / enterprises / credentials / activities counted in one actual value."""
@@ -100,6 +103,7 @@ def records(request):
     })
 
 
+@require_safe
 @login_required
 def plan_list(request):
     _no_enterprise_users(request.user)
@@ -112,6 +116,7 @@ def plan_list(request):
     return render(request, "targets/plan_list.html", {"nav": "plans", "plans": plans})
 
 
+@require_safe
 @login_required
 def plan_detail(request, code: str):
     user = request.user

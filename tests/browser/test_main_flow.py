@@ -1,0 +1,112 @@
+"""The main flow in a real browser: log in as the 海盐县 officer, read the dashboard, open the projects
+behind a number, upload a bad projects file and read its errors. Debian's /usr/bin/chromium, never a
+downloaded browser; a screenshot lands in tmp_path when a step fails."""
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# Playwright's sync API runs an event loop in this thread; the live server's ORM calls are in its own.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"),
+]
+
+BAD_PROJECTS_CSV = (
+    "项目编号,项目名称,统一社会信用代码,项目类别,项目子类,总投资(万元),设备投资(万元),信息化投资(万元),土建投资(万元),"
+    "计划开工日期,计划竣工日期,实际开工日期,实际竣工日期,验收日期,项目阶段,年节能量(吨标准煤),节能量已确权,"
+    "年减排二氧化碳(吨),年节水量(吨),新增工业机器人(台)\n"
+    "HY-BAD-1,坏数据项目一,91330424MA0000000X,数字化,,100,,,,2025-01-01,2025-12-31,,,,储备,,否,,,\n"
+    "HY-BAD-2,坏数据项目二,,绿色化,,-5,,,,2025-06-01,2025-01-01,,,,储备,,否,,,\n"
+)
+
+
+@pytest.fixture
+def chromium_page(tmp_path, request):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.set_default_timeout(15_000)
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is None or report.failed:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            print(f"screenshot: {tmp_path / 'failure.png'}")
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def test_officer_reads_dashboard_opens_records_and_sees_import_errors(reference_data, live_server, chromium_page,
+                                                                      tmp_path):
+    officer = UserFactory(username="haiyan_browser", role="officer", region_code="330424")
+    wuyuan = EnterpriseFactory(name="武原浏览器测试有限公司", region_code="330424001")
+    for n in range(3):
+        ProjectFactory(code=f"HY-BR-{n}", name=f"浏览器测试数字化项目{n}", enterprise=wuyuan, category="digital",
+                       stage="in_progress", actual_start=dt.date(2025, 3, 1 + n))
+    page = chromium_page
+
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", officer.username)
+        page.fill("input[name=password]", "lianghua-test-pw")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#indicator-table")
+
+        # Plan 2025 at its year end: the county's digital projects are the three created above.
+        page.goto(f"{live_server.url}/?plan=haiyan-2024-2026&region=330424&year=2025&as_of=2025-12-31")
+        heading = page.text_content("h1")
+        assert "海盐县" in heading and "2025年" in heading
+        row = page.locator("#indicator-table tr", has_text="实施数字化改造项目").first
+        actual = row.locator("a.actual")
+        assert actual.text_content().strip() == "3"
+        assert "≥160" in row.text_content().replace(" ", "")
+
+        # Changing the year through the filter swaps the dashboard in place (htmx).
+        page.select_option("select[name=year]", "2024")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('2024年')")
+        page.select_option("select[name=year]", "2025")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('2025年')")
+        page.wait_for_selector("#dashboard-chart canvas")  # ECharts re-drawn after the swap
+
+        page.locator("#indicator-table tr", has_text="实施数字化改造项目").first.locator("a.actual").click()
+        page.wait_for_selector("#records-table")
+        records = page.text_content("#records-table")
+        assert all(f"HY-BR-{n}" in records for n in range(3))
+        page.click("#records-table a:text('HY-BR-0')")
+        page.wait_for_selector("h1:has-text('浏览器测试数字化项目0')")
+
+        # A bad projects file: nothing is imported, every problem is listed as 第N行 [列名] 原因.
+        bad_file = tmp_path / "坏项目.csv"
+        bad_file.write_text(BAD_PROJECTS_CSV, encoding="utf-8")
+        page.goto(f"{live_server.url}/imports/")
+        kind = page.locator("select[name=kind]")
+        if kind.count():
+            kind.select_option("projects")
+        page.set_input_files("input[type=file]", str(bad_file))
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_selector("text=/第\\d+行/")
+        errors = page.text_content("body")
+        assert re.search(r"第\d+行\s*\[统一社会信用代码\]", errors), errors[:2000]
+        assert re.search(r"第\d+行\s*\[总投资\(万元\)\]", errors), errors[:2000]
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
