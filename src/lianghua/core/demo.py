@@ -283,9 +283,10 @@ class RegistrySynthesizer:
 
     def project(self, *, code: str, ent: SyntheticEnterprise, category: str, start: dt.date,
                 investment_wan: float, energy_tce: float | None = None, months: int | None = None,
-                terminate_share: float = 0.03) -> SyntheticProject:
+                terminate_share: float = 0.03, reports: bool = True) -> SyntheticProject:
         """One project's whole life as of `as_of`: planned dates, what actually happened, its stage,
-        health and the monthly reports (cumulative completed investment on an S-curve)."""
+        health and (unless `reports` is false) the monthly reports: cumulative completed investment on
+        an S-curve."""
         rng, as_of = self.rng, self.as_of
         subtype = rng.choice(DIGITAL_SUBTYPES if category == "digital" else GREEN_SUBTYPES)
         duration = months or (rng.randint(4, 12) if category == "digital" else rng.randint(6, 15))
@@ -361,22 +362,25 @@ class RegistrySynthesizer:
 
         # Monthly reports from the start month to the last ended month (or the completion month).
         progress = []
-        first = start.replace(day=1)
-        last = last_reported_month(as_of)
+        # Months as integers (year * 12 + month - 1): the benchmark builds a million of these.
+        first = start.year * 12 + start.month - 1
+        last_month = last_reported_month(as_of)
+        last = last_month.year * 12 + last_month.month - 1
+        end = actual_end.year * 12 + actual_end.month - 1
         if row["实际竣工日期"]:
-            last = min(last, actual_end.replace(day=1))
+            last = min(last, end)
         if terminated_after is not None:
-            last = min(last, month_add(first, terminated_after))
-        month, index, cumulative = first, 0, 0.0
-        while month <= last:
+            last = min(last, first + terminated_after)
+        cumulative = 0.0
+        for month in range(first, last + 1) if reports else ():
+            index = month - first
             worked = index + 1 if stall_after is None else min(index + 1, stall_after)
             share = s_curve(worked / span) * completion_ratio
-            if row["实际竣工日期"] and month == actual_end.replace(day=1):
+            if row["实际竣工日期"] and month == end:
                 share = completion_ratio
             cumulative = max(cumulative, round(total * share, 2))
-            progress.append({"项目编号": code, "月份": month.strftime("%Y-%m"),
+            progress.append({"项目编号": code, "月份": f"{month // 12}-{month % 12 + 1:02d}",
                              "累计完成投资(万元)": _money(cumulative)})
-            month, index = month_add(month, 1), index + 1
         return SyntheticProject(row=row, progress=progress, stage=stage, health=health)
 
     def weights(self, n: int, sigma: float = 0.9) -> list[float]:
