@@ -129,3 +129,23 @@ def test_plan_list_shows_plans_with_targets_in_scope(client, county_officer, bai
     client.force_login(baibu_officer)
     response = client.get(reverse("targets:plans"))
     assert [p.code for p in response.context["plans"]] == ["haiyan-2024-2026"]
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(client, county_officer, two_towns):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EnterpriseFactory, ProjectFactory
+
+    client.force_login(county_officer)
+    params = {"plan": "haiyan-2024-2026", "year": "2026", "as_of": "2026-06-30"}
+    with CaptureQueriesContext(connection) as before:
+        client.get("/", params)
+    for code in ("330424001", "330424004", "330424102", "330424106"):
+        for _ in range(5):
+            ProjectFactory(enterprise=EnterpriseFactory(region_code=code), actual_start=two_towns.as_of)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/", params)
+    own = {r.indicator: r for r in response.context["layout"].own_rows if r.basis == "annual"}
+    assert own["digital_projects"].actual == 2 + 20
+    assert len(after.captured_queries) == len(before.captured_queries)
