@@ -449,48 +449,81 @@ def _enum_message(allowed: frozenset[str], raw: object) -> str:
     return f"取值 {raw!r} 无效，应为 {'/'.join(sorted(allowed))} 之一"
 
 
-def _normalize_fact(case_id: str, key: str, kind: str, raw: object) -> object:
-    # Hot path: exact type checks first (bool is an int subclass and must not pass as a number).
+def _amount_fact(case_id: str, key: str, raw: object) -> Decimal:
     raw_type = type(raw)
-    if kind == "amount" or kind == "ratio":
-        if raw_type is int:
-            value = Decimal(cast(int, raw))
-        elif raw_type is Decimal or raw_type is float:
-            value = cast(Decimal, raw) if raw_type is Decimal else Decimal(repr(raw))
-            if not value.is_finite():
-                raise _fact_error(case_id, key, f"应为有限数值，实为 {raw}")
-        else:
-            raise _fact_error(case_id, key, f"应为数值，实为 {raw_type.__name__}")
-        if value < 0:
-            raise _fact_error(case_id, key, f"应为非负数，实为 {raw}")
-        if kind == "ratio" and value > 1:
-            raise _fact_error(case_id, key, f"应为0～1之间的比率，实为 {raw}")
-        return value
-    if kind == "bool":
-        if raw_type is not bool:
-            raise _fact_error(case_id, key, f"应为 true/false，实为 {raw!r}")
-        return raw
-    if kind == "int":
-        if raw_type is not int:
-            raise _fact_error(case_id, key, f"应为整数，实为 {raw!r}")
-        low, high = INT_BOUNDS[key]
-        if not low <= cast(int, raw) <= high:
-            raise _fact_error(case_id, key, f"应在 {low}～{high} 之间，实为 {raw}")
-        return raw
-    allowed = ENUM_BY_KIND[kind]
-    if kind[0] == "e":  # enum:<name>
+    if raw_type is int:
+        value = Decimal(cast(int, raw))
+    elif raw_type is Decimal or raw_type is float:
+        value = cast(Decimal, raw) if raw_type is Decimal else Decimal(repr(raw))
+        if not value.is_finite():
+            raise _fact_error(case_id, key, f"应为有限数值，实为 {raw}")
+    else:
+        # bool is an int subclass: the exact type checks above keep true/false out of amounts.
+        raise _fact_error(case_id, key, f"应为数值，实为 {raw_type.__name__}")
+    if value < 0:
+        raise _fact_error(case_id, key, f"应为非负数，实为 {raw}")
+    return value
+
+
+def _ratio_fact(case_id: str, key: str, raw: object) -> Decimal:
+    value = _amount_fact(case_id, key, raw)
+    if value > 1:
+        raise _fact_error(case_id, key, f"应为0～1之间的比率，实为 {raw}")
+    return value
+
+
+def _bool_fact(case_id: str, key: str, raw: object) -> bool:
+    if type(raw) is not bool:
+        raise _fact_error(case_id, key, f"应为 true/false，实为 {raw!r}")
+    return cast(bool, raw)
+
+
+def _int_fact(case_id: str, key: str, raw: object) -> int:
+    if type(raw) is not int:
+        raise _fact_error(case_id, key, f"应为整数，实为 {raw!r}")
+    low, high = INT_BOUNDS[key]
+    if not low <= cast(int, raw) <= high:
+        raise _fact_error(case_id, key, f"应在 {low}～{high} 之间，实为 {raw}")
+    return cast(int, raw)
+
+
+def _enum_fact(allowed: frozenset[str]) -> Callable[[str, str, object], object]:
+    def check(case_id: str, key: str, raw: object) -> object:
         if raw not in allowed:
             raise _fact_error(case_id, key, _enum_message(allowed, raw))
         return raw
-    if not isinstance(raw, list | tuple) or not raw:
-        raise _fact_error(case_id, key, "应为非空列表")
-    for item in raw:
-        if item not in allowed:
-            raise _fact_error(case_id, key, _enum_message(allowed, item))
-    return frozenset(raw)
+
+    return check
 
 
-ENUM_BY_KIND = {kind: ENUMS[kind.partition(":")[2]] for kind in set(FACT_KINDS.values()) if ":" in kind}
+def _list_fact(allowed: frozenset[str]) -> Callable[[str, str, object], object]:
+    def check(case_id: str, key: str, raw: object) -> object:
+        if not isinstance(raw, list | tuple) or not raw:
+            raise _fact_error(case_id, key, "应为非空列表")
+        for item in raw:
+            if item not in allowed:
+                raise _fact_error(case_id, key, _enum_message(allowed, item))
+        return frozenset(raw)
+
+    return check
+
+
+def _fact_validator(kind: str) -> Callable[[str, str, object], object]:
+    simple: dict[str, Callable[[str, str, object], object]] = {
+        "amount": _amount_fact,
+        "ratio": _ratio_fact,
+        "bool": _bool_fact,
+        "int": _int_fact,
+    }
+    if kind in simple:
+        return simple[kind]
+    form, _, enum_name = kind.partition(":")
+    return _enum_fact(ENUMS[enum_name]) if form == "enum" else _list_fact(ENUMS[enum_name])
+
+
+FACT_VALIDATORS = {key: _fact_validator(kind) for key, kind in FACT_KINDS.items()}
+
+
 CASE_FIELDS = frozenset({"id", "date", "facts"})
 
 
@@ -525,7 +558,7 @@ def parse_case(raw: Mapping[str, Any]) -> Case:
             if key not in FACT_KINDS:
                 raise _fact_error(case_id, str(key), "未知事实键")
             raise _fact_error(case_id, key, f"该键不适用于 matter={matter}")
-        facts[key] = _normalize_fact(case_id, key, FACT_KINDS[key], value)
+        facts[key] = FACT_VALIDATORS[key](case_id, key, value)
     required = REQUIRED_BY_MATTER[matter]
     if required not in facts:
         raise _fact_error(case_id, required, f"matter={matter} 时必填")
@@ -586,7 +619,13 @@ class Ctx:
         doc = document or self.doc
         assert doc is not None
         param = doc.parameters[key]
-        value, index = param.at(ordinal)
+        starts = param.starts
+        # Most parameters have one dated value: skip the bisect for them.
+        if len(starts) == 1:
+            index = 0 if ordinal >= starts[0] else -1
+        else:
+            index = bisect.bisect_right(starts, ordinal) - 1
+        value = param.values[index] if index >= 0 else None
         self.trace[param.name] = (param, value, index)
         if value is None:
             if param.setting:
@@ -595,7 +634,7 @@ class Ctx:
         return value
 
     def num(self, key: str, ordinal: int | None = None, document: PolicyDocument | None = None) -> Decimal:
-        return cast(Decimal, self._read(key, self.ordinal if ordinal is None else ordinal, document))
+        return self._read(key, self.ordinal if ordinal is None else ordinal, document)  # type: ignore[return-value]
 
     def table(self, key: str) -> Table:
         return cast(Table, self._read(key, self.ordinal))
