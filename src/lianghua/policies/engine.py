@@ -475,16 +475,16 @@ def _ratio_fact(case_id: str, key: str, raw: object) -> Decimal:
 def _bool_fact(case_id: str, key: str, raw: object) -> bool:
     if type(raw) is not bool:
         raise _fact_error(case_id, key, f"应为 true/false，实为 {raw!r}")
-    return cast(bool, raw)
+    return raw
 
 
 def _int_fact(case_id: str, key: str, raw: object) -> int:
     if type(raw) is not int:
         raise _fact_error(case_id, key, f"应为整数，实为 {raw!r}")
     low, high = INT_BOUNDS[key]
-    if not low <= cast(int, raw) <= high:
+    if not low <= raw <= high:
         raise _fact_error(case_id, key, f"应在 {low}～{high} 之间，实为 {raw}")
-    return cast(int, raw)
+    return raw
 
 
 def _enum_fact(allowed: frozenset[str]) -> Callable[[str, str, object], object]:
