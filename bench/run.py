@@ -247,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         "database": connection.vendor,
         "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
         "imports": {},
+        # The machine may be shared: the load says how much of it the figures had.
+        "load_at_start": os.getloadavg()[0],
     }
     try:
         tick = time.perf_counter()
@@ -317,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         results["dashboard_s"], results["dashboard_runs"] = _median_time(
             lambda: statuses.append(client.get(url).status_code)
         )
+        results["load_at_end"] = os.getloadavg()[0]
         if set(statuses) != {200}:
             print(f"驾驶舱页面返回 {statuses}", file=sys.stderr)
             return 1
@@ -337,7 +340,8 @@ def report(results: dict) -> None:
 
     goal = GOALS["import_rows_per_s"]
     print()
-    print(f"基准测试结果（{results['scale']}，{results['database']}，{results['machine']}）")
+    print(f"基准测试结果（{results['scale']}，{results['database']}，{results['machine']}，"
+          f"1分钟平均负载 开始 {results['load_at_start']:.1f} / 结束 {results['load_at_end']:.1f}）")
     print(f"{'项目':<22}{'行数':>12}{'秒':>9}{'行/秒 或 中位数':>18}  目标")
     for kind, figures in results["imports"].items():
         print(
