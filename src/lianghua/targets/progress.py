@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 
 from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.projects.models import Activity, Project, ProjectProgress
+from lianghua.projects.stages import STAGE_CHOICES
 from lianghua.regions.models import Region
 
 from . import progress_math as pm
@@ -176,6 +177,11 @@ def level_rank(level: str | None) -> int | None:
     return None if level in (None, "") else Credential.LEVEL_RANK[str(level)]
 
 
+def levels_between(min_level: str | None, max_level: str | None) -> list[str]:
+    low, high = level_rank(min_level) or 0, level_rank(max_level) or 99
+    return [level for level, rank in Credential.LEVEL_RANK.items() if low <= rank <= high]
+
+
 def credential_specs(params: dict[str, Any]) -> list[dict[str, Any]]:
     """[{kind, min_level, max_level}] from an indicator's params ({kind, min_level} or any_of)."""
     specs = params.get("any_of") or [params]
@@ -185,52 +191,76 @@ def credential_specs(params: dict[str, Any]) -> list[dict[str, Any]]:
 
 def credential_match_q(params: dict[str, Any], prefix: str = "") -> Q:
     """Credentials of the kind(s) at or above the minimum level (and, with max_level, at most it)."""
-    matched = Q(pk__in=[])
+    matched = None
     for spec in credential_specs(params):
         one = Q(**{f"{prefix}kind__code": spec["kind"]})
         if spec["min_level"]:
             one &= Q(**{f"{prefix}level_rank__gte": level_rank(spec["min_level"])})
         if spec["max_level"]:
             one &= Q(**{f"{prefix}level_rank__lte": level_rank(spec["max_level"])})
-        matched |= one
-    return matched
+        matched = one if matched is None else matched | one
+    return matched if matched is not None else Q(pk__in=[])
 
 
-def credential_valid_on_q(day: dt.date) -> Q:
+def credential_valid_on_q(day: dt.date, prefix: str = "") -> Q:
     """Held on `day`: granted on or before it and not ended (ends_on after it, or none)."""
-    return Q(granted_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+    return Q(**{f"{prefix}granted_on__lte": day}) & (Q(**{f"{prefix}ends_on__isnull": True})
+                                                     | Q(**{f"{prefix}ends_on__gt": day}))
+
+
+# The credential, project and coverage conditions below are written from the enterprise's side
+# ("credentials__…", "projects__…"): the grouped queries start from the region's enterprises (region
+# index) and reach their rows through the enterprise foreign-key indexes, a plan the database keeps
+# whether or not it has table statistics. Records use the same conditions with .filter(…).distinct().
 
 
 def credentials_new_q(params: dict[str, Any], window: pm.Window) -> Q:
     """Enterprises whose FIRST matching credential was granted in the window: one granted in it and
     none before its start (an upgrade of a centre held before is not new)."""
-    matching = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("pk"))
-    return Q(Exists(matching.filter(granted_on__gte=window.start, granted_on__lte=window.end))) & ~Q(
-        Exists(matching.filter(granted_on__lt=window.start))
-    )
+    in_window = credential_match_q(params, "credentials__") & Q(credentials__granted_on__gte=window.start,
+                                                                credentials__granted_on__lte=window.end)
+    specs = credential_specs(params)
+    if len(specs) == 1:
+        # One kind: the earlier credential is of the joined row's kind, so the lookup goes through the
+        # (enterprise, kind) index instead of scanning every credential of that kind.
+        # The level is named by `level` (not level_rank) so all three columns of that index apply.
+        earlier = Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
+                                            granted_on__lt=window.start,
+                                            level__in=levels_between(specs[0]["min_level"], specs[0]["max_level"]))
+    else:
+        earlier = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("pk"),
+                                            granted_on__lt=window.start)
+    return in_window & ~Q(Exists(earlier))
 
 
 def credentials_held_q(params: dict[str, Any], day: dt.date) -> Q:
     """Enterprises holding a matching credential on `day`; with max_level, not also a higher one."""
-    held = Q(pk__in=[])
+    held = None
     for spec in credential_specs(params):
-        kind = Credential.objects.filter(enterprise=OuterRef("pk"), kind__code=spec["kind"]).filter(
-            credential_valid_on_q(day))
-        one = Q(Exists(kind.filter(level_rank__gte=level_rank(spec["min_level"]) or 0)))
+        one = (Q(credentials__kind__code=spec["kind"], credentials__level_rank__gte=level_rank(spec["min_level"]) or 0)
+               & credential_valid_on_q(day, "credentials__"))
         if spec["max_level"]:
-            one &= ~Q(Exists(kind.filter(level_rank__gt=level_rank(spec["max_level"]))))
-        held |= one
-    return held
+            above = [level for level, rank in Credential.LEVEL_RANK.items() if rank > (level_rank(spec["max_level"]) or 0)]
+            higher = (Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
+                                                level__in=above)
+                      .filter(credential_valid_on_q(day)))
+            one &= ~Q(Exists(higher))
+        held = one if held is None else held | one
+    return held if held is not None else Q(pk__in=[])
 
 
-def projects_started_q(params: dict[str, Any], window: pm.Window) -> Q:
-    return (Q(category=params["category"], actual_start__gte=window.start, actual_start__lte=window.end)
-            & ~Q(stage="terminated"))
+ACTIVE_STAGES = [code for code, _ in STAGE_CHOICES if code != "terminated"]
 
 
-def energy_saved_q(window: pm.Window) -> Q:
-    return (Q(category=Project.Category.GREEN, energy_saving_verified=True, energy_saved_tce__isnull=False,
-              accepted_on__gte=window.start, accepted_on__lte=window.end) & ~Q(stage="terminated"))
+def projects_started_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}category": params["category"], f"{prefix}actual_start__gte": window.start,
+                f"{prefix}actual_start__lte": window.end, f"{prefix}stage__in": ACTIVE_STAGES})
+
+
+def energy_saved_q(window: pm.Window, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}category": Project.Category.GREEN, f"{prefix}energy_saving_verified": True,
+                f"{prefix}energy_saved_tce__isnull": False, f"{prefix}accepted_on__gte": window.start,
+                f"{prefix}accepted_on__lte": window.end, f"{prefix}stage__in": ACTIVE_STAGES})
 
 
 def _cumulative_investment(month_filter: dict[str, dt.date]) -> Coalesce:
@@ -263,10 +293,11 @@ def latest_digital_level_at_least_q(min_level: Decimal, day: dt.date) -> Q:
 
 
 def green_factory_held_q(min_level: str, day: dt.date) -> Q:
-    """The enterprise (of a row with `enterprise_id`) holds a green-factory credential ≥ min on `day`."""
-    held = Credential.objects.filter(enterprise=OuterRef("enterprise_id"), kind__code="green_factory",
-                                     level_rank__gte=level_rank(min_level)).filter(credential_valid_on_q(day))
-    return Q(Exists(held))
+    """The enterprise-year's enterprise holds a green-factory credential ≥ min on `day` (a join:
+    count distinct rows)."""
+    prefix = "enterprise__credentials__"
+    return (Q(**{f"{prefix}kind__code": "green_factory", f"{prefix}level_rank__gte": level_rank(min_level)})
+            & credential_valid_on_q(day, prefix))
 
 
 COVERAGE_POPULATION = {"digital_level_coverage": "is_above_scale", "green_factory_coverage": "is_key_energy"}
@@ -308,9 +339,9 @@ def _counted(fold: RegionFold, rows: Iterable[dict[str, Any]], key: str, *, divi
 
 
 def actual_projects_started(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(projects_started_q(params, window))
-            .values("enterprise__region_id").annotate(n=Count("id")).order_by())
-    return _counted(fold, rows, "enterprise__region_id")
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(n=Count("projects", filter=projects_started_q(params, window, "projects__"))).order_by())
+    return _counted(fold, rows, "region_id")
 
 
 def actual_investment_completed(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
@@ -322,9 +353,9 @@ def actual_investment_completed(params: dict[str, Any], window: pm.Window, year:
 
 
 def actual_energy_saved_accepted(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(energy_saved_q(window))
-            .values("enterprise__region_id").annotate(n=Sum("energy_saved_tce")).order_by())
-    return _counted(fold, rows, "enterprise__region_id", divide_by=TCE_PER_WAN_TCE)
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(n=Sum("projects__energy_saved_tce", filter=energy_saved_q(window, "projects__"))).order_by())
+    return _counted(fold, rows, "region_id", divide_by=TCE_PER_WAN_TCE)
 
 
 def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
@@ -332,7 +363,8 @@ def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year:
     rows = (EnterpriseYear.objects
             .filter(enterprise__region_id__in=fold.region_ids, year__lte=year, **{population: True})
             .values("enterprise__region_id", "year")
-            .annotate(den=Count("id"), num=Count("id", filter=coverage_hit_q(computation, params, window.end)))
+            .annotate(den=Count("id", distinct=True),
+                      num=Count("id", distinct=True, filter=coverage_hit_q(computation, params, window.end)))
             .order_by())
     result: Actuals = {}
     for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
@@ -384,14 +416,14 @@ def actual_labour_productivity(params: dict[str, Any], window: pm.Window, year: 
 
 
 def actual_credentials_new(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).filter(credentials_new_q(params, window))
-            .values("region_id").annotate(n=Count("id")).order_by())
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(n=Count("id", distinct=True, filter=credentials_new_q(params, window))).order_by())
     return _counted(fold, rows, "region_id")
 
 
 def actual_credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).filter(credentials_held_q(params, window.end))
-            .values("region_id").annotate(n=Count("id")).order_by())
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(n=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
     return _counted(fold, rows, "region_id")
 
 

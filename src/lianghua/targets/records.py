@@ -342,12 +342,12 @@ def _credential_records(user: Any, computation: str, params: dict[str, Any], reg
                         where: str, common: dict[str, Any]) -> ProgressRecords:
     enterprises = enterprises_visible_to(user).filter(region__path__startswith=region.path)
     if computation == "credentials_new":
-        counted = enterprises.filter(credentials_new_q(params, window))
+        counted = enterprises.filter(credentials_new_q(params, window)).distinct()
         credentials = credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted,
                                                           granted_on__gte=window.start, granted_on__lte=window.end)
         order = ("enterprise_id", "granted_on", "-level_rank")
     else:
-        counted = enterprises.filter(credentials_held_q(params, window.end))
+        counted = enterprises.filter(credentials_held_q(params, window.end)).distinct()
         credentials = (credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted)
                        .filter(credential_valid_on_q(window.end)))
         order = ("enterprise_id", "-level_rank", "granted_on")
