@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 import time
 
@@ -5,6 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from lianghua.core.demo import DEMO_SEED, DemoImportError, demo_load, demo_present, demo_users_ensure
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，应为 YYYY-MM-DD") from error
 
 
 class Command(BaseCommand):
@@ -15,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"随机种子（默认 {DEMO_SEED}；同一种子生成相同数据）")
         parser.add_argument("--skip-if-present", action="store_true",
                             help="演示数据已存在时不再生成，只打印演示账号")
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+        parser.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                             help="数据截至日期 YYYY-MM-DD（默认今天；月报只到已结束的月份）")
         parser.add_argument("--size", type=float, default=1.0,
                             help="规模系数（默认 1.0 = 600家企业；测试可用更小的值）")
