@@ -87,3 +87,15 @@ def cell(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def figure(value, places=2):
+    """A computed figure for reading: rounded half-up to `places` decimals (default 2), trailing zeros
+    dropped — 70.31700288… → "70.32", 134 → "134". The exact value stays in the records and the API."""
+    from decimal import ROUND_HALF_UP
+
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return num(number.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP))
