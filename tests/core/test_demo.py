@@ -75,7 +75,7 @@ def test_demo_command_fills_haiyan_believably(db, settings, tmp_path):
     from lianghua.imports.models import ImportBatch
     from lianghua.projects.models import Activity, Project, ProjectProgress
     from lianghua.regions.models import Region
-    from lianghua.targets.models import Plan
+    from lianghua.targets.models import Plan, ReportedActual
     from lianghua.targets.progress import progress_compute
 
     settings.MEDIA_ROOT = tmp_path  # the import batches keep their files
@@ -129,6 +129,10 @@ def test_demo_command_fills_haiyan_believably(db, settings, tmp_path):
     assert {"county", "municipal", "provincial", "national"} <= set(Credential.objects.values_list("level", flat=True))
     assert DigitalLevel.objects.count() > 400
     assert 25 <= Activity.objects.filter(kind="training").count() <= 45
+    # 填报值 through the targets service; 绿色园区 left unreported so 无数据 shows.
+    reported = set(ReportedActual.objects.values_list("indicator__code", "year"))
+    assert reported == {("loans", 2024), ("loans", 2025), ("loans", 2026), ("green_product_certs", 2026),
+                        ("segment_renovations", 2026)}
 
     # Nothing dated after the as-of date; reports only for ended months, cumulative never falling.
     for model, fields in ((Project, ("actual_start", "actual_end", "accepted_on")), (Credential, ("granted_on",)),

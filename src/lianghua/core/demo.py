@@ -100,6 +100,20 @@ INDUSTRIES: list[tuple[str, float, tuple[str, ...]]] = [
 ENERGY_INTENSITY = {"C22": 1.4, "C26": 1.2, "C30": 1.0, "C17": 0.55, "C28": 0.9, "C29": 0.35, "C33": 0.3,
                     "C34": 0.22, "C36": 0.2, "C35": 0.15, "C38": 0.15, "C39": 0.1, "C21": 0.12, "C14": 0.25,
                     "C27": 0.3, "C40": 0.08}
+# County-wide honours (kind, level, held before the plan, granted 2024–2026): synthetic counts chosen so
+# the 2026 text targets of the plan show a mix (most somewhat short, the benchmarks done).
+COUNTY_HONOURS = (
+    ("未来工厂（试点）", "provincial", 1, 2),
+    ("智能制造示范工厂", "national", 0, 1),
+    ("工业互联网平台", "provincial", 6, 7),
+    ("云上企业", "provincial", 3, 4),
+    ("数字化改造标杆企业", "municipal", 2, 9),
+    ("节水型企业", "municipal", 4, 8),
+    ("节水标杆企业", "provincial", 0, 1),
+    ("企业研究院", "provincial", 18, 9),
+    ("工业设计中心", "provincial", 3, 2),
+    ("服务型制造示范", "provincial", 1, 2),
+)
 # Share of a division's 规上 firms that are energy-heavy (the designated 重点用能 list).
 HEAVY_SHARE = {"C22": 0.4, "C26": 0.4, "C30": 0.4, "C28": 0.4, "C17": 0.2, "C29": 0.2}
 BRAND_WORDS = (
@@ -590,9 +604,6 @@ def _credentials_and_levels(synth: RegistrySynthesizer, enterprises: dict[str, l
             if r < 0.07:
                 grant(ent, "智能工厂", rng.choice(("municipal", "provincial")),
                       dt.date(rng.randint(2021, 2026), rng.randint(3, 12), rng.randint(1, 28)))
-            if r < 0.012:
-                grant(ent, "未来工厂", "provincial", dt.date(rng.randint(2023, 2026), rng.randint(3, 12), 15),
-                      "省级未来工厂（试点）")
 
         # Green factories: 重点用能 firms get a 市级+ one when the town's curve (~20% before the plan,
         # then 30/45/60% × pace) passes their rank; some later rise to 省级 / 国家级.
@@ -644,6 +655,23 @@ def _credentials_and_levels(synth: RegistrySynthesizer, enterprises: dict[str, l
                           synth.date_in(year))
         for ent in audited[:2]:
             grant(ent, "清洁生产审核", "municipal", dt.date(rng.randint(2019, 2023), 6, 18))
+
+    # County-wide honours behind the 2026 targets of the plan's text (future factories, platforms,
+    # cloud enterprises, benchmarks, water saving, research institutes, design centres): a few held
+    # before the plan, more granted since, most of them short of their 2026 target as of late 2026.
+    firms = sorted((e for town in enterprises.values() for e in town if e.is_large),
+                   key=lambda e: -e.years[2025]["value_added"])
+    strongest = firms[: max(1, len(firms) // 3)]
+    for kind, level, before_plan, in_plan in COUNTY_HONOURS:
+        chosen = rng.sample(strongest, min(len(strongest), round((before_plan + in_plan) * size_of(firms))))
+        for index, ent in enumerate(chosen):
+            year = rng.randint(2019, 2023) if index < before_plan else rng.choice(plan_years)
+            grant(ent, kind, level, synth.date_in(year))
+
+
+def size_of(large_firms: list) -> float:
+    """The demo's scale relative to the full 600 firms (≈ 300 of them 规上)."""
+    return min(1.0, len(large_firms) / 300)
 
 
 def _level_row(ent: SyntheticEnterprise, level: str, day: dt.date) -> dict[str, str]:
@@ -747,6 +775,7 @@ def demo_load(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1.0, log=N
             batches.append(batch)
             say(f"导入 {kind}：{len(dataset.rows[kind])} 行，{seconds[kind]:.1f} 秒")
     demo_health_apply(dataset.health, by=admin)
+    demo_reported_actuals_enter(as_of=as_of, by=admin)
     logins = demo_users_ensure(enterprise_credit_code=dataset.enterprise_user_credit_code)
     return {"counts": dataset.counts(), "seconds": seconds, "logins": logins, "batches": batches,
             "dataset": dataset}
@@ -759,6 +788,37 @@ def demo_health_apply(health: dict[str, str], *, by) -> int:
 
     rows = [{"code": code, "health": value} for code, value in sorted(health.items())]
     return projects_bulk_upsert(rows=rows, by=by).updated_count
+
+
+# 填报值 for indicators the registry cannot count (indicator, year, value, as-of, source). Synthetic;
+# 绿色园区 is left unreported on purpose, so the dashboard shows what 无数据 looks like.
+DEMO_REPORTED = (
+    ("loans", 2024, "23.6", dt.date(2025, 1, 20), "县金融发展服务中心2024年12月报（演示）"),
+    ("loans", 2025, "18.4", dt.date(2026, 1, 18), "县金融发展服务中心2025年12月报（演示）"),
+    ("loans", 2026, "15.2", dt.date(2026, 11, 12), "县金融发展服务中心2026年10月报（演示）"),
+    ("green_product_certs", 2026, "32", dt.date(2026, 9, 30), "县市场监管局绿色产品认证统计（演示）"),
+    ("segment_renovations", 2026, "1", dt.date(2026, 6, 30), "县经信局细分行业改造验收（演示）"),
+)
+
+
+def demo_reported_actuals_enter(*, as_of: dt.date, by) -> int:
+    """Enter the demo's 填报值 dated on or before `as_of` through the targets service (once each)."""
+    from lianghua.regions.models import Region
+    from lianghua.targets.models import Indicator, Plan, ReportedActual
+    from lianghua.targets.services import reported_actual_record
+
+    plan = Plan.objects.get(code=DEMO_PLAN)
+    county = Region.objects.get(code=DEMO_COUNTY)
+    entered = 0
+    for code, year, value, day, source in DEMO_REPORTED:
+        indicator = Indicator.objects.filter(code=code).first()
+        if indicator is None or day > as_of or ReportedActual.objects.filter(
+                plan=plan, indicator=indicator, region=county, year=year, as_of=day, source=source).exists():
+            continue
+        reported_actual_record(plan=plan, indicator=indicator, region=county, year=year, value=value, as_of=day,
+                               source=source, by=by)
+        entered += 1
+    return entered
 
 
 def demo_admin_ensure():
