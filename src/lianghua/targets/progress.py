@@ -328,34 +328,67 @@ def data_year_pick(per_year: dict[int, dict[str, Decimal]], denominator: str) ->
     return max(years) if years else None
 
 
-# ── one function per computation: (indicator params, window, year, fold) → {region code: Measure} ──
+# ── one function per computation: (params, windows, year, fold) → [{region code: Measure}] per window ──
+#
+# Flows take every window of the indicator at once (annual and cumulative differ only in their start)
+# and answer them in one query with one filtered aggregate per window. Stocks read only the window end,
+# which both bases share, so they are counted once and the answer serves every window.
 
 Actuals = dict[str, Measure]
 
 
-def _counted(fold: RegionFold, rows: Iterable[dict[str, Any]], key: str, *, divide_by: Decimal = pm.ONE) -> Actuals:
-    sums = fold.add_up(rows, key, ("n",))
-    return {code: Measure(value=totals["n"] / divide_by) for code, totals in sums.items()}
+def _per_window(fold: RegionFold, rows: Iterable[dict[str, Any]], key: str, count: int, *,
+                divide_by: Decimal = pm.ONE) -> list[Actuals]:
+    names = tuple(f"n{i}" for i in range(count))
+    sums = fold.add_up(rows, key, names)
+    return [{code: Measure(value=totals[name] / divide_by) for code, totals in sums.items()} for name in names]
 
 
-def actual_projects_started(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], year: int,
+                            fold: RegionFold) -> list[Actuals]:
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(n=Count("projects", filter=projects_started_q(params, window, "projects__"))).order_by())
-    return _counted(fold, rows, "region_id")
+            .annotate(**{f"n{i}": Count("projects", filter=projects_started_q(params, w, "projects__"))
+                         for i, w in enumerate(windows)}).order_by())
+    return _per_window(fold, rows, "region_id", len(windows))
 
 
-def actual_investment_completed(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    moved, at_end, before_start = investment_expressions(window)
+def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window], year: int,
+                                fold: RegionFold) -> list[Actuals]:
+    """Σ (cumulative at the last counted month − cumulative before the window start). The windows share
+    their end, so the first term is one subquery; a project without a report inside a (non-empty)
+    window has equal terms and adds 0, so one filter on the widest window suffices. An empty window
+    (as-of before its start) is 0 without asking."""
+    live = [w for w in windows if not w.is_empty]
+    if not live:
+        return [{r.code: Measure(value=pm.ZERO) for r in fold.regions} for _ in windows]
+    widest = min(live, key=lambda w: w.start)
+    moved, at_end, _ = investment_expressions(widest)
+    sums = {f"n{i}": Sum(at_end - investment_expressions(w)[2], output_field=MONEY_SUM) for i, w in enumerate(live)}
     rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(moved)
-            .values("enterprise__region_id")
-            .annotate(n=Sum(at_end - before_start, output_field=MONEY_SUM)).order_by())
-    return _counted(fold, rows, "enterprise__region_id", divide_by=WAN_PER_YI)
+            .values("enterprise__region_id").annotate(**sums).order_by())
+    answers = iter(_per_window(fold, rows, "enterprise__region_id", len(live), divide_by=WAN_PER_YI))
+    return [next(answers) if not w.is_empty else {r.code: Measure(value=pm.ZERO) for r in fold.regions}
+            for w in windows]
 
 
-def actual_energy_saved_accepted(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+def actual_energy_saved_accepted(params: dict[str, Any], windows: list[pm.Window], year: int,
+                                 fold: RegionFold) -> list[Actuals]:
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(n=Sum("projects__energy_saved_tce", filter=energy_saved_q(window, "projects__"))).order_by())
-    return _counted(fold, rows, "region_id", divide_by=TCE_PER_WAN_TCE)
+            .annotate(**{f"n{i}": Sum("projects__energy_saved_tce", filter=energy_saved_q(w, "projects__"))
+                         for i, w in enumerate(windows)}).order_by())
+    return _per_window(fold, rows, "region_id", len(windows), divide_by=TCE_PER_WAN_TCE)
+
+
+def _ratio_by_data_year(fold: RegionFold, rows: Iterable[dict[str, Any]], scale: Decimal) -> Actuals:
+    result: Actuals = {}
+    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
+        data_year = data_year_pick(per_year, "den")
+        if data_year is None:
+            result[code] = Measure(value=None)
+        else:
+            sums = per_year[data_year]
+            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"], scale=scale), data_year=data_year)
+    return result
 
 
 def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
@@ -366,23 +399,7 @@ def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year:
             .annotate(den=Count("id", distinct=True),
                       num=Count("id", distinct=True, filter=coverage_hit_q(computation, params, window.end)))
             .order_by())
-    result: Actuals = {}
-    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
-        data_year = data_year_pick(per_year, "den")
-        if data_year is None:
-            result[code] = Measure(value=None)
-        else:
-            sums = per_year[data_year]
-            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"], scale=pm.HUNDRED), data_year=data_year)
-    return result
-
-
-def actual_digital_level_coverage(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    return _coverage("digital_level_coverage", params, window, year, fold)
-
-
-def actual_green_factory_coverage(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    return _coverage("green_factory_coverage", params, window, year, fold)
+    return _ratio_by_data_year(fold, rows, pm.HUNDRED)
 
 
 def _per_land_or_head(computation: str, year: int, fold: RegionFold) -> Actuals:
@@ -392,65 +409,60 @@ def _per_land_or_head(computation: str, year: int, fold: RegionFold) -> Actuals:
             .values("enterprise__region_id", "year")
             .annotate(num=Sum(numerator, output_field=MONEY_SUM), den=Sum(denominator, output_field=MONEY_SUM))
             .order_by())
-    result: Actuals = {}
-    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
-        data_year = data_year_pick(per_year, "den")
-        if data_year is None:
-            result[code] = Measure(value=None)
-        else:
-            sums = per_year[data_year]
-            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"]), data_year=data_year)
-    return result
+    return _ratio_by_data_year(fold, rows, pm.ONE)
 
 
-def actual_mujun_value_added(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    return _per_land_or_head("mujun_value_added", year, fold)
-
-
-def actual_mujun_tax(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    return _per_land_or_head("mujun_tax", year, fold)
-
-
-def actual_labour_productivity(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    return _per_land_or_head("labour_productivity", year, fold)
-
-
-def actual_credentials_new(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], year: int,
+                           fold: RegionFold) -> list[Actuals]:
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(n=Count("id", distinct=True, filter=credentials_new_q(params, window))).order_by())
-    return _counted(fold, rows, "region_id")
+            .annotate(**{f"n{i}": Count("id", distinct=True, filter=credentials_new_q(params, w))
+                         for i, w in enumerate(windows)}).order_by())
+    return _per_window(fold, rows, "region_id", len(windows))
 
 
-def actual_credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+def _credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(n=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
-    return _counted(fold, rows, "region_id")
+            .annotate(n0=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
+    return _per_window(fold, rows, "region_id", 1)[0]
 
 
-def activities_q(params: dict[str, Any], window: pm.Window) -> Q:
-    counted = Q(date__gte=window.start, date__lte=window.end)
+def activities_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+    counted = Q(**{f"{prefix}date__gte": window.start, f"{prefix}date__lte": window.end})
     if params.get("kind"):
-        counted &= Q(kind=params["kind"])
+        counted &= Q(**{f"{prefix}kind": params["kind"]})
     return counted
 
 
-def actual_activities(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
-    rows = (Activity.objects.filter(region_id__in=fold.region_ids).filter(activities_q(params, window))
-            .values("region_id").annotate(n=Count("id")).order_by())
-    return _counted(fold, rows, "region_id")
+def actual_activities(params: dict[str, Any], windows: list[pm.Window], year: int, fold: RegionFold) -> list[Actuals]:
+    rows = (Activity.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(**{f"n{i}": Count("id", filter=activities_q(params, w)) for i, w in enumerate(windows)})
+            .order_by())
+    return _per_window(fold, rows, "region_id", len(windows))
 
 
-COMPUTATIONS: dict[str, Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]] = {
+StockComputation = Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]
+FlowComputation = Callable[[dict[str, Any], list[pm.Window], int, RegionFold], list[Actuals]]
+
+
+def _stock(compute: StockComputation) -> FlowComputation:
+    """A stock read at the (shared) window end, answering every window."""
+    def every_window(params: dict[str, Any], windows: list[pm.Window], year: int, fold: RegionFold) -> list[Actuals]:
+        assert len({w.end for w in windows}) == 1, "windows of one year and as-of date share their end"
+        return [compute(params, windows[0], year, fold)] * len(windows)
+    return every_window
+
+
+COMPUTATIONS: dict[str, FlowComputation] = {
     "projects_started": actual_projects_started,
     "investment_completed": actual_investment_completed,
     "energy_saved_accepted": actual_energy_saved_accepted,
-    "digital_level_coverage": actual_digital_level_coverage,
-    "green_factory_coverage": actual_green_factory_coverage,
-    "mujun_value_added": actual_mujun_value_added,
-    "mujun_tax": actual_mujun_tax,
-    "labour_productivity": actual_labour_productivity,
+    "digital_level_coverage": _stock(lambda p, w, y, f: _coverage("digital_level_coverage", p, w, y, f)),
+    "green_factory_coverage": _stock(lambda p, w, y, f: _coverage("green_factory_coverage", p, w, y, f)),
+    "mujun_value_added": _stock(lambda p, w, y, f: _per_land_or_head("mujun_value_added", y, f)),
+    "mujun_tax": _stock(lambda p, w, y, f: _per_land_or_head("mujun_tax", y, f)),
+    "labour_productivity": _stock(lambda p, w, y, f: _per_land_or_head("labour_productivity", y, f)),
     "credentials_new": actual_credentials_new,
-    "credentials_held": actual_credentials_held,
+    "credentials_held": _stock(_credentials_held),
     "activities": actual_activities,
 }
 
@@ -473,21 +485,32 @@ def indicator_is_stock(indicator: Indicator) -> bool:
     return indicator.computation in pm.STOCK_COMPUTATIONS
 
 
-def indicator_actuals(*, plan: Plan, indicator: Indicator, basis: str, year: int, as_of: dt.date,
-                      regions: list[Region], fold: RegionFold | None = None) -> tuple[pm.Window, Actuals]:
-    """The actual of `indicator` for each of `regions` (each over its whole subtree); `fold` may be
-    passed when the caller already built it for the same regions."""
-    window = pm.progress_window(basis=basis, year=year, plan_start_year=plan.start_year, as_of=as_of)
+def indicator_actuals_by_basis(*, plan: Plan, indicator: Indicator, bases: list[str], year: int, as_of: dt.date,
+                               regions: list[Region], fold: RegionFold | None = None
+                               ) -> dict[str, tuple[pm.Window, Actuals]]:
+    """basis → (window, actual of `indicator` for each of `regions`, each over its whole subtree).
+    All bases are answered by one query; `fold` may be passed when already built for these regions."""
+    windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=as_of) for b in bases]
     if indicator.computation == "reported":
         latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
-        return window, {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
-                                 else Measure(value=None, source=NONE)) for r in regions}
+        actuals = {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
+                            else Measure(value=None, source=NONE)) for r in regions}
+        return {b: (w, actuals) for b, w in zip(bases, windows, strict=True)}
     compute = COMPUTATIONS.get(indicator.computation)
     if compute is None:
-        return window, {r.code: Measure(value=None, source=NONE) for r in regions}
-    actuals = compute(indicator.params or {}, window, year, fold or RegionFold.of(regions))
-    return window, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
-                    for code, m in actuals.items()}
+        return {b: (w, {r.code: Measure(value=None, source=NONE) for r in regions})
+                for b, w in zip(bases, windows, strict=True)}
+    answers = compute(indicator.params or {}, windows, year, fold or RegionFold.of(regions))
+    return {b: (w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
+                    for code, m in actuals.items()})
+            for b, w, actuals in zip(bases, windows, answers, strict=True)}
+
+
+def indicator_actuals(*, plan: Plan, indicator: Indicator, basis: str, year: int, as_of: dt.date,
+                      regions: list[Region], fold: RegionFold | None = None) -> tuple[pm.Window, Actuals]:
+    """The actual of `indicator` on one basis for each of `regions` (each over its whole subtree)."""
+    return indicator_actuals_by_basis(plan=plan, indicator=indicator, bases=[basis], year=year, as_of=as_of,
+                                      regions=regions, fold=fold)[basis]
 
 
 # ── the main entry point ──────────────────────────────────────────────────────────────────────────
@@ -541,24 +564,28 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
     every child region's targets). The region's rows come first, then each child's (in the tree's
     order), each in indicator order; children are ranked per indicator × basis by completion."""
     targets = list(_targets(plan, region, year, children))
-    groups: dict[tuple[int, str], list[Target]] = defaultdict(list)
+    by_indicator: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
-        groups[(target.indicator_id, target.basis)].append(target)
+        by_indicator[target.indicator_id].append(target)
 
     rows: dict[int, TargetProgress] = {}
     folds: dict[tuple[int, ...], RegionFold] = {}
-    for group in groups.values():
+    for group in by_indicator.values():
+        indicator = group[0].indicator
         regions = list({t.region_id: t.region for t in group}.values())
         key = tuple(sorted(r.pk for r in regions))
-        if key not in folds and group[0].indicator.computation != "reported":
+        if key not in folds and indicator.computation != "reported":
             folds[key] = RegionFold.of(regions)
-        window, actuals = indicator_actuals(plan=plan, indicator=group[0].indicator, basis=group[0].basis,
-                                            year=year, as_of=as_of, regions=regions, fold=folds.get(key))
+        bases = sorted({t.basis for t in group})
+        answers = indicator_actuals_by_basis(plan=plan, indicator=indicator, bases=bases, year=year, as_of=as_of,
+                                             regions=regions, fold=folds.get(key))
         for target in group:
+            window, actuals = answers[target.basis]
             rows[target.pk] = _progress_row(plan, target, window, actuals[target.region.code], as_of)
-        child_rows = [rows[t.pk] for t in group if t.region_id != region.pk]
-        for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]), strict=True):
-            row.rank = rank
+        for basis in bases:
+            child_rows = [rows[t.pk] for t in group if t.basis == basis and t.region_id != region.pk]
+            for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]), strict=True):
+                row.rank = rank
 
     # Stable sort: within a region the targets keep their indicator order.
     return [rows[t.pk] for t in sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))]
