@@ -19,6 +19,8 @@ from lianghua.imports.bulk import UpsertResult, rows_upsert
 from .credit_code import credit_code_problem
 from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 
+LEVEL_NAMES = dict(Credential.Level.choices)
+
 
 @transaction.atomic
 def enterprise_upsert(*, credit_code: str, name: str, region, industry=None, by) -> tuple[Enterprise, bool]:
@@ -47,26 +49,26 @@ def enterprise_upsert(*, credit_code: str, name: str, region, industry=None, by)
 def enterprises_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
     """rows: credit_code, name, region_id, industry_id."""
     return rows_upsert(model=Enterprise, rows=rows, key=("credit_code",), by=by, import_batch=import_batch,
-                       describe=lambda e: e.name)
+                       describe=lambda e: e["name"])
 
 
 @transaction.atomic
 def enterprise_years_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
     """rows: enterprise_id, year and any of the yearly figures."""
     return rows_upsert(model=EnterpriseYear, rows=rows, key=("enterprise_id", "year"), by=by,
-                       import_batch=import_batch, describe=lambda y: f"企业{y.enterprise_id} {y.year}年")
+                       import_batch=import_batch, describe=lambda y: f"企业{y['enterprise_id']} {y['year']}年")
 
 
-def _credential_rank(credential: Credential) -> None:
-    credential.level_rank = Credential.LEVEL_RANK[credential.level]
+def _credential_rank(credential: dict[str, Any]) -> None:
+    credential["level_rank"] = Credential.LEVEL_RANK[credential["level"]]
 
 
 @transaction.atomic
 def credentials_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
     """rows: enterprise_id, kind_id, level, granted_on, note."""
     return rows_upsert(model=Credential, rows=rows, key=("enterprise_id", "kind_id", "level"), by=by,
-                       import_batch=import_batch, prepare=_credential_rank, derived_fields=("level_rank",),
-                       describe=lambda c: f"企业{c.enterprise_id} {c.get_level_display()}认定{c.kind_id}")
+                       import_batch=import_batch, derive=_credential_rank, derived_fields=("level_rank",),
+                       describe=lambda c: f"企业{c['enterprise_id']} {LEVEL_NAMES[c['level']]}认定{c['kind_id']}")
 
 
 @transaction.atomic
@@ -74,4 +76,4 @@ def digital_levels_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_bat
     """rows: enterprise_id, assessed_on, level, source."""
     return rows_upsert(model=DigitalLevel, rows=rows, key=("enterprise_id", "assessed_on"), by=by,
                        import_batch=import_batch,
-                       describe=lambda d: f"企业{d.enterprise_id} {d.assessed_on} 数字化水平{d.level}")
+                       describe=lambda d: f"企业{d['enterprise_id']} {d['assessed_on']} 数字化水平{d['level']}")

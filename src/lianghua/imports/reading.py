@@ -91,10 +91,12 @@ def cell_credit_code(value) -> str | None:
     return re.sub(r"\s+", "", text).upper() if text else None
 
 
+_NUMBER_CHARS = str.maketrans("０１２３４５６７８９．－", "0123456789.-", ",，")
+
+
 def _number_text(value) -> str:
     # Thousands separators and full-width digits are common in hand-typed sheets.
-    return str(value).strip().replace(",", "").replace("，", "").translate(
-        str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+    return str(value).strip().translate(_NUMBER_CHARS)
 
 
 def cell_decimal(value) -> Decimal | None:
@@ -109,6 +111,12 @@ def cell_decimal(value) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, datetime.date):
         raise ValueError("应为数字，不是日期")
+    try:  # the common case: a clean number in a CSV cell
+        number = Decimal(value)
+        if number.is_finite():
+            return number
+    except InvalidOperation:
+        pass
     text = _number_text(value)
     if not text:
         return None

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -270,6 +271,9 @@ def enterprises_by_credit_code(codes: Iterable[str]) -> dict[str, EnterpriseRef]
     return found
 
 
+_credit_code_problem = lru_cache(maxsize=200_000)(credit_code_problem)  # years repeat each code
+
+
 def credit_code_check(record: dict, result: Validation, header: str = "统一社会信用代码") -> str | None:
     """The row's credit code when well-formed; otherwise an error and None."""
     if "credit_code" in record["_bad"]:
@@ -277,7 +281,7 @@ def credit_code_check(record: dict, result: Validation, header: str = "统一社
     code = record.get("credit_code")
     if code is None:
         return None
-    problem = credit_code_problem(code)
+    problem = _credit_code_problem(code)
     if problem:
         result.error(record["_row"], header, f"“{code}”{problem}")
         record["_bad"].add("credit_code")

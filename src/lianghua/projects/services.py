@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
-from lianghua.imports.bulk import UpsertResult, rows_upsert
+from lianghua.imports.bulk import UpsertResult, rows_insert, rows_upsert
 
 from .models import Activity, Project, ProjectProgress, ProjectStageLog
 from .stages import STAGE_BY_CODE, stage_missing_fields
@@ -50,7 +50,8 @@ def project_advance_stage(*, project: Project, to_stage: str, by, on: datetime.d
     before = snapshot(project)
     project.stage = to_stage
     project.save(update_fields=["stage", "updated_at"])
-    changed_on = on or stage_changed_on(to_stage, snapshot_dates(project), timezone.localdate())
+    changed_on = on or stage_changed_on(to_stage, {f: getattr(project, f) for f in STAGE_DATE_FIELD.values()},
+                                        timezone.localdate())
     log = ProjectStageLog.objects.create(project=project, from_stage=current.code, to_stage=to_stage,
                                          changed_on=changed_on, by=by if getattr(by, "pk", None) else None,
                                          note=note[:200])
@@ -58,10 +59,6 @@ def project_advance_stage(*, project: Project, to_stage: str, by, on: datetime.d
     domain_event_record(kind="project.stage_changed", actor=by, region=project.enterprise.region,
                         project=project.code, from_stage=current.code, to_stage=to_stage, changed_on=changed_on)
     return log
-
-
-def snapshot_dates(project: Project) -> dict[str, Any]:
-    return {f: getattr(project, f) for f in STAGE_DATE_FIELD.values()}
 
 
 @transaction.atomic
@@ -73,21 +70,18 @@ def projects_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=Non
     date field (实际开工/竣工/验收日期) or today.
     """
     result = rows_upsert(model=Project, rows=rows, key=("code",), by=by, import_batch=import_batch,
-                         describe=lambda p: f"{p.code} {p.name}")
+                         describe=lambda p: f"{p['code']} {p['name']}")
     today = today or timezone.localdate()
-    actor = by if getattr(by, "pk", None) else None
-    logs = [
-        ProjectStageLog(project_id=p.pk, from_stage="", to_stage=p.stage, by=actor, import_batch=import_batch,
-                        changed_on=stage_changed_on(p.stage, snapshot_dates(p), today), note="导入新建")
-        for p in result.created
-    ] + [
-        ProjectStageLog(project_id=p.pk, from_stage=before["stage"], to_stage=p.stage, by=actor,
-                        import_batch=import_batch, changed_on=stage_changed_on(p.stage, snapshot_dates(p), today),
-                        note="导入更新")
-        for p, before in result.updated
-        if before["stage"] != p.stage
-    ]
-    ProjectStageLog.objects.bulk_create(logs, batch_size=2000)
+    actor_id = getattr(by, "pk", None)
+    batch_id = getattr(import_batch, "pk", None)
+    now = timezone.now()
+    changes = [(p, "", "导入新建") for p in result.created]
+    changes += [(p, before["stage"], "导入更新") for before, p in result.updated if before["stage"] != p["stage"]]
+    rows_insert(ProjectStageLog, [
+        {"project_id": p["id"], "from_stage": from_stage, "to_stage": p["stage"], "at": now, "by_id": actor_id,
+         "import_batch_id": batch_id, "changed_on": stage_changed_on(p["stage"], p, today), "note": note}
+        for p, from_stage, note in changes
+    ])
     return result
 
 
@@ -96,11 +90,11 @@ def project_progress_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_b
     """rows: project_id, month (1st of the month), cumulative_investment_wan."""
     return rows_upsert(model=ProjectProgress, rows=rows, key=("project_id", "month"), by=by,
                        import_batch=import_batch,
-                       describe=lambda r: f"项目{r.project_id} {r.month:%Y-%m} 累计{r.cumulative_investment_wan}万元")
+                       describe=lambda r: f"项目{r['project_id']} {r['month']:%Y-%m} 累计{r['cumulative_investment_wan']}万元")
 
 
 @transaction.atomic
 def activities_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
     """rows: date, region_id, title, kind, attendance."""
     return rows_upsert(model=Activity, rows=rows, key=("date", "region_id", "title"), by=by,
-                       import_batch=import_batch, describe=lambda a: f"{a.date} {a.title}")
+                       import_batch=import_batch, describe=lambda a: f"{a['date']} {a['title']}")
