@@ -142,3 +142,16 @@ def test_openapi_schema_lists_every_path_with_chinese_descriptions(client):
     progress = schema["components"]["schemas"]["TargetProgressOut"]["properties"]
     assert progress["completion"]["description"] == "完成率（小数，1 = 100%）"
     assert "bearer" in str(schema["components"]["securitySchemes"]).lower()
+
+
+def test_api_lists_do_not_query_per_row(client, token, django_assert_max_num_queries):
+    from tests.factories import EnterpriseFactory, ProjectFactory, ProjectProgressFactory
+
+    for _ in range(40):
+        ProjectProgressFactory(project=ProjectFactory(enterprise=EnterpriseFactory(region_code="330424102")))
+    with django_assert_max_num_queries(6):
+        enterprises = client.get(f"{API}/enterprises/", **_bearer(token)).json()
+    with django_assert_max_num_queries(6):
+        projects = client.get(f"{API}/projects/", **_bearer(token)).json()
+    assert enterprises["count"] == 40 and len(enterprises["items"]) == 40
+    assert projects["count"] == 40 and projects["items"][0]["latest_cumulative_wan"] == "100"
