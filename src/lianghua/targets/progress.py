@@ -24,6 +24,8 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +34,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.projects.models import Activity, Project, ProjectProgress
@@ -284,12 +287,18 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
 
 def latest_digital_level_at_least_q(min_level: Decimal, day: dt.date) -> Q:
     """The enterprise's latest digital level assessed on or before `day` is ≥ min_level (for rows
-    with an `enterprise_id`)."""
-    later = DigitalLevel.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__gt=OuterRef("assessed_on"),
-                                        assessed_on__lte=day)
-    qualifying = DigitalLevel.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__lte=day,
-                                             level__gte=min_level).exclude(Exists(later))
-    return Q(Exists(qualifying))
+    with an `enterprise_id`).
+
+    A scalar subquery (ORDER BY date DESC LIMIT 1) is looked up per row through the (enterprise, date)
+    index on both databases (PostgreSQL would otherwise hash every assessment of the province). Levels
+    have one decimal, so they are compared in tenths as integers: no text/number affinity questions in
+    SQLite, where a bound Decimal is text.
+    """
+    latest_tenths = Subquery(
+        DigitalLevel.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__lte=day)
+        .order_by("-assessed_on").annotate(tenths=F("level") * 10).values("tenths")[:1],
+        output_field=IntegerField())
+    return Q(GreaterThanOrEqual(latest_tenths, Value(int(min_level * 10), output_field=IntegerField())))
 
 
 def green_factory_held_q(min_level: str, day: dt.date) -> Q:
