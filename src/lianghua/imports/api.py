@@ -1,3 +1,88 @@
-from ninja import Router
+"""Imports over the API: upload a file of a kind (dry run or apply), list and read batches."""
+
+import datetime as dt
+
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from .registry import KINDS
+from .selectors import import_batches_visible_to
+from .services import ImportNotAllowed, import_upload
 
 router = Router(tags=["imports"])
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    sha256: str
+    status: str
+    rows_total: int
+    rows_created: int
+    rows_updated: int
+    errors: list[ProblemOut]
+    warnings: list[ProblemOut]
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    by: str | None
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.by.username if obj.by_id else None
+
+
+class BatchListOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    status: str
+    rows_total: int
+    rows_created: int
+    rows_updated: int
+    error_count: int
+    started_at: dt.datetime
+    by: str | None
+
+    @staticmethod
+    def resolve_error_count(obj) -> int:
+        return len(obj.errors)
+
+    @staticmethod
+    def resolve_by(obj) -> str | None:
+        return obj.by.username if obj.by_id else None
+
+
+@router.get("/", response=list[BatchListOut], summary="导入批次列表（按用户区域范围）")
+@paginate(PageNumberPagination, page_size=50)
+def batch_list(request, kind: str | None = None):
+    batches = import_batches_visible_to(request.user).defer("warnings")
+    return batches.filter(kind=kind) if kind else batches
+
+
+@router.get("/batches/{batch_id}", response=BatchOut, summary="导入批次详情（含全部错误）")
+def batch_detail(request, batch_id: int):
+    batch = import_batches_visible_to(request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise HttpError(404, "导入批次不存在或不在您的范围内")
+    return batch
+
+
+@router.post("/{kind}", response={200: BatchOut}, summary="上传并导入（dry_run=true 只检查不写入）",
+             description="类型：" + "、".join(f"{code}（{k.name}）" for code, k in KINDS.items())
+             + "。有任何错误时不写入，errors 列出每一处（row 为表格行号，表头为第1行）。")
+def batch_create(request, kind: str, file: File[UploadedFile], dry_run: Form[bool] = False):
+    if kind not in KINDS:
+        raise HttpError(404, f"未知的导入类型“{kind}”，可选：{'、'.join(KINDS)}")
+    try:
+        return import_upload(kind=kind, upload=file, by=request.user, dry_run=dry_run)
+    except ImportNotAllowed as exc:
+        raise HttpError(403, str(exc)) from None

@@ -23,10 +23,14 @@ VALIDATED_ROWS = 100_000  # drop-down lists and formats reach this far down the 
 HELP_SHEET = "填写说明"
 
 
-def form_write(kind: ImportKind, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path))
+def form_write(kind: ImportKind, target):
+    """Write the form to `target`: a path, or a binary file object (the web page's download)."""
+    if isinstance(target, str | Path):
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        workbook = xlsxwriter.Workbook(str(target))
+    else:
+        workbook = xlsxwriter.Workbook(target, {"in_memory": True})
     try:
         header_required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1,
                                                "text_wrap": True, "valign": "vcenter"})
@@ -95,4 +99,4 @@ def form_write(kind: ImportKind, path: Path) -> Path:
                 help_sheet.write_string(row, col, text, wrap)
     finally:
         workbook.close()
-    return path
+    return target

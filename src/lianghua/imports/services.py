@@ -7,6 +7,7 @@ real import will do.
 """
 
 import hashlib
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -84,6 +85,12 @@ def import_template_write(*, kind: str, path) -> Path:
     return form_write(import_kind(kind), Path(path))
 
 
+def import_template_bytes(*, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    form_write(import_kind(kind), buffer)
+    return buffer.getvalue()
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -151,6 +158,17 @@ def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run
     batch.save(update_fields=["errors", "warnings", "status", "rows_total", "rows_created", "rows_updated",
                               "finished_at"])
     return batch
+
+
+def import_upload(*, kind: str, upload, by, dry_run: bool = False) -> ImportBatch:
+    """import_run for an uploaded file (web page, API): spooled to a private temporary folder first."""
+    name = Path(upload.name or "upload").name
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / f"upload{Path(name).suffix.lower()}"
+        with local.open("wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        return import_run(kind=kind, path=local, original_name=name, by=by, dry_run=dry_run)
 
 
 def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
