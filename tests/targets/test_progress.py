@@ -395,3 +395,27 @@ def test_query_count_does_not_grow_with_the_data(haiyan, region):
     # one query for the targets, then per indicator × basis one for the actuals (+ one region fold per
     # distinct set of target regions)
     assert baseline <= 1 + 2 * Target.objects.filter(plan=haiyan, year=2025).values("indicator", "basis").distinct().count()
+
+
+def test_investment_before_the_window_is_zero_even_with_later_reports(haiyan, region):
+    project = ProjectFactory(enterprise=EnterpriseFactory(region_code=BAIBU))
+    reports(project, (dt.date(2024, 3, 1), 100), (dt.date(2024, 9, 1), 400), (dt.date(2025, 2, 1), 900))
+    # As of 2024-06-30 the 2025 annual window has not begun (0, never negative); the cumulative one
+    # (since 2024) counts March only: June is the last month ended, and its latest report is March's.
+    rows = compute(haiyan, region, as_of=dt.date(2024, 6, 30))
+    assert pick(rows, COUNTY, "investment", "annual").actual == 0
+    assert pick(rows, COUNTY, "investment", "cumulative").actual == D("0.01")
+    rows = compute(haiyan, region, year=2024, as_of=dt.date(2023, 12, 31))
+    assert pick(rows, COUNTY, "investment", "annual").actual == 0
+    assert pick(rows, COUNTY, "investment", "annual").time_progress == 0
+
+
+def test_a_stock_reads_the_same_on_both_bases(haiyan, region):
+    enterprise = above_scale(BAIBU)
+    DigitalLevelFactory(enterprise=enterprise, level=D("2.5"), assessed_on=dt.date(2025, 1, 1))
+    above_scale(WUYUAN)
+    rows = compute(haiyan, region)
+    annual = pick(rows, COUNTY, "digital_2_coverage", "annual")
+    cumulative = pick(rows, COUNTY, "digital_2_coverage", "cumulative")
+    assert annual.actual == cumulative.actual == 50
+    assert annual.window_start == dt.date(2025, 1, 1) and cumulative.window_start == dt.date(2024, 1, 1)
