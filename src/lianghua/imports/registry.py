@@ -94,7 +94,7 @@ KINDS: dict[str, ImportKind] = {
                        note="按 GB 32100 校验位检查"),
                 Column("name", "企业名称", TEXT, required=True, max_length=128, width=34),
                 Column("region", "所属区域", TEXT, required=True, width=16,
-                       note="区划代码、名称或简称（如 330424001、武原街道、武原、开发区）；填到镇（街道）"),
+                       note="区划代码、名称或简称（如 330424001、武原街道、武原、开发区）；宜填到镇（街道）"),
                 Column("industry", "行业代码", TEXT, width=12,
                        note="GB/T 4754-2017 制造业大类，如 C34（也可填 34 或大类名称）"),
             ),

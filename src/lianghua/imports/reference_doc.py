@@ -1,0 +1,31 @@
+"""The column tables of docs/imports.md, written from the registry so the docs cannot drift from what
+the reader accepts (tests/imports/test_docs.py compares them; regenerate with
+`python -m lianghua.imports.reference_doc > /tmp/tables.md` and paste)."""
+
+from .registry import BOOLEAN, CHOICES_FROM_DB, KINDS, TYPE_LABELS
+
+
+def column_tables_markdown() -> str:
+    parts = []
+    for kind in KINDS.values():
+        lines = [f"### `{kind.code}` — {kind.name}", "", f"Key: {kind.key_description}. {kind.note}".rstrip(), "",
+                 "| 列名 | 类型 | 必填 | 单位 | 可选值 / 说明 |", "|---|---|---|---|---|"]
+        for c in kind.columns:
+            if c.type == BOOLEAN:
+                values = "是、否"
+            elif c.choices == CHOICES_FROM_DB:
+                values = "认定类型名称（data/reference/credential_kinds.csv）"
+            elif c.choices:
+                values = "、".join(c.choices)
+            else:
+                values = ""
+            bounds = f"{c.minimum}–{c.maximum}" if c.minimum and c.maximum else ("≥ 0" if c.minimum == "0" else "")
+            explain = "；".join(x for x in (values, bounds, c.note) if x)
+            header = f"{c.header}（键）" if c.key else c.header
+            lines.append(f"| {header} | {TYPE_LABELS[c.type]} | {'是' if c.required else ''} | {c.unit} | {explain} |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":
+    print(column_tables_markdown(), end="")
