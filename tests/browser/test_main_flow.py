@@ -33,7 +33,7 @@ BAD_PROJECTS_CSV = (
 
 
 @pytest.fixture
-def chromium_page(tmp_path, request):
+def chromium_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -41,18 +41,7 @@ def chromium_page(tmp_path, request):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page.set_default_timeout(15_000)
         yield page
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.failed:
-            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-            print(f"screenshot: {tmp_path / 'failure.png'}")
         browser.close()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
 
 
 def test_officer_reads_dashboard_opens_records_and_sees_import_errors(reference_data, live_server, chromium_page,
@@ -97,16 +86,21 @@ def test_officer_reads_dashboard_opens_records_and_sees_import_errors(reference_
         # A bad projects file: nothing is imported, every problem is listed as 第N行 [列名] 原因.
         bad_file = tmp_path / "坏项目.csv"
         bad_file.write_text(BAD_PROJECTS_CSV, encoding="utf-8")
-        page.goto(f"{live_server.url}/imports/")
-        kind = page.locator("select[name=kind]")
-        if kind.count():
-            kind.select_option("projects")
-        page.set_input_files("input[type=file]", str(bad_file))
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_selector("text=/第\\d+行/")
-        errors = page.text_content("body")
-        assert re.search(r"第\d+行\s*\[统一社会信用代码\]", errors), errors[:2000]
-        assert re.search(r"第\d+行\s*\[总投资\(万元\)\]", errors), errors[:2000]
+        page.goto(f"{live_server.url}/imports/?kind=projects")
+        assert page.locator("select[name=kind]").input_value() == "projects"
+        page.set_input_files("#import-form input[type=file]", str(bad_file))
+        page.click("#import-form button[name=dry_run]")
+        page.wait_for_selector("#errors")
+        lines = [
+            "第{}行 [{}] {}".format(*(cell.strip() for cell in row.locator("td").all_text_contents()))
+            for row in page.locator("#errors tbody tr").all()
+        ]
+        assert any(re.fullmatch(r"第3行 \[统一社会信用代码\] .+", line) for line in lines), lines
+        assert any(re.fullmatch(r"第3行 \[总投资\(万元\)\] .+", line) for line in lines), lines
+        assert any(line.startswith("第2行 [统一社会信用代码]") for line in lines), lines
+        assert "未写入任何数据" in page.text_content("#result")
     except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        shot = tmp_path / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the failing step: {shot}")
         raise
