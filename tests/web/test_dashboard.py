@@ -69,6 +69,8 @@ def test_dashboard_htmx_returns_the_fragment(client, county_officer, two_towns):
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<div id="dash">')
     assert "<html" not in body
+    restored = client.get("/", {"year": "2026"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restored.content.decode()
 
 
 def test_dashboard_redirects_enterprise_users_to_their_enterprise(client, two_towns):

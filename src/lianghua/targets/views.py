@@ -23,6 +23,12 @@ from .models import Indicator, Target
 from .selectors import plans_visible_to, targets_visible_to
 
 
+def _wants_fragment(request) -> bool:
+    """htmx swapping part of a page gets the fragment; a boosted link or a history restore (cache miss
+    after Back) needs the whole page."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
 def _no_enterprise_users(user):
     if user.role == user.Role.ENTERPRISE:
         raise PermissionDenied("企业用户只能查看本企业信息")
@@ -48,7 +54,7 @@ def dashboard(request):
                                  chart_indicator=choice.chart_indicator)
         for row in rows:
             row.records_url = reverse("targets:records") + "?" + records_query(row, choice.as_of)
-    template = "targets/_dashboard_body.html" if request.htmx and not request.htmx.boosted else "targets/dashboard.html"
+    template = "targets/_dashboard_body.html" if _wants_fragment(request) else "targets/dashboard.html"
     return render(request, template, {"nav": "dashboard", "choice": choice, "layout": layout})
 
 
@@ -92,7 +98,7 @@ def records(request):
                              basis=basis, as_of=as_of)
     keys = [key for key, _ in found.columns]
     rows = [{"cells": [row.get(key) for key in keys], "link": _record_link(found.kind, row)} for row in found.rows]
-    template = "targets/_records_body.html" if request.htmx else "targets/records.html"
+    template = "targets/_records_body.html" if _wants_fragment(request) else "targets/records.html"
     back = reverse("targets:dashboard") + "?" + "&".join(
         f"{k}={v}" for k, v in (("plan", plan.code), ("region", region.code), ("year", year),
                                 ("as_of", as_of.isoformat())))
