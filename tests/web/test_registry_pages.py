@@ -138,3 +138,13 @@ def test_project_detail_timeline_progress_and_missing_fields(client, county_offi
     assert [(r.month.month, added) for r, added in response.context["report_rows"]] == [(3, 200), (4, 250)]
     assert [Decimal(v) for v in response.context["chart"]["values"]] == [200, 450]
     assert "progress-chart" in response.content.decode()
+
+
+def test_exports_never_turn_a_name_into_a_formula(client, county_officer):
+    EnterpriseFactory(name="=HYPERLINK(\"http://x\")公司", region_code="330424001")
+    client.force_login(county_officer)
+    rows = _csv_rows(client.get(reverse("enterprises:export")))
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")公司"
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("enterprises:export"), {"format": "xlsx"}).content))
+    cell = book.active.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")公司"

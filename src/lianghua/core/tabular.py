@@ -15,11 +15,25 @@ from django.http import HttpResponse
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    return value
+
+
+def _csv_text(value):
+    """A CSV cell; text that Excel would read as a formula (=, +, -, @) is quoted with a leading '."""
+    if isinstance(value, Decimal):
+        # Without trailing zeros, so SQLite and PostgreSQL exports read the same.
+        return format(value.normalize(), "f")
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -33,8 +47,7 @@ def tabular_response(*, headers: Sequence[str], rows: Iterable[Sequence], filena
         writer = csv.writer(buffer)
         writer.writerow(headers)
         for row in rows:
-            # Decimals without trailing zeros, so SQLite and PostgreSQL exports read the same.
-            writer.writerow([format(v.normalize(), "f") if isinstance(v, Decimal) else _cell(v) for v in row])
+            writer.writerow([_csv_text(v) for v in row])
         content, content_type = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
@@ -61,6 +74,8 @@ def _xlsx(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
                 sheet.write_string(r, c, value.isoformat(sep=" ", timespec="minutes"))
             elif isinstance(value, date):
                 sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), date_format)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)  # never write() a str: "=…" would become a formula
             else:
                 sheet.write(r, c, value)
     sheet.set_column(0, len(headers) - 1, 16)
