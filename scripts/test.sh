@@ -8,9 +8,18 @@ export LIANGHUA_VAR_DIR="${LIANGHUA_VAR_DIR:-$(mktemp -d /tmp/lianghua-test-var.
 
 echo "== ruff"
 .venv/bin/ruff check src tests bench
+echo "== mypy --strict (pure computations)"
+.venv/bin/mypy
+
+# The suite on both cores; the browser tests after it, in one process, since their live server flushes
+# the database between tests.
+run_suite() {
+  .venv/bin/pytest -n 2 -m "not browser" "$@"
+  .venv/bin/pytest -m browser "$@" || { rc=$?; [ "$rc" = 5 ] || return "$rc"; }
+}
 
 echo "== pytest on SQLite"
-env -u DATABASE_URL .venv/bin/pytest "$@"
+(unset DATABASE_URL; run_suite "$@")
 
 echo "== pytest on PostgreSQL"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -29,4 +38,5 @@ trap stop_pg EXIT
 "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U lianghua --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-DATABASE_URL="postgres://lianghua@127.0.0.1:$PG_PORT/postgres" .venv/bin/pytest "$@"
+export DATABASE_URL="postgres://lianghua@127.0.0.1:$PG_PORT/postgres"
+run_suite "$@"

@@ -10,6 +10,13 @@ from lianghua.core.reference import reference_data_load
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Each user fixture would otherwise spend ~0.5 s in PBKDF2; the hasher is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
