@@ -151,3 +151,17 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, county_officer, two
     own = {r.indicator: r for r in response.context["layout"].own_rows if r.basis == "annual"}
     assert own["digital_projects"].actual == 2 + 20
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_dashboard_drills_down_to_a_town_and_back_up(client, county_officer, two_towns):
+    client.force_login(county_officer)
+    county = client.get("/", {"plan": "haiyan-2024-2026", "year": "2026", "as_of": "2026-06-30"}).content.decode()
+    assert "?plan=haiyan-2024-2026&amp;region=330424102&amp;year=2026&amp;as_of=2026-06-30" in county
+    town = client.get("/", {"plan": "haiyan-2024-2026", "region": "330424102", "year": "2026", "as_of": "2026-06-30"})
+    assert town.context["parent_link"]["name"] == "海盐县"
+    assert "region=330424&year=2026" in town.context["parent_link"]["url"]
+
+
+def test_a_town_officer_gets_no_link_up_to_the_county(client, baibu_officer):
+    client.force_login(baibu_officer)
+    assert client.get("/").context["parent_link"] is None

@@ -5,6 +5,7 @@ targets/records.py (helper modules of their own), and everything is scoped to th
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -54,8 +55,14 @@ def dashboard(request):
                                  chart_indicator=choice.chart_indicator)
         for row in rows:
             row.records_url = reverse("targets:records") + "?" + records_query(row, choice.as_of)
+    parent_link = None
+    parent = choice.region.parent if choice.region is not None else None
+    if parent is not None and any(r.pk == parent.pk for r in choice.regions):
+        parent_link = {"name": parent.name, "url": reverse("targets:dashboard") + "?" + urlencode(
+            {"plan": choice.plan.code, "region": parent.code, "year": choice.year, "as_of": choice.as_of.isoformat()})}
     template = "targets/_dashboard_body.html" if _wants_fragment(request) else "targets/dashboard.html"
-    return render(request, template, {"nav": "dashboard", "choice": choice, "layout": layout})
+    return render(request, template, {"nav": "dashboard", "choice": choice, "layout": layout,
+                                      "parent_link": parent_link})
 
 
 def _record_link(kind: str, row: dict) -> str | None:
