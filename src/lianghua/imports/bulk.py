@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -77,6 +78,23 @@ def _json_ready(row: Row) -> Row:
     return {k: convert(v) if (convert := _AS_TEXT.get(type(v))) else v for k, v in row.items()}
 
 
+def _parameters(rows: Sequence[Row], plan: list[tuple[str, Callable[[Any], Any] | None]]) -> list:
+    """The executemany parameters of `rows`: itemgetter takes the values in C; only the columns that
+    need preparing (datetimes, JSON) are touched in Python."""
+    getter = itemgetter(*(a for a, _ in plan)) if len(plan) > 1 else (lambda row: (row[plan[0][0]],))
+    prepared = [(i, prep) for i, (_, prep) in enumerate(plan) if prep is not None]
+    if not prepared:
+        return [getter(row) for row in rows]
+    params = []
+    for row in rows:
+        values = list(getter(row))
+        for i, prep in prepared:
+            if values[i] is not None:
+                values[i] = prep(values[i])
+        params.append(values)
+    return params
+
+
 def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     """INSERT full rows (every concrete non-pk attname present) with executemany."""
     if not rows:
@@ -89,8 +107,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     plan = [(f.attname, _preparer(f, conn)) for f in fields]
     with conn.cursor() as cursor:
         for chunk in _chunks(rows, WRITE_BATCH):
-            cursor.executemany(sql, [[row[a] if prep is None or row[a] is None else prep(row[a]) for a, prep in plan]
-                                     for row in chunk])
+            cursor.executemany(sql, _parameters(chunk, plan))
 
 
 def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequence[str]) -> None:
@@ -100,14 +117,13 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
     by_attname = {f.attname: f for f in _fields(model)}
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     conn = connections[DEFAULT_DB_ALIAS]
-    plan = [(a, _preparer(by_attname[a], conn)) for a in attnames]
+    plan = [(a, _preparer(by_attname[a], conn)) for a in attnames] + [("id", None)]
     sql = (f"UPDATE {quote(model._meta.db_table)} SET "
            f"{', '.join(f'{quote(by_attname[a].column)} = %s' for a in attnames)} "
            f"WHERE {quote(model._meta.pk.column)} = %s")
     with conn.cursor() as cursor:
         for chunk in _chunks(rows, WRITE_BATCH):
-            cursor.executemany(sql, [[*(row[a] if prep is None or row[a] is None else prep(row[a])
-                                        for a, prep in plan), row["id"]] for row in chunk])
+            cursor.executemany(sql, _parameters(chunk, plan))
 
 
 def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterable[tuple],
