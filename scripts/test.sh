@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
+# The live server of the browser tests must not keep connections open past the test (PostgreSQL would
+# refuse to drop the test database).
+export LIANGHUA_CONN_MAX_AGE=0
 export LIANGHUA_VAR_DIR="${LIANGHUA_VAR_DIR:-$(mktemp -d /tmp/lianghua-test-var.XXXXXX)}"
 
 echo "== ruff"

@@ -22,3 +22,11 @@ def test_init_is_idempotent(db):
     out = StringIO()
     call_command("init", stdout=out)
     assert "区划（新增或变更）：0" in out.getvalue()
+
+
+def test_pages_need_a_login_and_the_api_answers_401_itself(client):
+    assert client.get("/").status_code == 302
+    assert client.get("/subsidies/").status_code == 302
+    assert client.get("/imports/").status_code == 302
+    assert client.get("/login/").status_code == 200
+    assert client.get("/api/v1/regions/").status_code == 401
