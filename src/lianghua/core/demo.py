@@ -459,7 +459,7 @@ def _spread(total: int, weights: dict[str, float]) -> dict[str, int]:
 
 def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1.0) -> DemoDataset:
     """Every row of the demo, as import-form rows. Needs the regions and the plan loaded (lianghua init).
-    `size` scales the number of enterprises and projects (1.0 = 600 enterprises, ~1,000 projects)."""
+    `size` scales the number of enterprises and projects (1.0 = 600 enterprises, ~880 projects)."""
     from lianghua.regions.models import Region
 
     synth = RegistrySynthesizer(seed=seed, as_of=as_of)
