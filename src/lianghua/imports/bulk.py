@@ -126,6 +126,20 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
             cursor.executemany(sql, _parameters(chunk, plan))
 
 
+def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str, values: Sequence) -> models.QuerySet:
+    """queryset restricted to rows whose `attname` is among `values` (plain str/int/date values).
+
+    The same as filter(<attname>__in=values), without Django preparing each value of the list through
+    its lookup machinery — for 100,000 keys that costs more than running the query. `extra` is the
+    documented way to add a parameterised WHERE; the SQL is the same on SQLite and PostgreSQL.
+    """
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    column = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    placeholders = ", ".join(["%s"] * len(values))
+    return queryset.extra(where=[f"{quote(model._meta.db_table)}.{quote(column.column)} IN ({placeholders})"],
+                          params=list(values))
+
+
 def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterable[tuple],
                     attnames: Sequence[str] | None = None) -> dict[tuple, Row]:
     """The stored rows of `model` whose key (a tuple of attnames) is among `keys`, as dicts of `attnames`
@@ -135,7 +149,7 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     names = ["id", *(attnames if attnames is not None else [f.attname for f in _fields(model)])]
     found: dict[tuple, Row] = {}
     for chunk in _chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
-        for row in model.objects.filter(**{f"{key[0]}__in": chunk}).order_by().values(*names):
+        for row in where_in(model.objects.all(), model, key[0], chunk).order_by().values(*names):
             row_key = tuple(row[f] for f in key)
             if wanted is None or row_key in wanted:
                 found[row_key] = row
