@@ -14,6 +14,7 @@ from lianghua.policies.engine import evaluate_cases, fmt, to_jsonable
 from lianghua.policies.estimates import budget_estimate, budget_estimate_xlsx
 from lianghua.policies.rules import policy_set_current
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_resolve
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             help="测算某区域某年度全部项目和认定可获奖补（按规则和镇汇总）",
             description="按登记数据测算区域内当年验收（或竣工）项目和当年认定可获奖补，按规则和镇（街道）汇总。",
         )
-        estimate.add_argument("--region", required=True, help="区域代码，如 330424（海盐县）")
+        estimate.add_argument("--region", required=True, help="区域代码或名称，如 330424 或 海盐县")
         estimate.add_argument("--year", required=True, type=int, help="年度，如 2024")
         estimate.add_argument(
             "--format", choices=["json", "xlsx"], default="json", help="输出格式：json（默认）或 xlsx"
@@ -88,9 +89,10 @@ class Command(BaseCommand):
         self.stdout.write(f"规则版本 {batch.rule_version}；金额单位万元，每项一次性四舍五入到元。")
 
     def estimate(self, options: dict[str, Any]) -> None:
-        region = Region.objects.filter(code=options["region"]).first()
-        if region is None:
-            raise CommandError(f"未知区域代码 {options['region']}")
+        try:
+            region = region_resolve(options["region"])
+        except Region.DoesNotExist as exc:
+            raise CommandError(str(exc)) from exc
         estimate = budget_estimate(region=region, year=options["year"])
         output = options.get("output")
         if options["format"] == "xlsx":

@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from lianghua.core.text_table import text_table
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
-from lianghua.targets.management.commands.targets import _table
 from lianghua.targets.models import Plan
 from lianghua.targets.progress import TargetProgress, progress_compute
 from lianghua.targets.progress_math import round_half_up
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         for row in rows:
             counts[row.status_label] = counts.get(row.status_label, 0) + 1
         lines.append("状态：" + "，".join(f"{label} {n}" for label, n in counts.items()))
-        lines += _table([h for _, h in COLUMNS], [row_cells(r) for r in rows], numeric={4, 6, 7, 8, 10, 11})
+        lines += text_table([h for _, h in COLUMNS], [row_cells(r) for r in rows], numeric={4, 6, 7, 8, 10, 11})
         notes = [f"  {r.region_name} {r.indicator_name}（{BASIS_LABELS.get(r.basis)}）：{r.note}"
                  for r in rows if r.target is None and r.note]
         if notes:

@@ -5,11 +5,11 @@ The check only reads; it exits 0 whatever it finds (it reports), and 2 when a pl
 """
 
 import json
-import unicodedata
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lianghua.core.text_table import text_table
 from lianghua.targets.decomposition import (
     BASIS_LABELS,
     MISMATCH,
@@ -37,24 +37,6 @@ def _percent(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{(value * 100).quantize(Decimal('0.01'))}%"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    space = " " * (width - _width(text))
-    return space + text if right else text + space
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> list[str]:
-    widths = [max(_width(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
-    lines = ["  ".join(_pad(h, w, i in numeric) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-    return [line.rstrip() for line in lines]
 
 
 def check_as_dict(check: DecompositionCheck) -> dict:
@@ -141,6 +123,6 @@ class Command(BaseCommand):
             _number(c.difference) or "—", _percent(c.relative) or "—", _number(c.tolerance), str(len(c.children)),
             f"{STATUS_LABELS[c.status]} {c.status}",
         ] for c in shown]
-        lines += _table(headers, rows, numeric={3, 5, 6, 7, 8, 9, 10})
+        lines += text_table(headers, rows, numeric={3, 5, 6, 7, 8, 9, 10})
         lines.append(RULE)
         return "\n".join(lines)
