@@ -17,5 +17,7 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[dev]"
+# Hide pip's notes about local mirror folders that a machine's pip.conf may name but not hold.
+quiet_pip() { .venv/bin/python -m pip "$@" 2>&1 | { grep -v "is neither a file nor a directory" || true; }; }
+quiet_pip install -q --upgrade pip >/dev/null
+quiet_pip install -q -e ".[dev]"
