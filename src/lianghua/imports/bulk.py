@@ -22,6 +22,7 @@ from lianghua.audit.models import ChangeRecord
 
 FETCH_CHUNK = 5000  # values per IN (...) list: below SQLite's variable limit, few round trips
 WRITE_BATCH = 5000  # rows per executemany call
+ROWS_PER_STATEMENT = 1000
 
 Row = dict[str, Any]
 
@@ -96,18 +97,33 @@ def _parameters(rows: Sequence[Row], plan: list[tuple[str, Callable[[Any], Any] 
 
 
 def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
-    """INSERT full rows (every concrete non-pk attname present) with executemany."""
+    """INSERT full rows (every concrete non-pk attname present).
+
+    PostgreSQL: COPY … FROM STDIN (psycopg adapts every value in C; DESIGN §2 measured 0.5–2M rows/s),
+    where Django's client-side-binding cursor would quote each parameter in Python. Other backends
+    (SQLite): multi-row VALUES lists, as many rows per statement as the backend takes parameters.
+    """
     if not rows:
         return
     fields = _fields(model)
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
     conn = connections[DEFAULT_DB_ALIAS]
+    quote = conn.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     plan = [(f.attname, _preparer(f, conn)) for f in fields]
     with conn.cursor() as cursor:
-        for chunk in _chunks(rows, WRITE_BATCH):
-            cursor.executemany(sql, _parameters(chunk, plan))
+        if conn.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for chunk in _chunks(rows, WRITE_BATCH):
+                    for params in _parameters(chunk, plan):
+                        copy.write_row(params)
+            return
+        per_statement = max(1, min(ROWS_PER_STATEMENT, (conn.features.max_query_params or 65535) // len(fields)))
+        head = f"INSERT INTO {table} ({columns}) VALUES "
+        one = f"({', '.join(['%s'] * len(fields))})"
+        full_sql = head + ", ".join([one] * per_statement)
+        for chunk in _chunks(rows, per_statement):
+            sql = full_sql if len(chunk) == per_statement else head + ", ".join([one] * len(chunk))
+            cursor.execute(sql, [value for params in _parameters(chunk, plan) for value in params])
 
 
 def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequence[str]) -> None:
