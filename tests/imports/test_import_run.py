@@ -218,3 +218,24 @@ def test_command_exit_codes_and_output(sheet, tmp_path, capsys, county_officer):
         call_command("import", "enterprises", str(tmp_path / "none.csv"))
     call_command("template", "activities", "-o", str(tmp_path / "a.xlsx"))
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]["A1"].value == "日期"
+
+
+def test_chunk_boundaries_of_the_bulk_writer(sheet, county_officer, monkeypatch):
+    from lianghua.imports import bulk
+
+    for name in ("FETCH_CHUNK", "WRITE_BATCH", "ROWS_PER_STATEMENT"):
+        monkeypatch.setattr(bulk, name, 2)
+    rows = [[valid_credit_code(900 + i), f"企业{i}", "武原", "C34"] for i in range(7)]
+    first = import_run(kind="enterprises", path=sheet("enterprises", rows, name="a.csv"), by=county_officer)
+    assert (first.rows_created, first.rows_updated) == (7, 0)
+    for i in (0, 3, 6):
+        rows[i][1] = f"企业{i}（更名）"
+    second = import_run(kind="enterprises", path=sheet("enterprises", rows, name="b.csv"), by=county_officer)
+    assert (second.rows_created, second.rows_updated) == (0, 3)
+    names = dict(Enterprise.objects.filter(credit_code__in=[r[0] for r in rows]).values_list("credit_code", "name"))
+    assert names == {r[0]: r[1] for r in rows}
+    created = ChangeRecord.objects.filter(import_batch=first)
+    assert sorted(int(r.object_pk) for r in created) == sorted(
+        Enterprise.objects.filter(credit_code__in=names).values_list("id", flat=True))
+    assert {r.after["name"] for r in ChangeRecord.objects.filter(import_batch=second)} == {
+        "企业0（更名）", "企业3（更名）", "企业6（更名）"}
