@@ -46,9 +46,16 @@ def main() -> None:
                      for i in range(rows // 10)],
         "progress": [[f"P{i // 10:07d}", f"2025-{1 + i % 10:02d}", 50 + 10 * (i % 10)] for i in range(rows)],
     }
+    # A third run with one figure changed in every row: the update path.
+    changed = {"enterprise-years": lambda row: [*row[:4], row[4] + 1, *row[5:]],
+               "progress": lambda row: [*row[:2], row[2] + 1]}
     for kind, data in files.items():
         path = sheet_write(folder / f"{kind}{suffix}", kind, data)
-        for attempt in ("new", "again (unchanged)"):
+        attempts = [("new", path), ("again (unchanged)", path)]
+        if kind in changed:
+            attempts.append(("changed", sheet_write(folder / f"{kind}-changed{suffix}", kind,
+                                                    [changed[kind](row) for row in data])))
+        for attempt, path in attempts:
             started, cpu = time.perf_counter(), time.process_time()
             batch = import_run(kind=kind, path=path, by=COMMAND_LINE)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -87,8 +87,10 @@ def cell_text(value) -> str | None:
 
 
 def cell_credit_code(value) -> str | None:
+    if type(value) is str and len(value) == 18 and value.isalnum():  # the common case, already clean
+        return value.upper()
     text = cell_text(value)
-    return re.sub(r"\s+", "", text).upper() if text else None
+    return "".join(text.split()).upper() if text else None
 
 
 _NUMBER_CHARS = str.maketrans("０１２３４５６７８９．－", "0123456789.-", ",，")
