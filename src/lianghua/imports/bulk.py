@@ -127,17 +127,35 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
 
 
 def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequence[str]) -> None:
-    """UPDATE the given columns of rows (dicts with "id") with executemany."""
+    """UPDATE the given columns of rows (dicts with "id").
+
+    PostgreSQL: COPY the new values into a temporary table, then one UPDATE … FROM it. Other backends
+    (SQLite): executemany of UPDATE … WHERE id = %s, which SQLite runs in-process at full speed.
+    """
     if not rows:
         return
     by_attname = {f.attname: f for f in _fields(model)}
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     conn = connections[DEFAULT_DB_ALIAS]
+    quote = conn.ops.quote_name
+    table = quote(model._meta.db_table)
     plan = [(a, _preparer(by_attname[a], conn)) for a in attnames] + [("id", None)]
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET "
-           f"{', '.join(f'{quote(by_attname[a].column)} = %s' for a in attnames)} "
-           f"WHERE {quote(model._meta.pk.column)} = %s")
     with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            staging = quote(f"staging_{model._meta.db_table}")
+            columns = [quote(by_attname[a].column) for a in attnames]
+            pk = quote(model._meta.pk.column)
+            cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {', '.join(columns)}, {pk} "
+                           f"FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY {staging} ({', '.join(columns)}, {pk}) FROM STDIN") as copy:
+                for chunk in _chunks(rows, WRITE_BATCH):
+                    for params in _parameters(chunk, plan):
+                        copy.write_row(params)
+            cursor.execute(f"UPDATE {table} AS target SET {', '.join(f'{c} = staging.{c}' for c in columns)} "
+                           f"FROM {staging} AS staging WHERE target.{pk} = staging.{pk}")
+            cursor.execute(f"DROP TABLE {staging}")
+            return
+        sql = (f"UPDATE {table} SET {', '.join(f'{quote(by_attname[a].column)} = %s' for a in attnames)} "
+               f"WHERE {quote(model._meta.pk.column)} = %s")
         for chunk in _chunks(rows, WRITE_BATCH):
             cursor.executemany(sql, _parameters(chunk, plan))
 
