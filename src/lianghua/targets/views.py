@@ -7,12 +7,13 @@ targets/records.py (helper modules of their own), and everything is scoped to th
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.scope import user_sees_region
 from lianghua.regions.models import Region
@@ -113,7 +114,40 @@ def records(request):
         "nav": "dashboard", "plan": plan, "indicator": indicator, "region": region, "year": year,
         "basis": basis, "basis_label": Target.Basis(basis).label, "as_of": as_of, "found": found,
         "rows": rows, "back": back,
+        "can_report": found.kind == "reported" and user.can_write and user_sees_region(user, region),
     })
+
+
+@require_POST
+@login_required
+def report_actual(request):
+    """填报值: an officer enters the actual of an indicator the registry cannot count."""
+    from .services import reported_actual_record
+
+    user = request.user
+    form = request.POST
+    plan = plans_visible_to(user).filter(code=form.get("plan", "")).first()
+    indicator = Indicator.objects.filter(code=form.get("indicator", "")).first()
+    region = Region.objects.filter(code=form.get("region", "")).first()
+    if plan is None or indicator is None or region is None:
+        raise Http404("方案、指标或区域不存在")
+    basis = form.get("basis") or Target.Basis.ANNUAL
+    try:
+        year = int(form.get("year", ""))
+        as_of = dt.date.fromisoformat(form.get("as_of", ""))
+    except ValueError:
+        messages.error(request, "填报失败：年度或截至日期无法识别")
+        year, as_of = None, None
+    if year is not None:
+        try:
+            reported_actual_record(plan=plan, indicator=indicator, region=region, year=year,
+                                   value=form.get("value", ""), as_of=as_of, source=form.get("source", ""), by=user)
+            messages.success(request, f"已填报：{region.name} {indicator.name} {year}年 {form.get('value')}{indicator.unit}")
+        except ValidationError as error:
+            messages.error(request, "填报失败：" + "；".join(m for ms in error.message_dict.values() for m in ms))
+    query = urlencode({"plan": plan.code, "indicator": indicator.code, "region": region.code,
+                       "year": form.get("year", ""), "basis": basis, "as_of": form.get("as_of", "")})
+    return redirect(reverse("targets:records") + "?" + query)
 
 
 @require_safe
