@@ -10,9 +10,12 @@ class ChangeRecord(models.Model):
         UPDATE = "update", "修改"
         DELETE = "delete", "删除"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    model = models.CharField(max_length=64, db_index=True)  # "projects.project"
+    # Imports write one row per changed record (100,000 at a time), so only the lookups the history
+    # pages make are indexed: by record and by batch; time order follows the id.
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              db_index=False)
+    model = models.CharField(max_length=64)  # "projects.project"
     object_pk = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=8, choices=Action.choices)
@@ -24,7 +27,7 @@ class ChangeRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["model", "object_pk"])]
-        ordering = ["-at", "-id"]
+        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.model} {self.object_repr}"
