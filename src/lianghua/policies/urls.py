@@ -6,6 +6,8 @@ app_name = "policies"
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
+    path("calculator/fields/", views.calculator_fields, name="calculator_fields"),
+    path("calculator/projects/", views.calculator_projects, name="calculator_projects"),
     path("applications/", views.application_list, name="application_list"),
     path("applications/new/", views.application_new, name="application_new"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),

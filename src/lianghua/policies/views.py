@@ -20,8 +20,20 @@ from lianghua.enterprises.selectors import credentials_visible_to
 from lianghua.projects.selectors import projects_visible_to
 from lianghua.regions.models import Region
 
-from .engine import FactsError, evaluate_case, parse_case
+from .engine import FACT_KINDS, FactsError, evaluate_case, parse_case
 from .estimates import budget_estimate, budget_estimate_xlsx
+from .fact_form import (
+    FACT_LABELS,
+    MATTER_NAMES,
+    FormErrors,
+    bound_fields,
+    facts_from_form,
+    field_label,
+    form_values,
+    matter_fields,
+    tax_fields,
+)
+from .facts import project_facts, project_matter_date
 from .models import SubsidyApplication, SubsidyResult
 from .rules import policy_set_current
 from .selectors import subsidy_applications_visible_to
@@ -35,11 +47,12 @@ from .services import (
 EXAMPLE_FACTS = {
     "matter": "project",
     "categories": ["green_energy"],
-    "equipment_investment": 2000,
-    "first_set_price": 400,
+    "equipment_investment": Decimal(2000),
+    "first_set_price": Decimal(400),
     "third_party_verified": True,
-    "energy_saving_tce": 350,
+    "energy_saving_tce": Decimal(350),
 }
+PROJECT_CHOICES_SHOWN = 30
 
 
 def _facts_from_text(text: str) -> dict:
@@ -52,35 +65,146 @@ def _facts_from_text(text: str) -> dict:
     return facts
 
 
+def _json_number(value: Decimal) -> int | float:
+    # Shown to experts and parsed back with parse_float=Decimal: the shortest float repr of a Decimal
+    # of a few places reads back as the same digits.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _facts_text(facts: dict) -> str:
+    shown = {
+        k: _json_number(v) if isinstance(v, Decimal) else sorted(v) if isinstance(v, set | frozenset) else v
+        for k, v in facts.items()
+    }
+    return json.dumps(shown, ensure_ascii=False, indent=2)
+
+
+def _projects_matching(user, query: str):
+    projects = projects_visible_to(user).select_related("enterprise").order_by("code")
+    if query:
+        projects = projects.filter(code__icontains=query) | projects.filter(name__icontains=query)
+    return list(projects[:PROJECT_CHOICES_SHOWN])
+
+
+def _calculator_context(request, *, date: str, facts: dict, use_json: bool, facts_text: str | None = None,
+                        field_errors: dict | None = None, error: str = "", result=None, project_code: str = ""):
+    matter = facts.get("matter") if facts.get("matter") in MATTER_NAMES else "project"
+    field_errors = field_errors or {}
+    values = form_values(facts)
+    return {
+        "nav": "subsidies",
+        "form": {
+            "date": date,
+            "matter": matter,
+            "facts": facts_text if facts_text is not None else _facts_text(facts),
+            "use_json": use_json,
+            "project": project_code,
+        },
+        "matters": list(MATTER_NAMES.items()),
+        "rows": bound_fields(matter_fields(matter), values, field_errors),
+        "tax_rows": bound_fields(tax_fields(), values, field_errors),
+        "date_error": field_errors.get("date", ""),
+        "projects": _projects_matching(request.user, ""),
+        "result": result,
+        "error": error,
+        "rule_version": policy_set_current().version,
+    }
+
+
+def _error_text(errors: dict[str, str]) -> str:
+    return "；".join(f"{field_label(key)}：{message}" for key, message in errors.items())
+
+
 @login_required
 def calculator(request):
-    form = {
-        "date": request.POST.get("date") or timezone.localdate().isoformat(),
-        "facts": request.POST.get("facts") or json.dumps(EXAMPLE_FACTS, ensure_ascii=False, indent=2),
-    }
-    result = error = None
-    policy_set = policy_set_current()
-    if request.method == "POST":
-        try:
-            facts = _facts_from_text(form["facts"])
-            result = evaluate_case(
-                policy_set, parse_case({"id": "测算", "date": form["date"], "facts": facts})
+    """The calculator: a form per matter (fields from policies/fact_form.py), or JSON for experts."""
+    today = timezone.localdate().isoformat()
+    if request.method != "POST":
+        code = request.GET.get("project", "").strip()
+        if not code:
+            context = _calculator_context(request, date=today, facts=dict(EXAMPLE_FACTS), use_json=False)
+            return render(request, "policies/calculator.html", context)
+        project = projects_visible_to(request.user).filter(code=code).first()
+        if project is None:
+            context = _calculator_context(
+                request, date=today, facts=dict(EXAMPLE_FACTS), use_json=False, project_code=code,
+                error=f"找不到项目编号 {code}（或不在您的范围内），未带入",
             )
-        except FactsError as exc:
-            error = f"{exc.key}：{exc.message}"
-        except ValidationError as exc:
-            error = exc.messages[0]
-    template = "policies/_result.html" if request.htmx else "policies/calculator.html"
+            return render(request, "policies/calculator.html", context)
+        matter_date = project_matter_date(project)
+        context = _calculator_context(
+            request, date=matter_date.isoformat() if matter_date else today, facts=project_facts(project),
+            use_json=False, project_code=code,
+        )
+        context["prefilled"] = project
+        return render(request, "policies/calculator.html", context)
+
+    date = request.POST.get("date") or today
+    # A POST without the form's fields (scripts, the old JSON-only page) is the JSON mode.
+    use_json = request.POST.get("use_json") == "on" or "matter" not in request.POST
+    facts: dict = {"matter": request.POST.get("matter") or "project"}
+    facts_text = None
+    field_errors: dict[str, str] = {}
+    result = None
+    try:
+        if use_json:
+            facts_text = request.POST.get("facts", "")
+            facts = _facts_from_text(facts_text)
+        else:
+            facts = facts_from_form(request.POST)
+        policy_set = policy_set_current()
+        result = evaluate_case(policy_set, parse_case({"id": "测算", "date": date, "facts": facts}))
+    except FormErrors as exc:
+        field_errors = exc.errors
+        # Keep what the officer typed in the fields that were fine.
+        facts = {"matter": request.POST.get("matter") or "project"}
+        facts.update(_typed_values(request.POST))
+    except FactsError as exc:
+        field_errors = {exc.key: exc.message}
+    except ValidationError as exc:
+        field_errors = {"facts": exc.messages[0]}
+    context = _calculator_context(
+        request, date=date, facts=facts, use_json=use_json, facts_text=facts_text,
+        field_errors=field_errors, error=_error_text(field_errors), result=result,
+        project_code=request.POST.get("project", ""),
+    )
+    template = "policies/_calculator_body.html" if request.htmx else "policies/calculator.html"
+    return render(request, template, context)
+
+
+def _typed_values(data) -> dict:
+    """The raw text of every fact field, keyed by fact key, to re-show a form that had errors."""
+    typed: dict = {}
+    for key in FACT_LABELS:
+        name = f"f_{key}"
+        if key == "categories":
+            typed[key] = data.getlist(name)
+        elif data.get(name):
+            raw = data.get(name)
+            typed[key] = {"yes": True, "no": False}.get(raw, raw) if FACT_KINDS[key] == "bool" else raw
+    return typed
+
+
+@login_required
+def calculator_fields(request):
+    """htmx: the fields of the matter just chosen."""
+    matter = request.GET.get("matter", "project")
+    if matter not in MATTER_NAMES:
+        matter = "project"
     return render(
         request,
-        template,
-        {
-            "nav": "subsidies",
-            "form": form,
-            "result": result,
-            "error": error,
-            "rule_version": policy_set.version,
-        },
+        "policies/_fact_fields.html",
+        {"rows": bound_fields(matter_fields(matter), {}, {}), "tax_rows": bound_fields(tax_fields(), {}, {})},
+    )
+
+
+@login_required
+def calculator_projects(request):
+    """htmx: the <option>s of the visible projects whose code or name contains q."""
+    return render(
+        request,
+        "policies/_project_options.html",
+        {"projects": _projects_matching(request.user, request.GET.get("q", "").strip())},
     )
 
 
