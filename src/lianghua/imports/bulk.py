@@ -8,6 +8,7 @@ per chunk fetches the rows that already exist; new rows get their ids back the s
 or changed row gets a ChangeRecord (before/after), written the same way; unchanged rows are not touched.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from lianghua.audit.models import ChangeRecord
 
 FETCH_CHUNK = 5000  # values per IN (...) list: below SQLite's variable limit, few round trips
 WRITE_BATCH = 5000  # rows per executemany call
-ROWS_PER_STATEMENT = 1000
+ROWS_PER_STATEMENT = 1000  # unused since SQLite inserts by executemany; tests still patch it
 
 Row = dict[str, Any]
 
@@ -55,9 +56,9 @@ def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
     """How a value of this field goes to the database (None: as it is). Text, numbers, Decimal and
     dates pass as they are on both backends (Django's SQLite backend registers the Decimal and date
     adapters). Datetimes go through the backend once per distinct value (an import stamps one `now`);
-    JSON is encoded with DjangoJSONEncoder (Decimal and dates as text, as audit.snapshot writes them)."""
+    JSON is encoded to text here (Decimal and dates as text, as audit.snapshot writes them)."""
     if isinstance(f, models.JSONField):
-        return lambda value: conn.ops.adapt_json_value(_json_ready(value), None)
+        return _json_text_encoder()
     if isinstance(f, models.DateTimeField):
         cache: dict[Any, Any] = {}
 
@@ -70,13 +71,34 @@ def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
     return None
 
 
-_AS_TEXT = {Decimal: str, date: date.isoformat, datetime: datetime.isoformat}
+def _json_text_encoder() -> Callable[[Row], str]:
+    """A row as JSON text: Decimal and dates as text, as audit.services.snapshot renders them, the rest
+    as json.dumps writes it (", " and ": " separators, non-ASCII escaped — the text Django's JSONField
+    stores on SQLite; PostgreSQL parses it into jsonb). One C encoder built once per column, not per
+    row as json.dumps does, whose `default` hook only sees the Decimal and date values; a batch stamps
+    one `now` and repeats few dates, so their text is kept."""
+    dates: dict[Any, str] = {}
 
+    def default(value):
+        kind = type(value)
+        if kind is Decimal:
+            return str(value)
+        if kind is datetime or kind is date:
+            # Equal aware datetimes may differ in offset, and so in text: the offset is part of the key.
+            key = (value, value.utcoffset()) if kind is datetime else value
+            text = dates.get(key)
+            if text is None:
+                text = dates[key] = value.isoformat()
+            return text
+        raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
 
-def _json_ready(row: Row) -> Row:
-    """Decimal and dates as text, as audit.services.snapshot renders them (a type lookup per value:
-    JSONEncoder's `default` hook costs more than the rest of the row)."""
-    return {k: convert(v) if (convert := _AS_TEXT.get(type(v))) else v for k, v in row.items()}
+    make = json.encoder.c_make_encoder
+    if make is None:  # the pure-Python json module (never on CPython builds we deploy)
+        encoder = json.JSONEncoder(default=default)
+        return encoder.encode
+    iterate = make(None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    join = "".join
+    return lambda row: join(iterate(row, 0))
 
 
 def _parameters(rows: Sequence[Row], plan: list[tuple[str, Callable[[Any], Any] | None]]) -> list:
@@ -101,7 +123,8 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
 
     PostgreSQL: COPY … FROM STDIN (psycopg adapts every value in C; DESIGN §2 measured 0.5–2M rows/s),
     where Django's client-side-binding cursor would quote each parameter in Python. Other backends
-    (SQLite): multi-row VALUES lists, as many rows per statement as the backend takes parameters.
+    (SQLite): executemany of a one-row INSERT (sqlite3 steps the one prepared statement in C; Django
+    rewrites the placeholders once per call instead of once per multi-row statement).
     """
     if not rows:
         return
@@ -117,13 +140,9 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
                     for params in _parameters(chunk, plan):
                         copy.write_row(params)
             return
-        per_statement = max(1, min(ROWS_PER_STATEMENT, (conn.features.max_query_params or 65535) // len(fields)))
-        head = f"INSERT INTO {table} ({columns}) VALUES "
-        one = f"({', '.join(['%s'] * len(fields))})"
-        full_sql = head + ", ".join([one] * per_statement)
-        for chunk in _chunks(rows, per_statement):
-            sql = full_sql if len(chunk) == per_statement else head + ", ".join([one] * len(chunk))
-            cursor.execute(sql, [value for params in _parameters(chunk, plan) for value in params])
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for chunk in _chunks(rows, WRITE_BATCH):
+            cursor.executemany(sql, _parameters(chunk, plan))
 
 
 def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequence[str]) -> None:

@@ -70,6 +70,8 @@ def table_read(path: Path) -> Table:
 # --- cell coercion: each returns the value or None for an empty cell, or raises ValueError(reason) ---
 
 def _text_of(value) -> str:
+    if type(value) is str:  # every CSV cell
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
@@ -104,6 +106,14 @@ def _number_text(value) -> str:
 def cell_decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
+    if type(value) is str:  # the common case: a clean number in a CSV cell
+        try:
+            number = Decimal(value)
+            if number.is_finite():
+                return number
+        except InvalidOperation:
+            pass
+        return _decimal_of_text(value)
     if isinstance(value, bool):
         raise ValueError("应为数字")
     if isinstance(value, int):
@@ -113,12 +123,16 @@ def cell_decimal(value) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, datetime.date):
         raise ValueError("应为数字，不是日期")
-    try:  # the common case: a clean number in a CSV cell
+    try:
         number = Decimal(value)
         if number.is_finite():
             return number
     except InvalidOperation:
         pass
+    return _decimal_of_text(value)
+
+
+def _decimal_of_text(value) -> Decimal | None:
     text = _number_text(value)
     if not text:
         return None

@@ -171,6 +171,21 @@ def _bounds_message(column: Column, value) -> str | None:
     return None
 
 
+_TEXT_CELLS = {str, type(None)}
+
+
+def _column_coerce(coerce: Callable[[Any], Any], raw: list) -> list:
+    """map(coerce, raw), raising ValueError at the first bad cell. A column of text cells (every CSV
+    column) that repeats its values — years, 是/否, round figures, months — is coerced once per distinct
+    value. Only text: 1, 1.0 and True are equal keys but different cells."""
+    if len(raw) > 64 and set(map(type, raw)) <= _TEXT_CELLS:
+        distinct = set(raw)
+        if len(distinct) * 2 <= len(raw):
+            coerced = {cell: coerce(cell) for cell in distinct}
+            return list(map(coerced.__getitem__, raw))
+    return list(map(coerce, raw))
+
+
 def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
     """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
     present in the file appear (an absent optional column leaves stored values alone)."""
@@ -207,7 +222,7 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
         index, coerce = positions[column.field], COERCE[column.type]
         raw = [cells[index] if index < len(cells) else None for cells in grid]
         try:
-            values = list(map(coerce, raw))
+            values = _column_coerce(coerce, raw)
         except ValueError:
             values = []
             for position, cell in enumerate(raw):
