@@ -159,3 +159,17 @@ def test_prefill_from_another_town_is_refused(client, baibu_officer):
     assert theirs.code not in client.get("/subsidies/calculator/projects/", {"q": theirs.code}).content.decode()
     page = client.get("/subsidies/", {"project": theirs.code}).content.decode()
     assert "不在您的范围内" in page and 'value="1234"' not in page and "已带入" not in page
+
+
+def test_json_panel_follows_the_form(client, county_officer):
+    client.force_login(county_officer)
+    panel = client.post(
+        "/subsidies/calculator/json/",
+        {"matter": "project", "f_categories": ["green_water"], "f_water_saving_t": "25000", "facts": "old"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "&quot;water_saving_t&quot;: 25000" in panel and "old" not in panel
+    expert = client.post(
+        "/subsidies/calculator/json/", {"matter": "project", "use_json": "on", "facts": '{"matter": "x"}'}
+    ).content.decode()
+    assert "{&quot;matter&quot;: &quot;x&quot;}" in expert

@@ -199,6 +199,18 @@ def calculator_fields(request):
 
 
 @login_required
+def calculator_json(request):
+    """htmx: the JSON panel, rebuilt from the form on each change (left as typed in JSON mode or on errors)."""
+    text = request.POST.get("facts", "")
+    if request.POST.get("use_json") != "on":
+        try:
+            text = _facts_text(facts_from_form(request.POST))
+        except FormErrors:
+            pass
+    return render(request, "policies/_facts_json.html", {"form": {"facts": text}})
+
+
+@login_required
 def calculator_projects(request):
     """htmx: the <option>s of the visible projects whose code or name contains q."""
     return render(
