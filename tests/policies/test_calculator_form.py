@@ -173,3 +173,14 @@ def test_json_panel_follows_the_form(client, county_officer):
         "/subsidies/calculator/json/", {"matter": "project", "use_json": "on", "facts": '{"matter": "x"}'}
     ).content.decode()
     assert "{&quot;matter&quot;: &quot;x&quot;}" in expert
+
+
+def test_finance_form(client, county_officer):
+    client.force_login(county_officer)
+    body = client.post(
+        "/subsidies/",
+        {"date": "2024-06-01", "matter": "finance", "f_finance": "first_set_insurance", "f_premium": "30",
+         "f_insured_amount": "2000"},
+    ).content.decode()
+    # 001 三（三）: premium 30 ≤ 2% × 2000 = 40 → 70% × 30 = 21万 (≤ 50万 per set per year).
+    assert "合计 <strong>21</strong> 万元" in body and "首台（套）保险保费补偿" in body
