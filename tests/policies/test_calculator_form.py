@@ -85,7 +85,7 @@ def test_waste_utilisation_is_typed_in_percent(client, county_officer):
     client.force_login(county_officer)
     base = {"date": "2025-06-01", "matter": "project", "f_categories": ["green_resource"],
             "f_equipment_investment": "400", "f_third_party_verified": "yes"}
-    paid = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "85"}).content.decode()
+    paid = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "85%"}).content.decode()
     # 001 三（二）: verified, 85% ≥ 30% → 10% × 400 = 40万.
     assert "合计 <strong>40</strong> 万元" in paid and "&quot;waste_utilization_rate&quot;: 0.85" in paid
     short = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "25"}).content.decode()
@@ -105,6 +105,14 @@ def test_credential_form(client, county_officer):
     ).content.decode()
     # 001 三（三）: 省级企业技术中心 50万元.
     assert "合计 <strong>50</strong> 万元" in body and "企业技术中心奖励" in body
+    with_tax = client.post(
+        "/subsidies/",
+        {"date": "2024-06-01", "matter": "credential", "f_credential": "tech_center", "f_level": "provincial",
+         "f_rd_expense": "100"},
+    ).content.decode()
+    # 002 三、13: R&D 100万 × 100% = 100万 of deduction, shown apart, not in the total; the tax group stays open.
+    assert "合计 <strong>50</strong> 万元" in with_tax and "研发费用加计扣除 100 万元" in with_tax
+    assert '<details class="calc-tax" open>' in with_tax
 
 
 def test_bad_input_is_named_in_chinese_next_to_the_field(client, county_officer):

@@ -201,7 +201,7 @@ def facts_from_form(data: Any) -> dict[str, Any]:
             else:
                 facts[field.key] = int(text)
         else:
-            value = _number(text)
+            value = _number(text.removesuffix("%") if field.unit == "%" else text)
             if value is None:
                 errors[field.key] = f"应为数值（单位{field.unit}），实为“{text}”"
             elif field.unit == "%":

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -82,7 +82,7 @@ def _facts_text(facts: dict) -> str:
 def _projects_matching(user, query: str):
     projects = projects_visible_to(user).select_related("enterprise").order_by("code")
     if query:
-        projects = projects.filter(code__icontains=query) | projects.filter(name__icontains=query)
+        projects = projects.filter(Q(code__icontains=query) | Q(name__icontains=query))
     return list(projects[:PROJECT_CHOICES_SHOWN])
 
 
@@ -98,11 +98,13 @@ def _calculator_context(request, *, date: str, facts: dict, use_json: bool, fact
             "matter": matter,
             "facts": facts_text if facts_text is not None else _facts_text(facts),
             "use_json": use_json,
+            "json_open": use_json or request.POST.get("json_open") == "1",
             "project": project_code,
         },
         "matters": list(MATTER_NAMES.items()),
         "rows": bound_fields(matter_fields(matter), values, field_errors),
         "tax_rows": bound_fields(tax_fields(), values, field_errors),
+        "tax_open": any(key in values for key in (f.name for f in tax_fields())),
         "date_error": field_errors.get("date", ""),
         "projects": _projects_matching(request.user, ""),
         "result": result,
