@@ -131,6 +131,12 @@ def test_bad_input_is_named_in_chinese_next_to_the_field(client, county_officer)
          "f_implementation_year": "1800"},
     ).content.decode()
     assert "实施年度：应在 1990～2100 之间" in engine
+    too_dear = client.post(
+        "/subsidies/",
+        {"date": "2025-06-01", "matter": "project", "f_categories": ["green_energy"],
+         "f_equipment_investment": "100", "f_first_set_price": "150"},
+    ).content.decode()
+    assert "不能大于 “设备（实际）投资额”" in too_dear and "不能大于 equipment" not in too_dear
     missing = client.post("/subsidies/", {"date": "2025-06-01", "matter": "credential"}).content.decode()
     assert "认定/荣誉类别：请选择" in missing
 

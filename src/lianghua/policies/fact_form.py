@@ -9,6 +9,7 @@ that nothing here is unknown to the engine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -151,6 +152,14 @@ def field_label(key: str) -> str:
     if key == "date":
         return "事项日期"
     return FACT_LABELS.get(key, (key, ""))[0]
+
+
+_KEY_PATTERN = re.compile(r"\b(" + "|".join(sorted(FACT_LABELS, key=len, reverse=True)) + r")\b")
+
+
+def labelled(message: str) -> str:
+    """An engine message with the fact keys it mentions replaced by their Chinese labels."""
+    return _KEY_PATTERN.sub(lambda m: f"“{FACT_LABELS[m.group(1)][0]}”", message)
 
 
 class FormErrors(Exception):

@@ -30,6 +30,7 @@ from .fact_form import (
     facts_from_form,
     field_label,
     form_values,
+    labelled,
     matter_fields,
     tax_fields,
 )
@@ -162,7 +163,7 @@ def calculator(request):
         facts = {"matter": request.POST.get("matter") or "project"}
         facts.update(_typed_values(request.POST))
     except FactsError as exc:
-        field_errors = {exc.key: exc.message}
+        field_errors = {exc.key: labelled(exc.message)}
     except ValidationError as exc:
         field_errors = {"facts": exc.messages[0]}
     context = _calculator_context(
