@@ -164,7 +164,7 @@ def test_prefill_from_a_registered_project(client, baibu_officer):
         {"date": "2024-06-01", "matter": "project", "f_categories": ["green_energy"],
          "f_equipment_investment": "1234", "f_third_party_verified": "yes", "f_energy_saving_tce": "400"},
     ).content.decode()
-    assert "合计 <strong>123.4000</strong> 万元" in body  # 10% × 1234
+    assert "合计 <strong>123.4</strong> 万元" in body  # 10% × 1234
 
 
 def test_prefill_from_another_town_is_refused(client, baibu_officer):
