@@ -63,7 +63,9 @@ def table_read(path: Path) -> Table:
     if not grid:
         raise FileUnreadable("文件是空的")
     headers = [header_normalize(h) for h in grid[0]]
-    rows = [(number, cells) for number, cells in enumerate(grid[1:], start=2) if not _blank(cells)]
+    # A row whose first cell holds text is not blank: the common case, decided without _blank.
+    rows = [(number, cells) for number, cells in enumerate(grid[1:], start=2)
+            if (cells and type(cells[0]) is str and cells[0].strip()) or not _blank(cells)]
     return Table(headers=headers, rows=rows)
 
 

@@ -209,6 +209,9 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
     # the per-cell path with its error messages runs only for a column that has a bad cell.
     numbers = [number for number, _ in table.rows]
     grid = [cells for _, cells in table.rows]
+    # Rows of one width (every CSV written by a program, every calamine sheet) transpose in C.
+    widths = set(map(len, grid))
+    by_column = list(zip(*grid, strict=True)) if len(widths) == 1 else None
     fields, columns = ["_row"], [numbers]
     failed: list[tuple[int, str]] = []  # (position, field) of cells that did not pass
 
@@ -220,7 +223,10 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
         if column.field not in positions:
             continue
         index, coerce = positions[column.field], COERCE[column.type]
-        raw = [cells[index] if index < len(cells) else None for cells in grid]
+        if by_column is None:
+            raw = [cells[index] if index < len(cells) else None for cells in grid]
+        else:
+            raw = list(by_column[index]) if index < len(by_column) else [None] * len(grid)
         try:
             values = _column_coerce(coerce, raw)
         except ValueError:
