@@ -199,6 +199,14 @@ def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str,
                           params=list(values))
 
 
+def _key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:
+    """The row's key as a tuple, taken in C."""
+    if len(key) == 1:
+        only = key[0]
+        return lambda row: (row[only],)
+    return itemgetter(*key)
+
+
 def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterable[tuple],
                     attnames: Sequence[str] | None = None) -> dict[tuple, Row]:
     """The stored rows of `model` whose key (a tuple of attnames) is among `keys`, as dicts of `attnames`
@@ -206,10 +214,11 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     keys = list(keys)
     wanted = set(keys) if len(key) > 1 else None
     names = ["id", *(attnames if attnames is not None else [f.attname for f in _fields(model)])]
+    key_of = _key_getter(key)
     found: dict[tuple, Row] = {}
     for chunk in _chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
         for row in where_in(model.objects.all(), model, key[0], chunk).order_by().values(*names):
-            row_key = tuple(row[f] for f in key)
+            row_key = key_of(row)
             if wanted is None or row_key in wanted:
                 found[row_key] = row
     return found
@@ -272,12 +281,13 @@ def rows_upsert(
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     refreshed = [f.attname for f in fields if getattr(f, "auto_now", False)]
     defaults = {f.attname: f.get_default() for f in fields}
-    existing = existing_by_key(model, key, (tuple(r[f] for f in key) for r in rows))
+    key_of = _key_getter(key)
+    existing = existing_by_key(model, key, map(key_of, rows))
     last_id = model.objects.aggregate(last=models.Max("id"))["last"] or 0
     to_insert: list[Row] = []
     changed_fields: set[str] = set()
     for values in rows:
-        current = existing.get(tuple(values[f] for f in key))
+        current = existing.get(key_of(values))
         if current is None:
             row = {**defaults, **values}
             if derive:
@@ -304,7 +314,7 @@ def rows_upsert(
         ids = {tuple(found[:-1]): found[-1]
                for found in model.objects.filter(id__gt=last_id).order_by().values_list(*key, "id")}
         for row in to_insert:
-            row["id"] = ids[tuple(row[f] for f in key)]
+            row["id"] = ids[key_of(row)]
         result.created = to_insert
     if result.updated:
         written = sorted(changed_fields | set(refreshed) | set(derived_fields))
