@@ -223,7 +223,7 @@ def test_command_exit_codes_and_output(sheet, tmp_path, capsys, county_officer):
 def test_chunk_boundaries_of_the_bulk_writer(sheet, county_officer, monkeypatch):
     from lianghua.imports import bulk
 
-    for name in ("FETCH_CHUNK", "WRITE_BATCH", "ROWS_PER_STATEMENT"):
+    for name in ("FETCH_CHUNK", "WRITE_BATCH"):
         monkeypatch.setattr(bulk, name, 2)
     rows = [[valid_credit_code(900 + i), f"企业{i}", "武原", "C34"] for i in range(7)]
     first = import_run(kind="enterprises", path=sheet("enterprises", rows, name="a.csv"), by=county_officer)

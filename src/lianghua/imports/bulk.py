@@ -23,7 +23,6 @@ from lianghua.audit.models import ChangeRecord
 
 FETCH_CHUNK = 5000  # values per IN (...) list: below SQLite's variable limit, few round trips
 WRITE_BATCH = 5000  # rows per executemany call
-ROWS_PER_STATEMENT = 1000  # unused since SQLite inserts by executemany; tests still patch it
 
 Row = dict[str, Any]
 

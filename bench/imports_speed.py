@@ -1,6 +1,6 @@
 """Import speed, end to end (read + check + write + history), on a throwaway database. Not a test:
 
-    LIANGHUA_VAR_DIR=$(mktemp -d) .venv/bin/python -m tests.imports.speed_check [ROWS] [--xlsx]
+    PYTHONPATH=. .venv/bin/python bench/imports_speed.py [ROWS] [--xlsx]   # from the repository root
 
 Prints rows/s (wall clock, and per CPU second: on a shared machine the wall clock also counts other
 people's work) for enterprises, enterprise-years, projects and progress (issue 2 §3 asks ≥ 20,000 rows/s
@@ -23,11 +23,11 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from tests.factories import valid_credit_code
+    from tests.imports.conftest import sheet_write
 
     from lianghua.core.reference import reference_data_load
     from lianghua.imports.services import COMMAND_LINE, import_run
-    from tests.factories import valid_credit_code
-    from tests.imports.conftest import sheet_write
 
     rows = int(next((a for a in sys.argv[1:] if a.isdigit()), "100000"))
     suffix = ".xlsx" if "--xlsx" in sys.argv else ".csv"
