@@ -198,3 +198,15 @@ def test_finance_form(client, county_officer):
     ).content.decode()
     # 001 三（三）: premium 30 ≤ 2% × 2000 = 40 → 70% × 30 = 21万 (≤ 50万 per set per year).
     assert "合计 <strong>21</strong> 万元" in body and "首台（套）保险保费补偿" in body
+
+
+def test_reasons_name_facts_by_their_chinese_labels(client, county_officer):
+    """A green project without third-party verification: the reason reads in Chinese, not in fact keys."""
+    client.force_login(county_officer)
+    page = client.post("/subsidies/", {
+        "date": "2025-06-01", "matter": "project", "f_categories": ["green_energy"],
+        "f_equipment_investment": "2000", "f_third_party_verified": "no", "f_energy_saving_tce": "350",
+    }).content.decode()
+    assert "未经有资质的第三方检测机构认定" in page
+    assert "third_party_verified 不为 true" not in page
+    assert "不为“是”" in page
