@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from lianghua.core.api_types import decimal_text
 from lianghua.core.pages import PAGE_SIZE
 
 from .listing import enterprise_list_filter, enterprises_listed
@@ -42,7 +43,7 @@ class EnterpriseOut(Schema):
 
     @staticmethod
     def resolve_revenue_wan(obj) -> str | None:
-        return None if obj.year_revenue_wan is None else format(obj.year_revenue_wan.normalize(), "f")
+        return decimal_text(obj.year_revenue_wan)
 
     @staticmethod
     def resolve_year(obj) -> int:
@@ -89,9 +90,6 @@ class EnterpriseDetailOut(Schema):
     project_codes: list[str] = Field(description="项目编号")
 
 
-def _text(value):
-    return None if value is None else format(value.normalize(), "f")
-
 
 @router.get("/", response=list[EnterpriseOut], summary="企业名单（按当前用户区域范围；可按区域子树、行业、规上、关键词筛选）")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
@@ -117,14 +115,14 @@ def enterprise_detail(request, credit_code: str):
         "region_code": enterprise.region.code, "region_name": enterprise.region.name,
         "industry_code": enterprise.industry.code if enterprise.industry else None,
         "years": [{"year": y.year, "is_above_scale": y.is_above_scale, "is_key_energy": y.is_key_energy,
-                   "revenue_wan": _text(y.revenue_wan), "value_added_wan": _text(y.value_added_wan),
-                   "tax_wan": _text(y.tax_wan), "employees": y.employees, "land_mu": _text(y.land_mu),
-                   "energy_tce": _text(y.energy_tce), "rd_wan": _text(y.rd_wan)}
+                   "revenue_wan": decimal_text(y.revenue_wan), "value_added_wan": decimal_text(y.value_added_wan),
+                   "tax_wan": decimal_text(y.tax_wan), "employees": y.employees, "land_mu": decimal_text(y.land_mu),
+                   "energy_tce": decimal_text(y.energy_tce), "rd_wan": decimal_text(y.rd_wan)}
                   for y in sorted(enterprise.years.all(), key=lambda y: y.year)],
         "credentials": [{"kind": c.kind.code, "kind_name": c.kind.name, "level": c.level,
                          "granted_on": c.granted_on, "ends_on": c.ends_on}
                         for c in sorted(enterprise.credentials.all(), key=lambda c: c.granted_on)],
-        "digital_levels": [{"level": _text(d.level), "assessed_on": d.assessed_on, "source": d.source}
+        "digital_levels": [{"level": decimal_text(d.level), "assessed_on": d.assessed_on, "source": d.source}
                            for d in sorted(enterprise.digital_levels.all(), key=lambda d: d.assessed_on)],
         "project_codes": sorted(p.code for p in enterprise.projects.all()),
     }

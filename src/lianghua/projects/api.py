@@ -4,15 +4,12 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from lianghua.core.api_types import DecimalText, decimal_text
 from lianghua.core.pages import PAGE_SIZE
 
 from .listing import project_list_filter, projects_listed
 
 router = Router(tags=["projects"])
-
-
-def _text(value):
-    return None if value is None else format(value.normalize(), "f")
 
 
 class ProjectOut(Schema):
@@ -27,11 +24,11 @@ class ProjectOut(Schema):
     stage: str = Field(description="项目阶段：reserve 储备 / pooled 在库 / in_progress 在建 / completed 竣工 / "
                                     "accepted 验收 / evaluated 评价 / terminated 终止")
     health: str = Field(description="运行状态：normal 正常 / lagging 滞后 / stalled 停滞")
-    total_investment_wan: str | None = Field(description="总投资(万元)")
+    total_investment_wan: DecimalText = Field(description="总投资(万元)")
     actual_start: dt.date | None = Field(description="实际开工日期")
     actual_end: dt.date | None = Field(description="实际竣工日期")
     accepted_on: dt.date | None = Field(description="验收日期")
-    latest_cumulative_wan: str | None = Field(description="最近月报累计完成投资(万元)")
+    latest_cumulative_wan: DecimalText = Field(description="最近月报累计完成投资(万元)")
     latest_month: dt.date | None = Field(description="最近月报月份（当月1日）")
 
     @staticmethod
@@ -45,14 +42,6 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_region_code(obj) -> str:
         return obj.enterprise.region.code
-
-    @staticmethod
-    def resolve_total_investment_wan(obj):
-        return _text(obj.total_investment_wan)
-
-    @staticmethod
-    def resolve_latest_cumulative_wan(obj):
-        return _text(obj.latest_cumulative_wan)
 
 
 class ProgressOut(Schema):
@@ -69,44 +58,20 @@ class StageLogOut(Schema):
 class ProjectDetailOut(ProjectOut):
     planned_start: dt.date | None = Field(description="计划开工日期")
     planned_end: dt.date | None = Field(description="计划竣工日期")
-    equipment_investment_wan: str | None = Field(description="设备投资(万元)")
-    it_investment_wan: str | None = Field(description="信息化投资(万元)")
-    civil_investment_wan: str | None = Field(description="土建投资(万元)")
-    energy_saved_tce: str | None = Field(description="年节能量(吨标准煤)")
+    equipment_investment_wan: DecimalText = Field(description="设备投资(万元)")
+    it_investment_wan: DecimalText = Field(description="信息化投资(万元)")
+    civil_investment_wan: DecimalText = Field(description="土建投资(万元)")
+    energy_saved_tce: DecimalText = Field(description="年节能量(吨标准煤)")
     energy_saving_verified: bool = Field(description="节能量已确权")
-    co2_cut_t: str | None = Field(description="年减排二氧化碳(吨)")
-    water_saved_t: str | None = Field(description="年节水量(吨)")
+    co2_cut_t: DecimalText = Field(description="年减排二氧化碳(吨)")
+    water_saved_t: DecimalText = Field(description="年节水量(吨)")
     robots_added: int | None = Field(description="新增工业机器人(台)")
     progress: list[ProgressOut] = Field(description="月度进度")
     stage_log: list[StageLogOut] = Field(description="阶段变更记录")
 
     @staticmethod
-    def resolve_equipment_investment_wan(obj):
-        return _text(obj.equipment_investment_wan)
-
-    @staticmethod
-    def resolve_it_investment_wan(obj):
-        return _text(obj.it_investment_wan)
-
-    @staticmethod
-    def resolve_civil_investment_wan(obj):
-        return _text(obj.civil_investment_wan)
-
-    @staticmethod
-    def resolve_energy_saved_tce(obj):
-        return _text(obj.energy_saved_tce)
-
-    @staticmethod
-    def resolve_co2_cut_t(obj):
-        return _text(obj.co2_cut_t)
-
-    @staticmethod
-    def resolve_water_saved_t(obj):
-        return _text(obj.water_saved_t)
-
-    @staticmethod
     def resolve_progress(obj):
-        return [{"month": r.month.strftime("%Y-%m"), "cumulative_investment_wan": _text(r.cumulative_investment_wan)}
+        return [{"month": r.month.strftime("%Y-%m"), "cumulative_investment_wan": decimal_text(r.cumulative_investment_wan)}
                 for r in obj.progress_reports.all()]
 
     @staticmethod

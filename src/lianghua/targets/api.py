@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
+from lianghua.core.api_types import decimal_text
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
@@ -106,9 +107,6 @@ class CheckOut(Schema):
     children: dict[str, str | None] = Field(description="下级区域代码 → 目标值")
 
 
-def _text(value) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
 
 def _plan(request, code: str) -> Plan:
     plan = plans_visible_to(request.user).filter(code=code).first()
@@ -160,7 +158,7 @@ def plan_targets(request, code: str, region: str | None = None, year: int | None
     return [
         {"indicator": t.indicator.code, "indicator_name": t.indicator.name, "unit": t.indicator.unit,
          "region_code": t.region.code, "region_name": t.region.name, "year": t.year, "basis": t.basis,
-         "value": _text(t.value), "comparator": t.comparator, "stretch_value": _text(t.stretch_value),
+         "value": decimal_text(t.value), "comparator": t.comparator, "stretch_value": decimal_text(t.stretch_value),
          "source_clause": t.source_clause, "note": t.note}
         for t in targets.order_by("indicator__order", "indicator__code", "region__path", "year", "basis")
     ]
@@ -206,8 +204,8 @@ def plan_check(request, code: str):
     visible = set(targets_visible_to(request.user).filter(plan=plan).values_list("region__code", flat=True))
     return [
         {"indicator": c.indicator, "indicator_name": c.extra.get("indicator_name", ""), "year": c.year,
-         "basis": c.basis, "region_code": c.region, "region_name": c.region_name, "target": _text(c.target),
-         "children_sum": _text(c.children_sum), "difference": _text(c.difference), "tolerance": _text(c.tolerance),
-         "status": c.status, "children": {k.region: _text(k.value) for k in c.children}}
+         "basis": c.basis, "region_code": c.region, "region_name": c.region_name, "target": decimal_text(c.target),
+         "children_sum": decimal_text(c.children_sum), "difference": decimal_text(c.difference), "tolerance": decimal_text(c.tolerance),
+         "status": c.status, "children": {k.region: decimal_text(k.value) for k in c.children}}
         for c in plan_decomposition_check(plan) if c.region in visible
     ]
