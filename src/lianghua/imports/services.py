@@ -6,10 +6,13 @@ and projects/. A dry run does the whole write and rolls it back, so its counts a
 real import will do.
 """
 
+import gc
 import hashlib
 import io
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +36,7 @@ from lianghua.projects.services import (
 from .forms_xlsx import form_write
 from .models import ImportBatch
 from .reading import FileUnreadable, table_read
-from .registry import import_kind
+from .registry import ImportKind, import_kind
 from .validation import RowProblem, table_validate
 
 WRITERS = {
@@ -108,6 +111,20 @@ def _batch_start(*, kind: str, path: Path, original_name: str, by) -> ImportBatc
     return batch
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """An import builds a few objects per row and keeps them all until it ends, so the cyclic garbage
+    collector would run hundreds of times over a growing heap and find nothing (a quarter of the time of
+    100,000 rows). Reference counting still frees everything; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run: bool = False) -> ImportBatch:
     """Check the file at `path` and, when it is clean and this is no dry run, write it.
 
@@ -119,6 +136,25 @@ def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run
         raise ImportNotAllowed("您的账号没有导入数据的权限（仅管理员和经信部门工作人员可以导入）")
     path = Path(path)
     batch = _batch_start(kind=kind, path=path, original_name=original_name or path.name, by=by)
+    with _collector_paused():
+        problems, warnings = _checked_and_written(import_definition, path, batch, by, dry_run)
+    batch.errors = [p.as_dict() for p in problems]
+    batch.warnings = [p.as_dict() for p in warnings]
+    if problems:
+        batch.status = ImportBatch.Status.REJECTED
+        batch.rows_created = batch.rows_updated = 0
+    else:
+        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.APPLIED
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["errors", "warnings", "status", "rows_total", "rows_created", "rows_updated",
+                              "finished_at"])
+    return batch
+
+
+def _checked_and_written(import_definition: ImportKind, path: Path, batch: ImportBatch, by,
+                         dry_run: bool) -> tuple[list[RowProblem], list[RowProblem]]:
+    """The file's problems and warnings; when there are no problems its rows are written (and rolled
+    back on a dry run), with the batch's counts set."""
     problems: list[RowProblem] = []
     warnings: list[RowProblem] = []
     try:
@@ -133,12 +169,13 @@ def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run
                 problems, warnings = validation.errors, validation.warnings
                 batch.rows_total = validation.rows_total
                 if not problems:
-                    written = WRITERS[kind](rows=validation.rows, by=by, import_batch=batch)
+                    written = WRITERS[import_definition.code](rows=validation.rows, by=by, import_batch=batch)
                     batch.rows_created, batch.rows_updated = written.created_count, written.updated_count
                     if dry_run:
                         raise _DryRunRollback
                     domain_event_record(
-                        kind="import.applied", actor=by, region=by.region, batch=batch.pk, import_kind=kind,
+                        kind="import.applied", actor=by, region=by.region, batch=batch.pk,
+                        import_kind=import_definition.code,
                         file=batch.original_name, rows=batch.rows_total, created=batch.rows_created,
                         updated=batch.rows_updated,
                     )
@@ -147,17 +184,7 @@ def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run
     except DatabaseError as exc:  # the checks should have caught it; say so instead of a bare 500
         problems = [RowProblem(1, "数据库", f"写入失败，未导入任何数据：{exc}")]
         batch.rows_created = batch.rows_updated = 0
-    batch.errors = [p.as_dict() for p in problems]
-    batch.warnings = [p.as_dict() for p in warnings]
-    if problems:
-        batch.status = ImportBatch.Status.REJECTED
-        batch.rows_created = batch.rows_updated = 0
-    else:
-        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.APPLIED
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["errors", "warnings", "status", "rows_total", "rows_created", "rows_updated",
-                              "finished_at"])
-    return batch
+    return problems, warnings
 
 
 def import_upload(*, kind: str, upload, by, dry_run: bool = False) -> ImportBatch:
