@@ -68,7 +68,9 @@ class Enterprise(models.Model):
 class EnterpriseYear(models.Model):
     """One enterprise's figures for one year. Units are in the field names."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years")
+    # db_index=False: the unique constraint below starts with this column and serves its lookups;
+    # a second index would only slow imports.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years", db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     is_above_scale = models.BooleanField("是否规上", default=False)
     is_key_energy = models.BooleanField("是否重点用能", default=False)
@@ -102,7 +104,9 @@ class Credential(models.Model):
     # Higher is better; "市级以上" means rank >= LEVEL_RANK["municipal"].
     LEVEL_RANK = {"county": 1, "municipal": 2, "provincial": 3, "national": 4}
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="credentials")
+    # db_index=False: the unique constraint below starts with this column and serves its lookups;
+    # a second index would only slow imports.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="credentials", db_index=False)
     kind = models.ForeignKey(CredentialKind, verbose_name="认定类型", on_delete=models.PROTECT)
     level = models.CharField("级别", max_length=12, choices=Level.choices)
     level_rank = models.PositiveSmallIntegerField(editable=False)
@@ -124,7 +128,9 @@ class Credential(models.Model):
 class DigitalLevel(models.Model):
     """An assessed digital level (1.0–4.0) on a date."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="digital_levels")
+    # db_index=False: the unique constraint below starts with this column and serves its lookups;
+    # a second index would only slow imports.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="digital_levels", db_index=False)
     level = models.DecimalField("数字化水平", max_digits=2, decimal_places=1)
     assessed_on = models.DateField("评定日期")
     source = models.CharField("来源", max_length=32, default="import")

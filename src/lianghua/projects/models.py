@@ -22,7 +22,8 @@ class Project(models.Model):
     code = models.CharField("项目编号", max_length=40, unique=True)
     name = models.CharField("项目名称", max_length=200)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="projects")
-    category = models.CharField("项目类别", max_length=8, choices=Category.choices, db_index=True)
+    # Indexed by the (category, actual_start) index below.
+    category = models.CharField("项目类别", max_length=8, choices=Category.choices)
     subtype = models.CharField("项目子类", max_length=64, blank=True)
     total_investment_wan = models.DecimalField("总投资(万元)", **MONEY)
     equipment_investment_wan = models.DecimalField("设备投资(万元)", **MONEY)
@@ -75,7 +76,9 @@ class ProjectStageLog(models.Model):
 class ProjectProgress(models.Model):
     """A monthly report: cumulative completed investment as of the month's end."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    # db_index=False: the unique constraint below starts with this column and serves its lookups;
+    # a second index would only slow imports.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports", db_index=False)
     month = models.DateField("月份")  # always the 1st of the month
     cumulative_investment_wan = models.DecimalField("累计完成投资(万元)", max_digits=18, decimal_places=4)
     updated_at = models.DateTimeField(auto_now=True)
