@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from lianghua.audit.models import ChangeRecord, DomainEvent
+from lianghua.audit.services import snapshot
 from lianghua.enterprises.models import Enterprise, EnterpriseYear
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import ImportNotAllowed, import_run, import_template_write, problem_text
@@ -139,6 +140,52 @@ def test_projects_write_stage_log_dated_by_the_stage(sheet, county_officer):
     assert log[1] == ("pooled", "in_progress", datetime.date(2025, 3, 15))
     project = Project.objects.get(code="HY-300")
     assert (project.category, project.stage, project.health) == ("green", "in_progress", "normal")
+
+
+def _snapshot_equal(recorded: dict, instance) -> None:
+    """The history the database wrote is the stored row in audit.services.snapshot's form: every concrete
+    field by attname, Decimal as text (compared as numbers: SQLite keeps 500, PostgreSQL 500.0000),
+    datetimes in ISO 8601 (PostgreSQL drops trailing zeros of the fraction), the rest exactly."""
+    expected = snapshot(instance)
+    assert set(recorded) == set(expected)
+    for f in type(instance)._meta.concrete_fields:
+        value, stored = recorded[f.attname], getattr(instance, f.attname)
+        if stored is None:
+            assert value is None, f.attname
+        elif isinstance(stored, Decimal):
+            assert isinstance(value, str) and Decimal(value) == stored, f.attname
+        elif isinstance(stored, datetime.datetime):
+            assert datetime.datetime.fromisoformat(value) == stored, f.attname
+        else:
+            assert value == expected[f.attname], f.attname
+
+
+def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
+    EnterpriseFactory(credit_code=A)
+    header = ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "总投资(万元)", "计划开工日期", "计划竣工日期",
+              "项目阶段", "节能量已确权"]
+    # Quotes, a backslash and Chinese in text: the database escapes them in the JSON it writes.
+    name = '“智能”产线 "A\\B" 改造'
+    first = sheet("projects", [["HY-400", name, A, "数字化", 1234.5, "2025-01-01", "2025-12-31", "在库", "是"]],
+                  headers=header, name="p1.csv")
+    created_batch = import_run(kind="projects", path=first, by=county_officer)
+    project = Project.objects.get(code="HY-400")
+    created = ChangeRecord.objects.get(import_batch=created_batch)
+    assert (created.action, created.before, created.object_pk, created.actor) == (
+        "create", None, str(project.pk), county_officer)
+    assert created.after["name"] == name and created.after["energy_saving_verified"] is True
+    _snapshot_equal(created.after, project)
+    before = snapshot(project)
+    second = sheet("projects", [["HY-400", name, A, "数字化", 2000, "2025-01-01", "2025-12-31", "在库", "否"]],
+                   headers=header, name="p2.csv")
+    updated_batch = import_run(kind="projects", path=second, by=county_officer)
+    update = ChangeRecord.objects.get(import_batch=updated_batch)
+    assert update.action == "update" and update.object_repr == f"HY-400 {name}"
+    _snapshot_equal(update.before, project)
+    assert update.before["energy_saving_verified"] is True and update.before["name"] == before["name"] == name
+    project.refresh_from_db()
+    _snapshot_equal(update.after, project)
+    assert Decimal(update.after["total_investment_wan"]) == 2000 and update.after["energy_saving_verified"] is False
 
 
 def test_xlsx_round_trip_from_the_template(tmp_path, county_officer):

@@ -192,37 +192,41 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
 
 
 HISTORY_STAGING = "import_history_staging"
-JSON_OBJECT_PAIRS = 50  # PostgreSQL functions take at most 100 arguments; SQLite 127
 
 
 def _snapshot_sql(model: type[models.Model], alias: str, vendor: str) -> str:
-    """SQL for the row `alias` of `model` as a JSON object in the form audit.services.snapshot gives
-    (every concrete field by attname; Decimal as text, dates and datetimes in ISO 8601), built by the
-    database from the stored row: the history records what was stored, and costs no Python per row."""
+    """SQL for the row `alias` of `model` as JSON text in the form audit.services.snapshot gives (every
+    concrete field by attname; Decimal as text, dates and datetimes in ISO 8601), built by the database
+    from the stored row: the history records what was stored, and costs no Python per row.
+
+    The text is concatenated rather than built with json_object / jsonb_build_object: PostgreSQL's
+    builder looks up the type of every argument on every row and takes twice as long as building the
+    text and parsing it (0.99 s against 0.52 s for 100,000 rows of yearly figures)."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    pairs = []
+    postgres = vendor == "postgresql"
+
+    def json_string(sql: str) -> str:  # a JSON string literal, escaped by the database
+        return f"to_json({sql})::text" if postgres else f"json_quote({sql})"
+
+    members = []
     for f in model._meta.concrete_fields:
         column = f"{alias}.{quote(f.column)}"
-        if vendor == "postgresql":
-            # jsonb renders booleans, dates and timestamptz (the session is in UTC) as snapshot does.
-            value = f"{column}::text" if isinstance(f, models.DecimalField) else column
+        if isinstance(f, models.BooleanField):
+            value = f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN 'true' ELSE 'false' END"
         elif isinstance(f, models.DecimalField):
-            value = f"CAST({column} AS TEXT)"
-        elif isinstance(f, models.BooleanField):
-            value = f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
-        elif isinstance(f, models.DateTimeField):
-            # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC when USE_TZ.
-            value = f"replace({column}, ' ', 'T')" + (" || '+00:00'" if settings.USE_TZ else "")
+            value = json_string(f"CAST({column} AS TEXT)")
         elif isinstance(f, models.JSONField):
-            value = f"json({column})"
-        else:
-            value = column
-        pairs.append(f"'{f.attname}', {value}")
-    build, merge = ("jsonb_build_object", " || ") if vendor == "postgresql" else ("json_object", None)
-    parts = [f"{build}({', '.join(pairs[i:i + JSON_OBJECT_PAIRS])})" for i in range(0, len(pairs), JSON_OBJECT_PAIRS)]
-    if len(parts) == 1:
-        return parts[0]
-    return merge.join(parts) if merge else f"json_patch({', '.join(parts)})"
+            value = f"CAST({column} AS TEXT)"
+        elif isinstance(f, models.DateTimeField) and not postgres:
+            # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC when USE_TZ.
+            value = json_string(f"replace({column}, ' ', 'T')" + (" || '+00:00'" if settings.USE_TZ else ""))
+        elif isinstance(f.target_field if f.is_relation else f, models.IntegerField):  # ids, keys, counts
+            value = f"CAST({column} AS TEXT)"
+        else:  # text, dates; PostgreSQL writes timestamptz in ISO 8601 (the session is in UTC)
+            value = json_string(column)
+        members.append(f"'\"{f.attname}\":' || coalesce({value}, 'null')")
+    text = " || ',' || ".join(members)
+    return f"CAST('{{' || {text} || '}}' AS jsonb)" if postgres else f"('{{' || {text} || '}}')"
 
 
 @contextmanager
