@@ -1,15 +1,16 @@
 """统一社会信用代码 check (GB 32100-2015; algorithm in shared/reference/domain-facts.md §6)."""
 
 import re
+from operator import mul
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # I, O, S, V, Z are never used
 WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, …
-_VALUE = {c: i for i, c in enumerate(CHARSET)}  # imports check 100,000 codes at a time: no str.index
+_VALUE = {c: i for i, c in enumerate(CHARSET)}
 _FORM = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(_VALUE.__getitem__, first17), WEIGHTS))  # all in C: imports check 100,000
     return CHARSET[(31 - total % 31) % 31]
 
 

@@ -12,6 +12,7 @@ rows (`history_recorded`); unchanged rows are not touched.
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
@@ -53,10 +54,10 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
 
 def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
     """How a non-null value of this field goes to the database (None: as it is). Text, numbers and
-    dates pass as they are on both backends. Datetimes go through the backend once per distinct value
-    (an import stamps one `now`); JSON through the field. On SQLite a Decimal goes as its text, which is
-    what Django's registered sqlite3 adapter sends, without the adapter lookup per value (a third of the
-    INSERT time of a row of yearly figures); psycopg adapts Decimal in C."""
+    dates pass as they are on PostgreSQL (psycopg adapts them in C). Datetimes go through the backend
+    once per distinct value (an import stamps one `now`); JSON through the field. On SQLite a Decimal or
+    a date goes as its text, which is what Django's registered sqlite3 adapters send, without the adapter
+    lookup per value (a third of the INSERT time of a row of yearly figures)."""
     if isinstance(f, models.JSONField):
         return lambda value: f.get_db_prep_save(value, conn)
     if isinstance(f, models.DateTimeField):
@@ -68,8 +69,11 @@ def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
             return cache[value]
 
         return prepared
-    if isinstance(f, models.DecimalField) and conn.vendor == "sqlite":
-        return str
+    if conn.vendor == "sqlite":
+        if isinstance(f, models.DecimalField):
+            return str
+        if isinstance(f, models.DateField):  # what Django's registered date adapter sends
+            return date.isoformat
     return None
 
 
@@ -157,13 +161,17 @@ def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str,
 
     The same as filter(<attname>__in=values), without Django preparing each value of the list through
     its lookup machinery — for 100,000 keys that costs more than running the query. `extra` is the
-    documented way to add a parameterised WHERE; the SQL is the same on SQLite and PostgreSQL.
+    documented way to add a parameterised WHERE. PostgreSQL gets the list as one array parameter
+    (`= ANY(%s)`, adapted by psycopg in C) instead of 5,000 placeholders each quoted in Python.
     """
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    conn = connections[DEFAULT_DB_ALIAS]
+    quote = conn.ops.quote_name
     column = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    target = f"{quote(model._meta.db_table)}.{quote(column.column)}"
+    if conn.vendor == "postgresql":
+        return queryset.extra(where=[f"{target} = ANY(%s)"], params=[list(values)])
     placeholders = ", ".join(["%s"] * len(values))
-    return queryset.extra(where=[f"{quote(model._meta.db_table)}.{quote(column.column)} IN ({placeholders})"],
-                          params=list(values))
+    return queryset.extra(where=[f"{target} IN ({placeholders})"], params=list(values))
 
 
 def _key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:

@@ -56,6 +56,12 @@ PROJECT_INVESTMENT_YUAN_SLIP_WAN = Decimal("10000000")  # one project's investme
 PROGRESS_YUAN_SLIP_RATIO = Decimal("1000")  # cumulative completed investment > 1000 × total investment
 PROGRESS_OVERRUN_RATIO = Decimal("1.5")  # above this × total investment: a warning, not an error
 YUAN_HINT = "疑似以元为单位填写，应为万元"
+YEAR_MONEY = ("revenue_wan", "value_added_wan", "tax_wan", "rd_wan")
+PROJECT_MONEY = ("total_investment_wan", "equipment_investment_wan", "it_investment_wan", "civil_investment_wan")
+YUAN_SLIP_AT = {  # (kind, column) -> the 万元 figure from which a value is taken as typed in 元
+    **{("enterprise-years", name): REVENUE_YUAN_SLIP_WAN for name in YEAR_MONEY},
+    **{("projects", name): PROJECT_INVESTMENT_YUAN_SLIP_WAN for name in PROJECT_MONEY},
+}
 
 _FAILED = object()  # a cell that could not be read
 
@@ -186,6 +192,26 @@ def _column_coerce(coerce: Callable[[Any], Any], raw: list) -> list:
     return list(map(coerce, raw))
 
 
+def _numbers_check(kind: ImportKind, column: Column, values: list, numbers: list[int],
+                   fail: Callable[[int, Column, str], None], result: "Validation") -> None:
+    """A numeric column's bounds and unit slip (元 typed for 万元). The column's least and greatest
+    values are found in C; the cells are looked at one by one only when one of them is out of range."""
+    present = [v for v in values if v is not None and v is not _FAILED]
+    if not present:
+        return
+    lowest, highest = min(present), max(present)
+    low = Decimal(column.minimum) if column.minimum is not None else None
+    high = Decimal(column.maximum) if column.maximum is not None else None
+    if (low is not None and lowest < low) or (high is not None and highest > high):
+        for position in [p for p, v in enumerate(values) if v is not None and v is not _FAILED
+                         and ((low is not None and v < low) or (high is not None and v > high))]:
+            fail(position, column, _bounds_message(column, values[position]))
+    slip = YUAN_SLIP_AT.get((kind.code, column.field))
+    if slip is not None and highest >= slip:
+        for position in [p for p, v in enumerate(values) if v is not None and v is not _FAILED and v >= slip]:
+            result.error(numbers[position], column.header, f"{values[position]}万元过大，{YUAN_HINT}")
+
+
 def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
     """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
     present in the file appear (an absent optional column leaves stored values alone)."""
@@ -254,11 +280,7 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
                              if v is not None and v is not _FAILED and len(v) > column.max_length]:
                 fail(position, column, f"超过{column.max_length}个字")
         elif column.minimum is not None or column.maximum is not None:
-            low = Decimal(column.minimum) if column.minimum is not None else None
-            high = Decimal(column.maximum) if column.maximum is not None else None
-            for position in [p for p, v in enumerate(values) if v is not None and v is not _FAILED
-                             and ((low is not None and v < low) or (high is not None and v > high))]:
-                fail(position, column, _bounds_message(column, values[position]))
+            _numbers_check(kind, column, values, numbers, fail, result)
         fields.append(column.field)
         columns.append(values)
 
@@ -375,15 +397,6 @@ def industries_lookup() -> dict[str, int]:
     return table
 
 
-def yuan_slip_check(record: dict, kind: ImportKind, fields: Iterable[str], threshold: Decimal,
-                    result: Validation) -> None:
-    for name in fields:
-        value = record.get(name)
-        if value is not None and value >= threshold:
-            result.error(record["_row"], kind.column(name).header,
-                         f"{value}万元过大，{YUAN_HINT}")
-
-
 def _fields(record: dict, names: Iterable[str]) -> dict[str, Any]:
     return {n: record[n] for n in names if n in record}
 
@@ -414,7 +427,6 @@ def enterprises_check(kind, records, scope, result):
             result.rows.append(row)
 
 
-YEAR_MONEY = ("revenue_wan", "value_added_wan", "tax_wan", "rd_wan")
 YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan")
 
 
@@ -424,7 +436,6 @@ def enterprise_years_check(kind, records, scope, result):
                      if r.get("credit_code") and r.get("year") else None, result)
     for record in records:
         ref = enterprise_resolve(record, known, scope, result)
-        yuan_slip_check(record, kind, YEAR_MONEY, REVENUE_YUAN_SLIP_WAN, result)
         if ref is None or record.get("year") is None:
             continue
         row = {"enterprise_id": ref.id, "year": record["year"], **_fields(record, YEAR_FIGURES)}
@@ -465,7 +476,6 @@ def digital_levels_check(kind, records, scope, result):
                             "source": "import"})
 
 
-PROJECT_MONEY = ("total_investment_wan", "equipment_investment_wan", "it_investment_wan", "civil_investment_wan")
 PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
                   "actual_end", "accepted_on", "stage", "energy_saved_tce", "co2_cut_t", "water_saved_t",
                   "robots_added")
@@ -491,7 +501,6 @@ def projects_check(kind, records, scope, result):
         ref = enterprise_resolve(record, known, scope, result)
         if record.get("code") in stored and not scope.allows(stored[record["code"]][0]):
             result.error(number, "项目编号", scope.refusal(f"该项目（{stored[record['code']][1]}）"))
-        yuan_slip_check(record, kind, PROJECT_MONEY, PROJECT_INVESTMENT_YUAN_SLIP_WAN, result)
         for earlier, later, message in DATE_ORDER:
             if record.get(earlier) and record.get(later) and record[later] < record[earlier]:
                 result.error(number, FIELD_LABELS[later], f"{message}（{record[earlier].isoformat()}）")
