@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from lianghua.enterprises.credit_code import credit_code_problem
 from lianghua.enterprises.models import CredentialKind, Enterprise, Industry
@@ -64,6 +64,7 @@ YUAN_SLIP_AT = {  # (kind, column) -> the 万元 figure from which a value is ta
 }
 
 _FAILED = object()  # a cell that could not be read
+NO_FAILED_CELLS: frozenset[str] = frozenset()
 
 COERCE: dict[str, Callable[[Any], Any]] = {
     TEXT: cell_text,
@@ -97,6 +98,7 @@ class Validation:
     warnings: list[RowProblem] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # ready for the bulk service
     rows_total: int = 0
+    fields: frozenset[str] = frozenset()  # the fields whose columns the file has
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowProblem(row, column, message))
@@ -286,12 +288,13 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
 
     records = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
     for record in records:
-        record["_bad"] = set()
+        record["_bad"] = NO_FAILED_CELLS  # shared; a record with a failed cell gets a set of its own
     for position, name in failed:
         record = records[position]
-        record["_bad"].add(name)
+        record["_bad"] = record["_bad"] | {name}
         record.pop(name, None)  # a cell that failed is absent, so no check reads a wrong value
     result.rows_total = len(table.rows)
+    result.fields = frozenset(positions)
     return records
 
 
@@ -313,8 +316,7 @@ def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict]
 # ----------------------------------------------------------------------------------------------------
 # Lookups shared by the kinds
 
-@dataclass(frozen=True)
-class EnterpriseRef:
+class EnterpriseRef(NamedTuple):  # a tuple: 100,000 of them are built per file
     id: int
     region_path: str
     region_name: str
@@ -334,9 +336,6 @@ def enterprises_by_credit_code(codes: Iterable[str]) -> dict[str, EnterpriseRef]
     return found
 
 
-_credit_code_problem = lru_cache(maxsize=200_000)(credit_code_problem)  # years repeat each code
-
-
 def credit_code_check(record: dict, result: Validation, header: str = "统一社会信用代码") -> str | None:
     """The row's credit code when well-formed; otherwise an error and None."""
     if "credit_code" in record["_bad"]:
@@ -344,28 +343,47 @@ def credit_code_check(record: dict, result: Validation, header: str = "统一社
     code = record.get("credit_code")
     if code is None:
         return None
-    problem = _credit_code_problem(code)
+    problem = credit_code_problem(code)
     if problem:
         result.error(record["_row"], header, f"“{code}”{problem}")
-        record["_bad"].add("credit_code")
+        record["_bad"] = record["_bad"] | {"credit_code"}
         return None
     return code
 
 
-def enterprise_resolve(record: dict, known: dict[str, EnterpriseRef], scope: Scope,
+def enterprise_verdicts(records: list[dict], scope: Scope) -> dict[str, EnterpriseRef | str]:
+    """For each credit code the rows name: the stored, in-scope enterprise, or why not (the error of
+    the 统一社会信用代码 column). Worked out once per code: a file of yearly figures names each
+    enterprise several times."""
+    codes = {r["credit_code"] for r in records if r.get("credit_code")}
+    problems = {code: problem for code in codes if (problem := credit_code_problem(code))}
+    known = enterprises_by_credit_code(codes - problems.keys())
+    verdicts: dict[str, EnterpriseRef | str] = {}
+    for code in codes:
+        ref = known.get(code)
+        if code in problems:
+            verdicts[code] = f"“{code}”{problems[code]}"
+        elif ref is None:
+            verdicts[code] = f"未找到企业“{code}”（请先导入企业名录）"
+        elif not scope.allows(ref.region_path):
+            verdicts[code] = scope.refusal(f"该企业所在的{ref.region_name}")
+        else:
+            verdicts[code] = ref
+    return verdicts
+
+
+def enterprise_resolve(record: dict, verdicts: dict[str, EnterpriseRef | str],
                        result: Validation) -> EnterpriseRef | None:
-    """The stored, in-scope enterprise the row's credit code names (years, credentials, levels, projects)."""
-    code = credit_code_check(record, result)
-    if code is None:
+    """The stored, in-scope enterprise the row's credit code names (years, credentials, levels, projects);
+    otherwise the row's error and None."""
+    code = record.get("credit_code")
+    if code is None or "credit_code" in record["_bad"]:
         return None
-    ref = known.get(code)
-    if ref is None:
-        result.error(record["_row"], "统一社会信用代码", f"未找到企业“{code}”（请先导入企业名录）")
+    verdict = verdicts[code]
+    if type(verdict) is str:
+        result.error(record["_row"], "统一社会信用代码", verdict)
         return None
-    if not scope.allows(ref.region_path):
-        result.error(record["_row"], "统一社会信用代码", scope.refusal(f"该企业所在的{ref.region_name}"))
-        return None
-    return ref
+    return verdict
 
 
 def region_check(record: dict, scope: Scope, result: Validation, header: str = "所属区域") -> Region | None:
@@ -397,8 +415,17 @@ def industries_lookup() -> dict[str, int]:
     return table
 
 
-def _fields(record: dict, names: Iterable[str]) -> dict[str, Any]:
-    return {n: record[n] for n in names if n in record}
+def _field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[dict], dict[str, Any]]:
+    """record -> {name: value} for those of `names` the file has columns for, taken in C. Only for
+    records without a failed cell (a failed cell is absent from its record)."""
+    taken = [n for n in names if n in present]
+    if not taken:
+        return lambda record: {}
+    if len(taken) == 1:
+        only = taken[0]
+        return lambda record: {only: record[only]}
+    getter = itemgetter(*taken)
+    return lambda record: dict(zip(taken, getter(record), strict=True))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -431,26 +458,28 @@ YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_
 
 
 def enterprise_years_check(kind, records, scope, result):
-    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    verdicts = enterprise_verdicts(records, scope)
     duplicates_check(kind, records, lambda r: (r["credit_code"], r["year"])
                      if r.get("credit_code") and r.get("year") else None, result)
+    figures = _field_taker(YEAR_FIGURES, result.fields)
+    flags = [flag for flag in ("is_above_scale", "is_key_energy") if flag in result.fields]
     for record in records:
-        ref = enterprise_resolve(record, known, scope, result)
-        if ref is None or record.get("year") is None:
+        ref = enterprise_resolve(record, verdicts, result)
+        if ref is None or record.get("year") is None or record["_bad"]:
             continue
-        row = {"enterprise_id": ref.id, "year": record["year"], **_fields(record, YEAR_FIGURES)}
-        for flag in ("is_above_scale", "is_key_energy"):
-            if flag in record:
-                row[flag] = bool(record[flag])
+        row = figures(record)
+        row["enterprise_id"], row["year"] = ref.id, record["year"]
+        for flag in flags:
+            row[flag] = bool(record[flag])
         result.rows.append(row)
 
 
 def credentials_check(kind, records, scope, result):
-    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    verdicts = enterprise_verdicts(records, scope)
     duplicates_check(kind, records, lambda r: (r["credit_code"], r["kind"], r["level"])
                      if r.get("credit_code") and r.get("kind") and r.get("level") else None, result)
     for record in records:
-        ref = enterprise_resolve(record, known, scope, result)
+        ref = enterprise_resolve(record, verdicts, result)
         if ref is None or record["_bad"] & {"kind", "level", "granted_on"}:
             continue
         row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"],
@@ -461,11 +490,11 @@ def credentials_check(kind, records, scope, result):
 
 
 def digital_levels_check(kind, records, scope, result):
-    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    verdicts = enterprise_verdicts(records, scope)
     duplicates_check(kind, records, lambda r: (r["credit_code"], r["assessed_on"])
                      if r.get("credit_code") and r.get("assessed_on") else None, result)
     for record in records:
-        ref = enterprise_resolve(record, known, scope, result)
+        ref = enterprise_resolve(record, verdicts, result)
         level = record.get("level")
         if level is not None and level != level.quantize(Decimal("0.1")):
             result.error(record["_row"], "数字化水平", f"最多保留一位小数（填的是{level}）")
@@ -488,7 +517,8 @@ DATE_ORDER = (  # (earlier, later, message at the later column)
 
 
 def projects_check(kind, records, scope, result):
-    known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
+    verdicts = enterprise_verdicts(records, scope)
+    project_fields = _field_taker(PROJECT_FIELDS, result.fields)
     stored = {}
     codes = sorted({r["code"] for r in records if r.get("code")})
     for chunk in _chunks(codes):
@@ -498,7 +528,7 @@ def projects_check(kind, records, scope, result):
     duplicates_check(kind, records, lambda r: (r["code"],) if r.get("code") else None, result)
     for record in records:
         number = record["_row"]
-        ref = enterprise_resolve(record, known, scope, result)
+        ref = enterprise_resolve(record, verdicts, result)
         if record.get("code") in stored and not scope.allows(stored[record["code"]][0]):
             result.error(number, "项目编号", scope.refusal(f"该项目（{stored[record['code']][1]}）"))
         for earlier, later, message in DATE_ORDER:
@@ -511,7 +541,8 @@ def projects_check(kind, records, scope, result):
                     result.error(number, label, f"项目阶段为“{STAGE_BY_CODE[stage].name}”时必填")
         if ref is None or record["_bad"] or not record.get("code"):
             continue
-        row = {"code": record["code"], "enterprise_id": ref.id, **_fields(record, PROJECT_FIELDS)}
+        row = project_fields(record)
+        row["code"], row["enterprise_id"] = record["code"], ref.id
         if "subtype" in row:
             row["subtype"] = row["subtype"] or ""
         if "energy_saving_verified" in record:
@@ -519,8 +550,7 @@ def projects_check(kind, records, scope, result):
         result.rows.append(row)
 
 
-@dataclass(frozen=True)
-class ProjectRef:
+class ProjectRef(NamedTuple):
     id: int
     total_investment_wan: Decimal | None
     region_path: str
