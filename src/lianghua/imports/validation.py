@@ -65,6 +65,7 @@ YUAN_SLIP_AT = {  # (kind, column) -> the 万元 figure from which a value is ta
 
 _FAILED = object()  # a cell that could not be read
 NO_FAILED_CELLS: frozenset[str] = frozenset()
+_STORED = (None, None)  # (value, file row) of a month not in the file
 
 COERCE: dict[str, Callable[[Any], Any]] = {
     TEXT: cell_text,
@@ -574,33 +575,43 @@ def progress_check(kind, records, scope, result):
     duplicates_check(kind, records, lambda r: (r["project_code"], r["month"])
                      if r.get("project_code") and r.get("month") else None, result)
     header = kind.column("cumulative_investment_wan").header
-    seen_keys = set()
+    # Per project, once: the stored in-scope project or why not; and the investment limits of its reports.
+    verdicts: dict[str, ProjectRef | str] = {}
+    for code in {r["project_code"] for r in records if r.get("project_code")}:
+        ref = known.get(code)
+        if ref is None:
+            verdicts[code] = f"未找到项目“{code}”（请先导入项目）"
+        elif not scope.allows(ref.region_path):
+            verdicts[code] = scope.refusal(f"该项目（{ref.enterprise_name}）")
+        else:
+            verdicts[code] = ref
+    limits = {ref.id: (total * PROGRESS_YUAN_SLIP_RATIO, total * PROGRESS_OVERRUN_RATIO)
+              for ref in known.values() if (total := ref.total_investment_wan)}
+    rows = result.rows
     for record in records:
-        number = record["_row"]
         code = record.get("project_code")
         if code is None:
             continue
-        ref = known.get(code)
-        if ref is None:
-            result.error(number, "项目编号", f"未找到项目“{code}”（请先导入项目）")
-            continue
-        if not scope.allows(ref.region_path):
-            result.error(number, "项目编号", scope.refusal(f"该项目（{ref.enterprise_name}）"))
+        ref = verdicts[code]
+        if type(ref) is str:
+            result.error(record["_row"], "项目编号", ref)
             continue
         value, month = record.get("cumulative_investment_wan"), record.get("month")
-        if value is None or month is None or (ref.id, month) in seen_keys:
-            continue
-        seen_keys.add((ref.id, month))
-        total = ref.total_investment_wan
-        if total:
-            if value > total * PROGRESS_YUAN_SLIP_RATIO:
+        months = series[ref.id]
+        if value is None or month is None or months.get(month, _STORED)[1] is not None:
+            continue  # a cell that failed, or the same month again (a duplicate row: already an error)
+        number = record["_row"]
+        if ref.id in limits:
+            slip, overrun = limits[ref.id]
+            total = ref.total_investment_wan
+            if value > slip:
                 result.error(number, header, f"{value}万元超过总投资（{total}万元）的{PROGRESS_YUAN_SLIP_RATIO}倍，"
                                              f"{YUAN_HINT}")
                 continue
-            if value > total * PROGRESS_OVERRUN_RATIO:
+            if value > overrun:
                 result.warn(number, header, f"超过总投资（{total}万元）的{PROGRESS_OVERRUN_RATIO}倍，请核实")
-        series[ref.id][month] = (value, number)
-        result.rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
+        months[month] = (value, number)
+        rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
     # Cumulative figures never go down: compare each file row with the nearest month before it, and
     # with the nearest stored month after it (a later file row is compared when its own turn comes).
     for months in series.values():

@@ -94,9 +94,8 @@ def project_progress_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_b
 
 
 def _progress_text(row: dict[str, Any]) -> str:
-    # The month as %Y-%m without strftime, which costs more than the rest of the record.
-    month = row["month"]
-    return f"项目{row['project_id']} {month.year}-{month.month:02d} 累计{row['cumulative_investment_wan']}万元"
+    # isoformat and str, not strftime and format(): a million rows per file at province scale.
+    return f"项目{row['project_id']} {row['month'].isoformat()[:7]} 累计{row['cumulative_investment_wan']!s}万元"
 
 
 @transaction.atomic
