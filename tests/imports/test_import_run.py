@@ -286,3 +286,23 @@ def test_chunk_boundaries_of_the_bulk_writer(sheet, county_officer, monkeypatch)
         Enterprise.objects.filter(credit_code__in=names).values_list("id", flat=True))
     assert {r.after["name"] for r in ChangeRecord.objects.filter(import_batch=second)} == {
         "企业0（更名）", "企业3（更名）", "企业6（更名）"}
+
+
+def test_a_long_column_of_figures_reads_as_cell_by_cell(sheet, county_officer):
+    """Columns of 65+ figures are read in bulk (Decimal over the whole column); hand-typed forms — a
+    thousands separator, full-width digits, spaces — must still read as they do one cell at a time,
+    and a non-number must still be the error of its own row."""
+    enterprises = [EnterpriseFactory(credit_code=valid_credit_code(1000 + i)) for i in range(80)]
+    rows = [[e.credit_code, 2025, "是", "否", f"{1000 + i}.5", 100 + i, 10 + i, 50, 20, 300 + i, 1]
+            for i, e in enumerate(enterprises)]
+    rows[10][4], rows[20][4], rows[30][4] = "1,234.5", "１２", " 77 "
+    batch = import_run(kind="enterprise-years", path=sheet("enterprise-years", rows), by=county_officer)
+    assert batch.errors == [] and batch.rows_created == 80
+    revenue = dict(EnterpriseYear.objects.filter(enterprise__in=enterprises).values_list(
+        "enterprise__credit_code", "revenue_wan"))
+    assert [revenue[enterprises[i].credit_code] for i in (0, 10, 20, 30, 79)] == [
+        Decimal("1000.5"), Decimal("1234.5"), Decimal("12"), Decimal("77"), Decimal("1079.5")]
+    rows[69][9] = "NaN"
+    rejected = import_run(kind="enterprise-years", path=sheet("enterprise-years", rows, name="nan.csv"),
+                          by=county_officer)
+    assert [problem_text(e) for e in rejected.errors] == ["第71行 [综合能耗(吨标准煤)] “NaN”不是数字"]
