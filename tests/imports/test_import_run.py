@@ -306,3 +306,19 @@ def test_a_long_column_of_figures_reads_as_cell_by_cell(sheet, county_officer):
     rejected = import_run(kind="enterprise-years", path=sheet("enterprise-years", rows, name="nan.csv"),
                           by=county_officer)
     assert [problem_text(e) for e in rejected.errors] == ["第71行 [综合能耗(吨标准煤)] “NaN”不是数字"]
+
+
+def test_deleting_a_user_keeps_their_history_without_them(sheet, county_officer):
+    """Who made a change is provenance without a database constraint (imports write it per row): Django
+    still clears it when the user goes, and the records stay."""
+    EnterpriseFactory(credit_code=A)
+    header = ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "项目阶段"]
+    batch = import_run(kind="projects", path=sheet("projects", [["HY-500", "改造", A, "数字化", "储备"]],
+                                                   headers=header), by=county_officer)
+    assert ChangeRecord.objects.get(import_batch=batch).actor == county_officer
+    assert ProjectStageLog.objects.get(project__code="HY-500").by == county_officer
+    county_officer.delete()
+    record = ChangeRecord.objects.get(import_batch=batch)
+    assert record.actor_id is None and record.after["code"] == "HY-500"
+    log = ProjectStageLog.objects.get(project__code="HY-500")
+    assert log.by_id is None and log.import_batch_id == batch.pk

@@ -62,8 +62,11 @@ class ProjectStageLog(models.Model):
     to_stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
     changed_on = models.DateField("变更日期")
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    import_batch = models.ForeignKey("imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    # Provenance without database constraints, as in audit.ChangeRecord: an import writes one row per project.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           db_constraint=False)
+    import_batch = models.ForeignKey("imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                     db_constraint=False)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
