@@ -298,9 +298,9 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
         fields.append(column.field)
         columns.append(values)
 
+    fields.append("_bad")  # shared; a record with a failed cell gets a set of its own
+    columns.append([NO_FAILED_CELLS] * len(numbers))
     records = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
-    for record in records:
-        record["_bad"] = NO_FAILED_CELLS  # shared; a record with a failed cell gets a set of its own
     for position, name in failed:
         record = records[position]
         record["_bad"] = record["_bad"] | {name}
@@ -313,10 +313,13 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
 def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict], tuple | None],
                      result: Validation) -> None:
     """The same key twice in one file: the later row is the error."""
+    keys = list(map(key, records))
+    present = [k for k in keys if k is not None]
+    if len(set(present)) == len(present):  # the usual file: no key twice, found in C
+        return
     first: dict[tuple, int] = {}
     header = kind.key_columns[0].header
-    for record in records:
-        value = key(record)
+    for record, value in zip(records, keys, strict=True):
         if value is None:
             continue
         if value in first:
