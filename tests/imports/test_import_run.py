@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from lianghua.audit.models import ChangeRecord, DomainEvent
 from lianghua.audit.services import snapshot
-from lianghua.enterprises.models import Enterprise, EnterpriseYear
+from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import ImportNotAllowed, import_run, import_template_write, problem_text
 from lianghua.projects.models import Activity, Project, ProjectProgress, ProjectStageLog
@@ -156,6 +156,8 @@ def _snapshot_equal(recorded: dict, instance) -> None:
             assert isinstance(value, str) and Decimal(value) == stored, f.attname
         elif isinstance(stored, datetime.datetime):
             assert datetime.datetime.fromisoformat(value) == stored, f.attname
+        elif isinstance(stored, bool):
+            assert value is stored, f.attname  # true/false in the JSON, not 1/0
         else:
             assert value == expected[f.attname], f.attname
 
@@ -186,6 +188,27 @@ def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
     project.refresh_from_db()
     _snapshot_equal(update.after, project)
     assert Decimal(update.after["total_investment_wan"]) == 2000 and update.after["energy_saving_verified"] is False
+
+
+@pytest.mark.parametrize(("kind", "row", "model"), [
+    ("enterprises", [B, '他"们"的\\公司', "开发区", "C34"], Enterprise),
+    ("enterprise-years", [A, 2025, "是", "否", 5000.5, "", 300, 80, 20.25, "", 0], EnterpriseYear),
+    ("credentials", [A, "绿色工厂", "省级", "2025-03-01", "第一批"], Credential),
+    ("digital-levels", [A, 2.5, "2025-04-30"], DigitalLevel),
+    ("progress", ["HY-600", "2025-03", 123.45], ProjectProgress),
+    ("activities", ["2025-05-01", "武原", "培训", "两化改造“数字化”培训", 45], Activity),
+])
+def test_every_kind_records_the_stored_row_as_history(sheet, county_officer, kind, row, model):
+    """The database writes the history of every kind (booleans, empty figures, dates, escaped text):
+    each created row's record equals the stored row, on SQLite and on PostgreSQL."""
+    enterprise = EnterpriseFactory(credit_code=A)
+    Project.objects.create(code="HY-600", name="改造", category="digital", stage="reserve", enterprise=enterprise)
+    batch = import_run(kind=kind, path=sheet(kind, [row]), by=county_officer)
+    assert batch.status == "applied", batch.errors
+    record = ChangeRecord.objects.get(import_batch=batch)
+    instance = model.objects.get(pk=record.object_pk)
+    assert (record.action, record.model, record.before) == ("create", model._meta.label_lower, None)
+    _snapshot_equal(record.after, instance)
 
 
 def test_xlsx_round_trip_from_the_template(tmp_path, county_officer):
