@@ -10,6 +10,7 @@ import pytest
 
 from lianghua.enterprises.models import Enterprise
 from lianghua.imports.models import ImportBatch
+from lianghua.imports.registry import import_kind
 from lianghua.imports.services import import_run, problem_text
 from tests.factories import EnterpriseFactory, ProjectFactory, ProjectProgressFactory, valid_credit_code
 
@@ -38,10 +39,11 @@ def project_row(**overrides):
     row = {"项目编号": "HY-002", "项目名称": "数字化车间改造", "统一社会信用代码": CODE, "项目类别": "数字化",
            "项目子类": "", "总投资(万元)": 800, "设备投资(万元)": 500, "信息化投资(万元)": 200, "土建投资(万元)": 100,
            "计划开工日期": "2025-01-01", "计划竣工日期": "2025-12-31", "实际开工日期": "2025-02-01",
-           "实际竣工日期": "", "验收日期": "", "项目阶段": "在建", "年节能量(吨标准煤)": "", "节能量已确权": "否",
+           "实际竣工日期": "", "验收日期": "", "项目阶段": "在建", "运行状态": "正常", "年节能量(吨标准煤)": "",
+           "节能量已确权": "否",
            "年减排二氧化碳(吨)": "", "年节水量(吨)": "", "新增工业机器人(台)": ""}
     row.update(overrides)
-    return list(row.values())
+    return [row[header] for header in import_kind("projects").headers]  # the template's column order
 
 
 CASES = [

@@ -345,3 +345,27 @@ def test_deleting_a_user_keeps_their_history_without_them(sheet, county_officer)
     assert record.actor_id is None and record.after["code"] == "HY-500"
     log = ProjectStageLog.objects.get(project__code="HY-500")
     assert log.by_id is None and log.import_batch_id == batch.pk
+
+
+def test_project_health_column_is_optional_and_kept_when_absent(sheet, county_officer):
+    EnterpriseFactory(credit_code=A)
+    with_health = ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "项目阶段", "运行状态"]
+    without = with_health[:-1]
+    import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", "滞后"]],
+                                           headers=with_health, name="a.csv"), by=county_officer)
+    assert Project.objects.get(code="HY-700").health == "lagging"
+    import_run(kind="projects", path=sheet("projects", [["HY-700", "改造（更名）", A, "数字化", "储备"]],
+                                           headers=without, name="b.csv"), by=county_officer)
+    assert Project.objects.values_list("name", "health").get(code="HY-700") == ("改造（更名）", "lagging")
+    import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", ""]],
+                                           headers=with_health, name="c.csv"), by=county_officer)
+    assert Project.objects.get(code="HY-700").health == "normal"
+    bad = import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", "很慢"]],
+                                                 headers=with_health, name="d.csv"), by=county_officer)
+    assert [problem_text(e) for e in bad.errors] == ["第2行 [运行状态] “很慢”不是可选值（可选：正常、滞后、停滞）"]
+
+
+def test_health_choices_are_the_models():
+    from lianghua.imports.registry import PROJECT_HEALTH
+
+    assert PROJECT_HEALTH == {label: value for value, label in Project.Health.choices}

@@ -49,7 +49,7 @@ COLUMNS: dict[str, list[str]] = {
     "digital-levels": ["统一社会信用代码", "数字化水平", "评定日期"],
     "projects": ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "项目子类", "总投资(万元)", "设备投资(万元)",
                  "信息化投资(万元)", "土建投资(万元)", "计划开工日期", "计划竣工日期", "实际开工日期", "实际竣工日期",
-                 "验收日期", "项目阶段", "年节能量(吨标准煤)", "节能量已确权", "年减排二氧化碳(吨)", "年节水量(吨)",
+                 "验收日期", "项目阶段", "运行状态", "年节能量(吨标准煤)", "节能量已确权", "年减排二氧化碳(吨)", "年节水量(吨)",
                  "新增工业机器人(台)"],
     "progress": ["项目编号", "月份", "累计完成投资(万元)"],
     "activities": ["日期", "所属区域", "类型", "名称", "参加人数"],
@@ -129,6 +129,7 @@ GREEN_SUBTYPES = ("节能技术改造", "余热余压利用", "屋顶分布式�
                   "电机系统能效提升", "绿色工厂创建", "空压系统节能改造")
 STAGE_NAMES = {"reserve": "储备", "pooled": "在库", "in_progress": "在建", "completed": "竣工",
                "accepted": "验收", "evaluated": "评价", "terminated": "终止"}
+HEALTH_NAMES = {"normal": "正常", "lagging": "滞后", "stalled": "停滞"}
 LEVEL_NAMES = {"county": "县级", "municipal": "市级", "provincial": "省级", "national": "国家级"}
 # Starts by month (Jan–Feb quiet around the Spring Festival, spring and autumn busy).
 START_MONTH_WEIGHTS = (4, 4, 10, 10, 11, 10, 8, 8, 10, 9, 8, 8)
@@ -195,7 +196,7 @@ class SyntheticProject:
     row: dict[str, str]
     progress: list[dict[str, str]]
     stage: str
-    health: str  # normal | lagging | stalled: not an import column, set through the project service
+    health: str  # normal | lagging | stalled (the row's 运行状态)
 
 
 class RegistrySynthesizer:
@@ -316,7 +317,7 @@ class RegistrySynthesizer:
             "总投资(万元)": _money(total), "设备投资(万元)": _money(total * equipment_share),
             "信息化投资(万元)": _money(total * it_share), "土建投资(万元)": _money(total * civil_share),
             "计划开工日期": planned_start.isoformat(), "计划竣工日期": planned_end.isoformat(),
-            "实际开工日期": "", "实际竣工日期": "", "验收日期": "", "项目阶段": "",
+            "实际开工日期": "", "实际竣工日期": "", "验收日期": "", "项目阶段": "", "运行状态": "正常",
             "年节能量(吨标准煤)": "", "节能量已确权": "否", "年减排二氧化碳(吨)": "", "年节水量(吨)": "",
             "新增工业机器人(台)": "",
         }
@@ -370,7 +371,7 @@ class RegistrySynthesizer:
             stage = "in_progress"
             stalled_now = stall_after is not None and month_add(start, stall_after) <= as_of
             health = "stalled" if stalled_now else ("lagging" if as_of > planned_end or delay else "normal")
-        row["项目阶段"] = STAGE_NAMES[stage]
+        row["项目阶段"], row["运行状态"] = STAGE_NAMES[stage], HEALTH_NAMES[health]
         if category == "green" and stage in ("accepted", "evaluated") and energy_tce is not None:
             row["节能量已确权"] = _yes_no(rng.random() < 0.85)
 
@@ -416,7 +417,6 @@ class DemoDataset:
     rows: dict[str, list[dict[str, str]]]
     enterprise_user_credit_code: str
     as_of: dt.date
-    health: dict[str, str]  # project code -> health, where not 正常
 
     def counts(self) -> dict[str, int]:
         return {kind: len(self.rows[kind]) for kind in IMPORT_ORDER}
@@ -474,7 +474,6 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
     per_town = _spread(round(DEMO_ENTERPRISES * size), weights)
 
     rows: dict[str, list[dict[str, str]]] = {kind: [] for kind in IMPORT_ORDER}
-    health: dict[str, str] = {}
     enterprises: dict[str, list[SyntheticEnterprise]] = {}
     for code in town_codes:
         enterprises[code] = []
@@ -523,8 +522,6 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
                                         investment_wan=budget_wan * shares[i], energy_tce=energy)
                 rows["projects"].append(project.row)
                 rows["progress"] += project.progress
-                if project.health != "normal":
-                    health[project_code] = project.health
         # A few ideas in the reserve for next year.
         for _ in range(max(1, round(3 * size * TOWN_PACE[code]))):
             ent = rng.choice(large)
@@ -542,7 +539,7 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
     with_projects = {row["统一社会信用代码"] for row in rows["projects"]}
     candidates = [e for e in enterprises.get("330424102", []) if e.credit_code in with_projects]
     chosen = (candidates or [e for town in enterprises.values() for e in town])[0]
-    return DemoDataset(rows=rows, enterprise_user_credit_code=chosen.credit_code, as_of=as_of, health=health)
+    return DemoDataset(rows=rows, enterprise_user_credit_code=chosen.credit_code, as_of=as_of)
 
 
 def _cut(day: dt.date, as_of: dt.date) -> dt.date | None:
@@ -774,20 +771,10 @@ def demo_load(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1.0, log=N
                 raise DemoImportError(f"演示数据 {kind} 导入失败（{len(batch.errors)} 处错误）：\n{shown}")
             batches.append(batch)
             say(f"导入 {kind}：{len(dataset.rows[kind])} 行，{seconds[kind]:.1f} 秒")
-    demo_health_apply(dataset.health, by=admin)
     demo_reported_actuals_enter(as_of=as_of, by=admin)
     logins = demo_users_ensure(enterprise_credit_code=dataset.enterprise_user_credit_code)
     return {"counts": dataset.counts(), "seconds": seconds, "logins": logins, "batches": batches,
             "dataset": dataset}
-
-
-def demo_health_apply(health: dict[str, str], *, by) -> int:
-    """Mark lagging and stalled projects. Health (运行状态) is no column of the project import form,
-    so it goes through the project service, which keeps the row history like any other edit."""
-    from lianghua.projects.services import projects_bulk_upsert
-
-    rows = [{"code": code, "health": value} for code, value in sorted(health.items())]
-    return projects_bulk_upsert(rows=rows, by=by).updated_count
 
 
 # 填报值 for indicators the registry cannot count (indicator, year, value, as-of, source). Synthetic;

@@ -35,6 +35,7 @@ PROJECT_CATEGORIES = {"数字化": "digital", "绿色化": "green"}
 CREDENTIAL_LEVELS = {"国家级": "national", "省级": "provincial", "市级": "municipal", "县级": "county"}
 ACTIVITY_KINDS = {"培训": "training", "诊断": "diagnosis", "现场会": "meeting", "其他": "other"}
 PROJECT_STAGES = {s.name: s.code for s in STAGES}
+PROJECT_HEALTH = {"正常": "normal", "滞后": "lagging", "停滞": "stalled"}  # Project.Health
 
 # Allowed values that live in the database rather than in code (credential kinds); the template reads
 # them when it is written, the validator when it runs.
@@ -164,6 +165,8 @@ KINDS: dict[str, ImportKind] = {
                 Column("stage", "项目阶段", CHOICE, required=True, choices=PROJECT_STAGES, width=10,
                        note="在库起须填计划开竣工日期和总投资；在建起须填实际开工日期；竣工起须填实际竣工日期；"
                             "验收起须填验收日期"),
+                Column("health", "运行状态", CHOICE, choices=PROJECT_HEALTH, width=10,
+                       note="可整列不填（保持原状态，新项目为正常）；列中留空即为正常"),
                 Column("energy_saved_tce", "年节能量(吨标准煤)", DECIMAL, unit="吨标准煤", minimum="0", width=18),
                 Column("energy_saving_verified", "节能量已确权", BOOLEAN,
                        width=12),

@@ -521,7 +521,7 @@ def digital_levels_check(kind, records, scope, result):
 
 
 PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
-                  "actual_end", "accepted_on", "stage", "energy_saved_tce", "co2_cut_t", "water_saved_t",
+                  "actual_end", "accepted_on", "stage", "health", "energy_saved_tce", "co2_cut_t", "water_saved_t",
                   "robots_added")
 LABEL_FIELDS = {label: name for name, label in FIELD_LABELS.items()}
 DATE_ORDER = (  # (earlier, later, message at the later column)
@@ -560,6 +560,8 @@ def projects_check(kind, records, scope, result):
         row["code"], row["enterprise_id"] = record["code"], ref.id
         if "subtype" in row:
             row["subtype"] = row["subtype"] or ""
+        if "health" in row:
+            row["health"] = row["health"] or Project.Health.NORMAL
         if "energy_saving_verified" in record:
             row["energy_saving_verified"] = bool(record["energy_saving_verified"])
         result.rows.append(row)
