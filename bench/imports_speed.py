@@ -42,7 +42,7 @@ def main() -> None:
         "enterprise-years": [[codes[i % enterprises], 2024 + i // enterprises, "是", "否", 5000 + i % 700, 1200, 300,
                               100 + i % 50, 20.5, 2000, 150] for i in range(rows)],
         "projects": [[f"P{i:07d}", f"改造项目{i}", codes[i % enterprises], "数字化" if i % 2 else "绿色化", "", 1000,
-                      600, 300, 100, "2025-01-01", "2025-12-31", "2025-02-01", "", "", "在建", "", "否", "", "", ""]
+                      600, 300, 100, "2025-01-01", "2025-12-31", "2025-02-01", "", "", "在建", "正常", "", "否", "", "", ""]
                      for i in range(rows // 10)],
         "progress": [[f"P{i // 10:07d}", f"2025-{1 + i % 10:02d}", 50 + 10 * (i % 10)] for i in range(rows)],
     }
