@@ -44,7 +44,7 @@ class UpsertResult:
         return len(self.updated)
 
 
-def _chunks(values: Sequence, size: int) -> Iterable[Sequence]:
+def chunks(values: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
@@ -102,7 +102,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
         return
     conn = connections[DEFAULT_DB_ALIAS]
     plan = [(f.attname, _preparer(f, conn)) for f in _fields(model)]
-    _prepared_insert(model, (_parameters(chunk, plan) for chunk in _chunks(rows, WRITE_BATCH)))
+    _prepared_insert(model, (_parameters(chunk, plan) for chunk in chunks(rows, WRITE_BATCH)))
 
 
 def _prepared_insert(model: type[models.Model], batches: Iterable[Sequence[Sequence]]) -> None:
@@ -144,7 +144,7 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {', '.join(columns)}, {pk} "
                            f"FROM {table} WITH NO DATA")
             with cursor.cursor.copy(f"COPY {staging} ({', '.join(columns)}, {pk}) FROM STDIN") as copy:
-                for chunk in _chunks(rows, WRITE_BATCH):
+                for chunk in chunks(rows, WRITE_BATCH):
                     for params in _parameters(chunk, plan):
                         copy.write_row(params)
             cursor.execute(f"UPDATE {table} AS target SET {', '.join(f'{c} = staging.{c}' for c in columns)} "
@@ -153,7 +153,7 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
             return
         sql = (f"UPDATE {table} SET {', '.join(f'{quote(by_attname[a].column)} = %s' for a in attnames)} "
                f"WHERE {quote(model._meta.pk.column)} = %s")
-        for chunk in _chunks(rows, WRITE_BATCH):
+        for chunk in chunks(rows, WRITE_BATCH):
             cursor.executemany(sql, _parameters(chunk, plan))
 
 
@@ -226,7 +226,7 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     key_of = _key_getter(key)
     found: dict[tuple, Row] = {}
     with conn.cursor() as cursor:
-        for chunk in _chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
+        for chunk in chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
             condition, params = _in_condition(model, key[0], chunk)
             cursor.execute(select + condition, params)
             stored = cursor.fetchall()
@@ -315,16 +315,15 @@ def history_recorded(*, model: type[models.Model], by, import_batch, created: Se
     snapshot_of = _snapshot_sql(model, "t", vendor)
     with conn.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        id_type, before_type = ("bigint", "jsonb") if vendor == "postgresql" else ("integer", "text")
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (object_id {id_type} PRIMARY KEY, object_repr text, "
+                       f"action text, before {before_type})")
         if vendor == "postgresql":
-            cursor.execute(f"CREATE TEMPORARY TABLE {staging} (object_id bigint PRIMARY KEY, object_repr text, "
-                           f"action varchar(8), before jsonb)")
             with cursor.cursor.copy(f"COPY {staging} (object_id, object_repr, action) FROM STDIN") as copy:
                 for values in staged:
                     copy.write_row(values)
         else:
-            cursor.execute(f"CREATE TEMPORARY TABLE {staging} (object_id integer PRIMARY KEY, object_repr text, "
-                           f"action text, before text)")
-            for chunk in _chunks(staged, WRITE_BATCH):
+            for chunk in chunks(staged, WRITE_BATCH):
                 cursor.executemany(f"INSERT INTO {staging} (object_id, object_repr, action) VALUES (%s, %s, %s)",
                                    chunk)
         if updated:

@@ -23,7 +23,7 @@ from lianghua.projects.stages import FIELD_LABELS, STAGE_BY_CODE, stage_missing_
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import home_region, region_lookup_table
 
-from .bulk import FETCH_CHUNK, where_in
+from .bulk import FETCH_CHUNK, chunks, where_in
 from .reading import (
     Table,
     cell_boolean,
@@ -337,14 +337,9 @@ class EnterpriseRef(NamedTuple):  # a tuple: 100,000 of them are built per file
     region_name: str
 
 
-def _chunks(values: list, size: int = FETCH_CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def enterprises_by_credit_code(codes: Iterable[str]) -> dict[str, EnterpriseRef]:
     found = {}
-    for chunk in _chunks(sorted(set(codes))):
+    for chunk in chunks(sorted(set(codes)), FETCH_CHUNK):
         for code, pk, path, name in where_in(Enterprise.objects.all(), Enterprise, "credit_code", chunk).values_list(
                 "credit_code", "id", "region__path", "region__name"):
             found[code] = EnterpriseRef(pk, path, name)
@@ -536,7 +531,7 @@ def projects_check(kind, records, scope, result):
     project_fields = _field_taker(PROJECT_FIELDS, result.fields)
     stored = {}
     codes = sorted({r["code"] for r in records if r.get("code")})
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes, FETCH_CHUNK):
         for code, path, name in where_in(Project.objects.all(), Project, "code", chunk).values_list(
                 "code", "enterprise__region__path", "enterprise__name"):
             stored[code] = (path, name)
@@ -577,13 +572,13 @@ class ProjectRef(NamedTuple):
 def progress_check(kind, records, scope, result):
     known: dict[str, ProjectRef] = {}
     codes = sorted({r["project_code"] for r in records if r.get("project_code")})
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes, FETCH_CHUNK):
         for code, pk, total, path, name in where_in(Project.objects.all(), Project, "code", chunk).values_list(
                 "code", "id", "total_investment_wan", "enterprise__region__path", "enterprise__name"):
             known[code] = ProjectRef(pk, total, path, name)
     # What is stored for the same projects, to check the months around the file's months.
     series: dict[int, dict[datetime.date, tuple[Decimal, int | None]]] = defaultdict(dict)
-    for chunk in _chunks(sorted({p.id for p in known.values()})):
+    for chunk in chunks(sorted({p.id for p in known.values()}), FETCH_CHUNK):
         for project_id, month, value in where_in(ProjectProgress.objects.all(), ProjectProgress, "project_id",
                                                  chunk).values_list(
                 "project_id", "month", "cumulative_investment_wan"):
