@@ -49,3 +49,24 @@ def test_loading_twice_changes_nothing(db):
     from lianghua.regions.reference import load_regions
 
     assert load_regions() == 0
+
+
+def test_county_and_city_short_names_resolve_and_the_higher_region_wins_a_shared_name(db):
+    assert {name: region_resolve(name).code for name in ("南湖", "秀洲", "嘉善", "海宁", "平湖", "桐乡", "嘉兴")} == {
+        "南湖": "330402", "秀洲": "330411", "嘉善": "330421", "海宁": "330481", "平湖": "330482",
+        "桐乡": "330483", "嘉兴": "330400"}
+    # 南湖街道 (330402010) lies inside 南湖区: its short name 南湖 means the district, its full name itself.
+    assert region_resolve("南湖街道").code == "330402010"
+    table = region_lookup_table()
+    assert (table["南湖"].code, table["南湖街道"].code, table["海宁"].code) == ("330402", "330402010", "330481")
+
+
+def test_a_name_two_regions_of_one_level_share_stays_ambiguous(db):
+    import pytest
+
+    # Two towns of Zhejiang called 城东街道, both outside the home region: the code is needed.
+    towns = Region.objects.filter(name="城东街道", kind="town")
+    assert towns.count() >= 2
+    with pytest.raises(Region.DoesNotExist, match="不唯一"):
+        region_resolve("城东街道")
+    assert region_lookup_table(within=Region.objects.get(code="330000"))["城东街道"] is None

@@ -17,11 +17,15 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+# The name without its administrative suffix, as officials write it (海宁, 嘉兴, 武原); a name that would
+# be left with one character (e.g. 沙县) keeps its suffix.
+SHORT_NAME_SUFFIXES = {"province": ("省",), "city": ("市",), "county": ("县", "市", "区"), "town": ("街道", "镇", "乡")}
+
+
 def _short_name(name: str, kind: str) -> str:
-    if kind == "town":
-        for suffix in ("街道", "镇", "乡"):
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                return name[: -len(suffix)]
+    for suffix in SHORT_NAME_SUFFIXES.get(kind, ()):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
     return ""
 
 

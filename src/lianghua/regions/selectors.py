@@ -31,6 +31,19 @@ def _name_candidates(value: str) -> list[Region]:
     return list({r.pk: r for r in by_name + by_alias}.values())
 
 
+def _preferred(value: str, candidates: list[Region]) -> list[Region]:
+    """Of several regions a typed name matches, the ones it most likely means: a region whose full name
+    it is, else the highest in the tree (南湖 is 南湖区, not the 南湖街道 inside it; 南湖街道 is typed in
+    full). Several left means the name is ambiguous."""
+    if len(candidates) <= 1:
+        return candidates
+    full = [r for r in candidates if r.name == value]
+    if full:
+        return full
+    top = min(r.depth for r in candidates)
+    return [r for r in candidates if r.depth == top]
+
+
 def region_resolve(text: str, within: Region | None = None) -> Region:
     """A region from what a person types: its code, full name, short name or an alias (武原, 开发区).
 
@@ -48,6 +61,7 @@ def region_resolve(text: str, within: Region | None = None) -> Region:
     if scope is not None and len(candidates) > 1:
         inside = [r for r in candidates if r.path.startswith(scope.path)]
         candidates = inside or candidates
+    candidates = _preferred(value, candidates)
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -58,18 +72,20 @@ def region_resolve(text: str, within: Region | None = None) -> Region:
 
 def region_lookup_table(within: Region | None = None) -> dict[str, Region | None]:
     """Every code, and every name, short name and alias inside `within` (default: the home region),
-    → region, for bulk imports (one query, no per-row lookups). A name two regions share maps to None,
-    so the import reports it as ambiguous instead of guessing."""
+    → region, for bulk imports (one query, no per-row lookups). A name shared by regions is read as
+    region_resolve reads it (`_preferred`); one still ambiguous maps to None, so the import reports it
+    instead of guessing."""
     scope = within or home_region()
     table: dict[str, Region | None] = {}
-    names: dict[str, Region | None] = {}
+    names: dict[str, list[Region]] = {}
     for region in Region.objects.filter(disabled_on__isnull=True):
         table[region.code] = region
         if scope is None or region.path.startswith(scope.path):
             for key in {region.name, region.short_name, *region.aliases} - {""}:
-                names[key] = None if key in names and names[key] != region else region
-    for key, region in names.items():
-        table.setdefault(key, region)
+                names.setdefault(key, []).append(region)
+    for key, candidates in names.items():
+        preferred = _preferred(key, candidates)
+        table.setdefault(key, preferred[0] if len(preferred) == 1 else None)
     return table
 
 
