@@ -384,17 +384,23 @@ def test_query_count_does_not_grow_with_the_data(haiyan, region):
             compute(haiyan, region)
         return len(captured.captured_queries)
 
+    def add(count):
+        for n in range(count):
+            enterprise = EnterpriseFactory(region_code=BAIBU if n % 2 else WUYUAN)
+            project = ProjectFactory(enterprise=enterprise, actual_start=dt.date(2025, 2, 1))
+            ProjectProgressFactory(project=project, month=dt.date(2025, 2, 1))
+            EnterpriseYearFactory(enterprise=enterprise)
+            DigitalLevelFactory(enterprise=enterprise)
+
+    add(1)  # the registry holds projects: project indicators are counted, not 填报
     baseline = queries()
-    for n in range(15):
-        enterprise = EnterpriseFactory(region_code=BAIBU if n % 2 else WUYUAN)
-        project = ProjectFactory(enterprise=enterprise, actual_start=dt.date(2025, 2, 1))
-        ProjectProgressFactory(project=project, month=dt.date(2025, 2, 1))
-        EnterpriseYearFactory(enterprise=enterprise)
-        DigitalLevelFactory(enterprise=enterprise)
+    add(14)
     assert queries() == baseline
     # one query for the targets, then per indicator × basis one for the actuals (+ one region fold per
-    # distinct set of target regions)
-    assert baseline <= 1 + 2 * Target.objects.filter(plan=haiyan, year=2025).values("indicator", "basis").distinct().count()
+    # distinct set of target regions, one EXISTS per kind of record the registry may hold, and the
+    # 填报值 of indicators whose records it does not hold)
+    indicators = Target.objects.filter(plan=haiyan, year=2025).values("indicator", "basis").distinct().count()
+    assert baseline <= 1 + 3 * indicators
 
 
 def test_investment_before_the_window_is_zero_even_with_later_reports(haiyan, region):
@@ -419,3 +425,57 @@ def test_a_stock_reads_the_same_on_both_bases(haiyan, region):
     cumulative = pick(rows, COUNTY, "digital_2_coverage", "cumulative")
     assert annual.actual == cumulative.actual == 50
     assert annual.window_start == dt.date(2025, 1, 1) and cumulative.window_start == dt.date(2024, 1, 1)
+
+
+# ── where the registry holds no records of a kind ────────────────────────────────────────────────
+
+
+def test_an_empty_registry_gives_no_data_not_zero(haiyan, region):
+    rows = compute(haiyan, region)
+    counted = [r for r in rows if r.indicator in ("digital_projects", "investment", "energy_saved", "tech_centers",
+                                                  "trainings")]
+    assert counted and all(r.actual is None and r.status == "nodata" and r.actual_source == "none" for r in counted)
+    assert {r.status_label for r in counted} == {"无数据"}
+
+
+def test_once_the_county_holds_projects_a_town_without_any_has_a_real_zero(haiyan, region):
+    ProjectFactory(enterprise=EnterpriseFactory(region_code=WUYUAN), actual_start=dt.date(2025, 2, 1))
+    rows = compute(haiyan, region)
+    assert pick(rows, WUYUAN, "digital_projects", "cumulative").actual == 1
+    baibu_row = pick(rows, BAIBU, "digital_projects", "cumulative")
+    assert (baibu_row.actual, baibu_row.actual_source, baibu_row.status) == (0, "computed", "severe")
+    # Technology centres are another kind of record: still none in the county, so still 无数据.
+    assert pick(rows, BAIBU, "tech_centers", "cumulative").status == "nodata"
+    CredentialFactory(enterprise=EnterpriseFactory(region_code=WUYUAN), kind=kind("tech_center"),
+                      level="provincial", granted_on=dt.date(2023, 5, 1))  # before the plan: counts for nobody
+    rows = compute(haiyan, region)
+    assert pick(rows, BAIBU, "tech_centers", "cumulative").actual == 0
+
+
+def test_where_the_registry_holds_none_a_reported_value_stands_in_until_records_arrive(haiyan, region, county_officer):
+    digital = Indicator.objects.get(code="digital_projects")
+    entry = dict(plan=haiyan, indicator=digital, region=region(COUNTY), year=2025, as_of=dt.date(2025, 6, 1),
+                 source="县经信局月报", by=county_officer)
+    reported_actual_record(value="95", **entry)
+    county_row = pick(compute(haiyan, region), COUNTY, "digital_projects", "annual")
+    # 95 of the county's 160 at 181/365 of the year: 59.375% ≥ 49.59% → 正常.
+    assert (county_row.actual, county_row.actual_source, county_row.status) == (95, "reported", "normal")
+
+    ProjectFactory(enterprise=EnterpriseFactory(region_code=BAIBU), actual_start=dt.date(2025, 3, 1))
+    county_row = pick(compute(haiyan, region), COUNTY, "digital_projects", "annual")
+    assert (county_row.actual, county_row.actual_source) == (1, "computed")  # the registry now counts
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="自动计算"):
+        reported_actual_record(value="96", **entry)
+
+
+def test_city_plan_counties_without_records_show_no_data_while_haiyan_and_the_city_count(region):
+    jiaxing = Plan.objects.get(code="jiaxing-2020-2021")
+    ProjectFactory(enterprise=EnterpriseFactory(region_code=BAIBU), actual_start=dt.date(2021, 3, 1))
+    rows = progress_compute(plan=jiaxing, region=region("330400"), year=2021, as_of=dt.date(2021, 12, 31),
+                            children=True)
+    smart = {r.region_code: r for r in rows if r.indicator == "smart_mfg_projects" and r.basis == "annual"}
+    assert smart["330424"].actual == 1 and smart["330400"].actual == 1
+    others = [r for code, r in smart.items() if code not in ("330424", "330400")]
+    assert len(others) == 8 and all(r.actual is None and r.status == "nodata" for r in others)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from lianghua.audit.models import ChangeRecord, DomainEvent
 from lianghua.targets.models import Indicator, Plan, ReportedActual
 from lianghua.targets.services import reported_actual_record
+from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,8 @@ def test_a_reported_value_is_stored_and_audited(region, county_officer):
 ])
 def test_bad_entries_are_refused_with_chinese_reasons(region, county_officer, overrides, field, message):
     if "indicator" in overrides:
+        # The registry holds a project of the county: its project counts are computed, never reported.
+        ProjectFactory(enterprise=EnterpriseFactory(region_code="330424102"))
         overrides = {**overrides, "indicator": Indicator.objects.get(code=overrides["indicator"])}
         with pytest.raises(ValidationError) as error:
             reported_actual_record(plan=Plan.objects.get(code="haiyan-2024-2026"), region=region("330424"),

@@ -142,3 +142,20 @@ def test_reported_records_list_every_entry_and_mark_the_one_used(haiyan, region,
     assert records.total == 11 and [r["counted"][0] for r in records.rows] == ["是", "否"]
     payload = records.as_dict()
     assert payload["total"] == 11 and payload["rows"][0]["as_of"] == "2025-09-30"
+
+
+def test_where_the_registry_holds_no_records_of_the_kind_the_records_are_the_reported_entries(
+        haiyan, region, world, county_officer):
+    # The world holds no 省级企业研究院 credential anywhere in 海盐县: the number is the 填报值, not a count.
+    institutes = Indicator.objects.get(code="research_institutes")
+    empty = progress_records(user=county_officer, plan=haiyan, indicator=institutes, region=region(COUNTY), year=2026,
+                             basis="cumulative", as_of=dt.date(2026, 3, 31))
+    assert (empty.kind, empty.total, empty.rows) == ("reported", None, [])
+    assert "海盐县（含下辖区域）尚无任何" in empty.explanation and "不按 0 计" in empty.explanation
+    reported_actual_record(plan=haiyan, indicator=institutes, region=region(COUNTY), year=2026, value="4",
+                           as_of=dt.date(2026, 3, 31), source="县科技局", by=county_officer)
+    records = progress_records(user=county_officer, plan=haiyan, indicator=institutes, region=region(COUNTY),
+                               year=2026, basis="cumulative", as_of=dt.date(2026, 3, 31))
+    row = next(r for r in progress_compute(plan=haiyan, region=region(COUNTY), year=2026, as_of=dt.date(2026, 3, 31))
+               if r.indicator == "research_institutes")
+    assert records.total == row.actual == 4 and row.actual_source == "reported"

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
-from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
+from lianghua.enterprises.models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.projects.models import Activity, Project, ProjectProgress
 from lianghua.projects.stages import STAGE_CHOICES
 from lianghua.regions.models import Region
@@ -449,6 +449,84 @@ def actual_activities(params: dict[str, Any], windows: list[pm.Window], year: in
     return _per_window(fold, rows, "region_id", len(windows))
 
 
+# ── does the registry hold an indicator's data for a region? ─────────────────────────────────────
+#
+# A count of 0 from an empty registry would claim "none" where the truth is "nobody loaded them" (a
+# county of the city plan whose projects live in another system). So a computed indicator counts only
+# where the registry holds its kind of record; elsewhere its actual is the region's latest 填报值, or
+# 无数据. The keeper of a region's records is its county (or county-level zone): the county's 经信局
+# loads its towns' registry, so once the county holds projects a town without any has a real 0. A city
+# or the province keeps its own subtree.
+
+KEEPER_DEPTH = 2  # province 0, city 1, county / county-level zone 2, town 3
+
+
+def keeper_path(region: Region) -> str:
+    """The path of the region whose registry `region`'s figures come from (see above)."""
+    if region.depth <= KEEPER_DEPTH:
+        return region.path
+    return "/".join(region.path.split("/")[:KEEPER_DEPTH + 1]) + "/"
+
+
+@dataclass(frozen=True)
+class RegistrySource:
+    """The registry rows an indicator is counted from, of any date, stage or level."""
+
+    key: tuple[str, ...]  # the kind of record: ("projects",), ("credentials", kinds…), ("activities", kind)
+    rows: QuerySet[Any]
+    region_lookup: str  # the rows' region id
+
+    def label(self) -> str:
+        """What the rows are, in Chinese."""
+        if self.key[0] == "projects":
+            return "改造项目"
+        if self.key[0] == "credentials":
+            names = CredentialKind.objects.filter(code__in=self.key[1:]).values_list("name", flat=True)
+            return "、".join(names) + "认定"
+        return "活动"
+
+
+def registry_source(indicator: Indicator) -> RegistrySource | None:
+    """None for yearly figures, whose data-year rule already says 无数据 when a region has none, and for
+    reported indicators."""
+    params = indicator.params or {}
+    computation = indicator.computation
+    if computation in ("projects_started", "investment_completed", "energy_saved_accepted"):
+        return RegistrySource(("projects",), Project.objects.all(), "enterprise__region_id")
+    if computation in ("credentials_new", "credentials_held"):
+        kinds = tuple(sorted({spec["kind"] for spec in credential_specs(params)}))
+        return RegistrySource(("credentials", *kinds), Credential.objects.filter(kind__code__in=kinds),
+                              "enterprise__region_id")
+    if computation == "activities":
+        kind = params.get("kind") or ""
+        events = Activity.objects.filter(kind=kind) if kind else Activity.objects.all()
+        return RegistrySource(("activities", kind), events, "region_id")
+    return None
+
+
+Holdings = dict[tuple[tuple[str, ...], str], bool]
+
+
+def regions_without_records(indicator: Indicator, regions: Iterable[Region],
+                            holdings: Holdings | None = None) -> list[Region]:
+    """The regions whose keeper's registry holds none of `indicator`'s kind of record (none for
+    indicators `registry_source` does not cover). One EXISTS query per (kind of record, keeper);
+    `holdings` caches the answers across the indicators of one computation."""
+    source = registry_source(indicator)
+    if source is None:
+        return []
+    holdings = {} if holdings is None else holdings
+    missing = []
+    for region in regions:
+        key = (source.key, keeper_path(region))
+        if key not in holdings:
+            subtree = Region.objects.filter(path__startswith=key[1]).values("id")
+            holdings[key] = source.rows.filter(**{f"{source.region_lookup}__in": subtree}).exists()
+        if not holdings[key]:
+            missing.append(region)
+    return missing
+
+
 StockComputation = Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]
 FlowComputation = Callable[[dict[str, Any], list[pm.Window], int, RegionFold], list[Actuals]]
 
@@ -494,22 +572,33 @@ def indicator_is_stock(indicator: Indicator) -> bool:
     return indicator.computation in pm.STOCK_COMPUTATIONS
 
 
+def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
+                       as_of: dt.date) -> Actuals:
+    latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
+    return {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
+                     else Measure(value=None, source=NONE)) for r in regions}
+
+
 def indicator_actuals_by_basis(*, plan: Plan, indicator: Indicator, bases: list[str], year: int, as_of: dt.date,
-                               regions: list[Region], fold: RegionFold | None = None
-                               ) -> dict[str, tuple[pm.Window, Actuals]]:
+                               regions: list[Region], fold: RegionFold | None = None,
+                               holdings: Holdings | None = None) -> dict[str, tuple[pm.Window, Actuals]]:
     """basis → (window, actual of `indicator` for each of `regions`, each over its whole subtree).
-    All bases are answered by one query; `fold` may be passed when already built for these regions."""
+    All bases are answered by one query; `fold` may be passed when already built for these regions.
+    A computed indicator's region whose registry holds none of its records gets its
+    latest 填报值 instead, or 无数据 (`regions_without_records`)."""
     windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=as_of) for b in bases]
     if indicator.computation == "reported":
-        latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
-        actuals = {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
-                            else Measure(value=None, source=NONE)) for r in regions}
+        actuals = _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
         return {b: (w, actuals) for b, w in zip(bases, windows, strict=True)}
     compute = COMPUTATIONS.get(indicator.computation)
     if compute is None:
         return {b: (w, {r.code: Measure(value=None, source=NONE) for r in regions})
                 for b, w in zip(bases, windows, strict=True)}
+    unheld = regions_without_records(indicator, regions, holdings)
     answers = compute(indicator.params or {}, windows, year, fold or RegionFold.of(regions))
+    if unheld:
+        reported = _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year, as_of=as_of)
+        answers = [{**actuals, **reported} for actuals in answers]
     return {b: (w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
                     for code, m in actuals.items()})
             for b, w, actuals in zip(bases, windows, answers, strict=True)}
@@ -579,6 +668,7 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
 
     rows: dict[int, TargetProgress] = {}
     folds: dict[tuple[int, ...], RegionFold] = {}
+    holdings: Holdings = {}
     for group in by_indicator.values():
         indicator = group[0].indicator
         regions = list({t.region_id: t.region for t in group}.values())
@@ -587,7 +677,7 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
             folds[key] = RegionFold.of(regions)
         bases = sorted({t.basis for t in group})
         answers = indicator_actuals_by_basis(plan=plan, indicator=indicator, bases=bases, year=year, as_of=as_of,
-                                             regions=regions, fold=folds.get(key))
+                                             regions=regions, fold=folds.get(key), holdings=holdings)
         for target in group:
             window, actuals = answers[target.basis]
             rows[target.pk] = _progress_row(plan, target, window, actuals[target.region.code], as_of)

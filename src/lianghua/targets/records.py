@@ -47,8 +47,11 @@ from .progress import (
     credentials_new_q,
     energy_saved_q,
     investment_expressions,
+    keeper_path,
     projects_started_q,
     ratio_rows_q,
+    regions_without_records,
+    registry_source,
 )
 
 PROJECTS = "projects"
@@ -147,6 +150,14 @@ def progress_records(*, user: Any, plan: Plan, indicator: Indicator, region: Reg
     where = _window_text(window, basis)
     in_region = {"enterprise__region__path__startswith": region.path}
 
+    if regions_without_records(indicator, [region]):
+        source = registry_source(indicator)
+        keeper = Region.objects.get(path=keeper_path(region))
+        assert source is not None  # regions_without_records answers only for covered indicators
+        return _reported_records(plan, indicator, region, year, as_of, common, preface=(
+            f"登记库中{keeper.name}（含下辖区域）尚无任何{source.label()}记录，无法按登记数据计算（不按 0 计）；"
+            f"此指标取{region.name}的填报值。"))
+
     if computation == "projects_started":
         projects = projects_visible_to(user).filter(**in_region).filter(projects_started_q(params, window))
         rows = _rows(projects.order_by("actual_start", "code"),
@@ -225,25 +236,31 @@ def progress_records(*, user: Any, plan: Plan, indicator: Indicator, region: Reg
             **common)
 
     if computation == "reported":
-        entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region=region, year=year,
-                                                 as_of__lte=as_of)
-                   .order_by("-as_of", "-reported_at", "-id"))
-        rows = _rows(entries, {"as_of": "as_of", "value": "value", "source": "source",
-                               "reported_by": "reported_by__username", "reported_at": "reported_at"})
-        for position, row in enumerate(rows):
-            row["counted"] = "是" if position == 0 else "否（已被更新的填报取代）"
-            row["contribution"] = row["value"] if position == 0 else pm.ZERO
-        total = rows[0]["value"] if rows else None
-        explanation = (f"取截至 {as_of} 最近一次填报值：{_number(total)} {indicator.unit}。" if rows
-                       else f"截至 {as_of} 无填报值，显示为无数据（不按 0 计）。")
-        return ProgressRecords(
-            kind=REPORTED, rows=rows, total=total,
-            columns=[("as_of", "截至日期"), ("value", f"填报值({indicator.unit})"), ("source", "来源"),
-                     ("reported_by", "填报人"), ("reported_at", "填报时间"), ("counted", "是否采用")],
-            explanation=explanation, **common)
+        return _reported_records(plan, indicator, region, year, as_of, common)
 
     return ProgressRecords(kind=REPORTED, rows=[], total=None, columns=[],
                            explanation=f"未知的计算方式“{computation}”，无数据。", **common)
+
+
+def _reported_records(plan: Plan, indicator: Indicator, region: Region, year: int, as_of: dt.date,
+                      common: dict[str, Any], preface: str = "") -> ProgressRecords:
+    """Every 填报值 of the region up to the as-of date, the latest marked as the one counted."""
+    entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region=region, year=year,
+                                             as_of__lte=as_of)
+               .order_by("-as_of", "-reported_at", "-id"))
+    rows = _rows(entries, {"as_of": "as_of", "value": "value", "source": "source",
+                           "reported_by": "reported_by__username", "reported_at": "reported_at"})
+    for position, row in enumerate(rows):
+        row["counted"] = "是" if position == 0 else "否（已被更新的填报取代）"
+        row["contribution"] = row["value"] if position == 0 else pm.ZERO
+    total = rows[0]["value"] if rows else None
+    explanation = (f"取截至 {as_of} 最近一次填报值：{_number(total)} {indicator.unit}。" if rows
+                   else f"截至 {as_of} 无填报值，显示为无数据（不按 0 计）。")
+    return ProgressRecords(
+        kind=REPORTED, rows=rows, total=total,
+        columns=[("as_of", "截至日期"), ("value", f"填报值({indicator.unit})"), ("source", "来源"),
+                 ("reported_by", "填报人"), ("reported_at", "填报时间"), ("counted", "是否采用")],
+        explanation=preface + explanation, **common)
 
 
 def _coverage_records(user: Any, computation: str, params: dict[str, Any], region: Region, year: int,

@@ -15,19 +15,22 @@ from lianghua.audit.services import change_record, domain_event_record
 from lianghua.regions.models import Region
 
 from .models import Indicator, Plan, ReportedActual
+from .progress import regions_without_records
 
 
 @transaction.atomic
 def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, year: int, value: Any,
                            as_of: dt.date, source: str, by: Any) -> ReportedActual:
-    """Enter a 填报值: the actual of an indicator the registry cannot count (computation `reported`),
+    """Enter a 填报值: the actual of an indicator the registry cannot count — computation `reported`,
+    or a computed indicator where the registry holds none of its records (`regions_without_records`) —
     as of a date, with its source. Earlier entries are kept; progress reads the latest with
     as_of ≤ its as-of date. `by` must be able to write in the region (None for system loads)."""
     if by is not None and not (getattr(by, "can_write", False) and user_sees_region(by, region)):
         raise PermissionDenied("无权为该区域填报")
     errors: dict[str, list[str]] = {}
-    if indicator.computation != "reported":
-        errors.setdefault("indicator", []).append(f"指标“{indicator.name}”由登记数据自动计算，不接受填报值")
+    if indicator.computation != "reported" and not regions_without_records(indicator, [region]):
+        errors.setdefault("indicator", []).append(
+            f"指标“{indicator.name}”由登记数据自动计算（登记库已有{region.name}的此类记录），不接受填报值")
     if not plan.start_year <= year <= plan.end_year:
         errors.setdefault("year", []).append(f"年度 {year} 不在方案期 {plan.start_year}—{plan.end_year} 内")
     try:
