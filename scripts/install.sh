@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Install the project into .venv (Python 3.11). With --test, also the system packages the suite needs:
-# PostgreSQL (a throwaway cluster per run), Debian's Chromium (browser tests) and CJK fonts.
+# Install the project into .venv (Python 3.11; python3-venv from apt when Debian's python3 lacks it).
+# With --test, also the system packages the suite needs: PostgreSQL (a throwaway cluster per run),
+# Debian's Chromium (browser tests) and CJK fonts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+apt_install() {
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+need=()
+# Debian's python3 comes without venv's pip bootstrap (package python3-venv).
+if [ ! -x .venv/bin/python ]; then
+  python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+fi
 if [ "${1:-}" = "--test" ]; then
-  need=()
   command -v /usr/bin/chromium >/dev/null 2>&1 || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-  if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  fi
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  apt_install "${need[@]}"
 fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -7,6 +7,8 @@ bash scripts/install.sh --test
 # The live server of the browser tests must not keep connections open past the test (PostgreSQL would
 # refuse to drop the test database).
 export LIANGHUA_CONN_MAX_AGE=0
+# Chromium was installed above: the browser test must run, not skip.
+export LIANGHUA_REQUIRE_BROWSER=1
 export LIANGHUA_VAR_DIR="${LIANGHUA_VAR_DIR:-$(mktemp -d /tmp/lianghua-test-var.XXXXXX)}"
 
 echo "== ruff"
@@ -18,7 +20,7 @@ echo "== mypy --strict (pure computations)"
 # the database between tests.
 run_suite() {
   .venv/bin/pytest -n 2 -m "not browser" "$@"
-  .venv/bin/pytest -m browser "$@" || { rc=$?; [ "$rc" = 5 ] || return "$rc"; }
+  .venv/bin/pytest -m browser "$@" || { rc=$?; [ "$rc" = 5 ] || return "$rc"; }  # 5: "$@" selected none
 }
 
 echo "== pytest on SQLite"
