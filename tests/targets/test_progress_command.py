@@ -49,6 +49,13 @@ def test_table_with_children_is_chinese_and_ranked(started):
     assert "不适用" in text                                                # stocks have no time progress
 
 
+def test_xlsx_without_output_is_written_under_a_descriptive_name(tmp_path, monkeypatch, started):
+    monkeypatch.chdir(tmp_path)
+    assert "目标完成情况-haiyan-2024-2026-330424-2025.xlsx" in run("--region", "海盐", "--format", "xlsx", *ARGS)
+    sheet = load_workbook(tmp_path / "目标完成情况-haiyan-2024-2026-330424-2025.xlsx").active
+    assert [c.value for c in sheet[3]][:3] == ["区域", "指标", "单位"]
+
+
 def test_xlsx(tmp_path, started):
     path = tmp_path / "progress.xlsx"
     assert "已写入" in run("--region", "330424", "--children", "--format", "xlsx", "-o", str(path), *ARGS)
@@ -65,7 +72,6 @@ def test_xlsx(tmp_path, started):
     (["--plan", "haiyan-2024-2026", "--region", "火星", "--year", "2025"], "未知区域“火星”"),
     (["--plan", "haiyan-2024-2026", "--region", "海盐县", "--year", "2030"], "不在方案"),
     (["--plan", "haiyan-2024-2026", "--region", "海盐县", "--year", "2025", "--as-of", "2025/06/30"], "YYYY-MM-DD"),
-    (["--plan", "haiyan-2024-2026", "--region", "海盐县", "--year", "2025", "--format", "xlsx"], "-o"),
 ])
 def test_errors_exit_2_with_a_chinese_message(args, message):
     with pytest.raises(CommandError) as error:

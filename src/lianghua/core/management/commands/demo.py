@@ -2,9 +2,10 @@ import argparse
 import datetime as dt
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.core.demo import DEMO_SEED, DemoImportError, demo_load, demo_present, demo_users_ensure
 
 
@@ -15,7 +16,7 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，应为 YYYY-MM-DD") from error
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = ("生成海盐县演示数据（约600家企业及其2023—2026年度数据、认定、数字化水平、项目及月报、培训），"
             "经导入功能写入，并创建演示账号（密码仅供演示）。")
 

@@ -1,10 +1,10 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.core.reference import reference_data_load
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "建库（migrate）并加载参考数据：区划、行业、认定类型、指标和目标方案。可重复执行，不会重复写入。"
 
     def handle(self, *args, **options):

@@ -1,8 +1,9 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+
+from lianghua.core.commands import LianghuaCommand
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "启动网站（默认 http://127.0.0.1:8000）。--demo：先初始化并生成演示数据（已有则跳过），并打印各角色的演示账号。"
 
     def add_arguments(self, parser):

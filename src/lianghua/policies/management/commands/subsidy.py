@@ -8,8 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.policies.engine import evaluate_cases, fmt, to_jsonable
 from lianghua.policies.estimates import budget_estimate, budget_estimate_xlsx
 from lianghua.policies.rules import policy_set_current
@@ -17,11 +18,11 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "奖补测算：calc 按案例文件逐项测算并说明依据；estimate 测算某区域某年度全部项目和认定的奖补预算"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="子命令")
+        sub = parser.add_subparsers(dest="action", required=True, title="子命令", help="calc 按案例测算；estimate 按区域年度估算")
         calc = sub.add_parser(
             "calc",
             help='按 JSON 文件测算：{"cases": [{"id", "date", "facts"}]}，金额单位万元',

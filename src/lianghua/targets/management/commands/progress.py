@@ -1,17 +1,18 @@
 """`lianghua progress --plan CODE --region CODE_OR_NAME --year YYYY [--as-of YYYY-MM-DD] [--children]
 [--format table|json|xlsx] [-o FILE]`: targets vs actuals, computed live (targets/progress.py).
 
-Exit status 2 with a Chinese message for an unknown plan or region, a year outside the plan, a bad date,
-or xlsx without -o.
+Exit status 2 with a Chinese message for an unknown plan or region, a year outside the plan or a bad
+date. xlsx without -o writes 目标完成情况-PLAN-REGION-YEAR.xlsx in the current directory.
 """
 
 import datetime as dt
 import json
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.core.text_table import text_table
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
@@ -54,7 +55,7 @@ def row_cells(row: TargetProgress) -> list[str]:
     ]
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "计算目标完成情况：每项目标的实际值、完成率、时间进度与状态（已完成/正常/滞后/严重滞后/无数据）"
 
     def add_arguments(self, parser):
@@ -65,8 +66,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="截至日期（默认今天）")
         parser.add_argument("--children", action="store_true", help="同时计算直属下级区域（镇、街道）并排名")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table",
-                            help="输出格式：table 中文表格（默认），json，xlsx（需 -o）")
-        parser.add_argument("-o", "--output", metavar="FILE", help="写入文件（xlsx 必填；json/table 缺省输出到屏幕）")
+                            help="输出格式：table 中文表格（默认），json，xlsx")
+        parser.add_argument("-o", "--output", metavar="FILE",
+                            help="写入文件（json/table 缺省输出到屏幕；xlsx 缺省写入当前目录的 目标完成情况-方案-区划代码-年度.xlsx）")
 
     def handle(self, *args, **options):
         plan = Plan.objects.filter(code=options["plan"]).first()
@@ -87,7 +89,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"截至日期“{options['as_of']}”格式应为 YYYY-MM-DD", returncode=2) from exc
         if options["format"] == "xlsx" and not options["output"]:
-            raise CommandError("xlsx 格式需要用 -o 指定输出文件", returncode=2)
+            options["output"] = f"目标完成情况-{plan.code}-{region.code}-{year}.xlsx"
 
         rows = progress_compute(plan=plan, region=region, year=year, as_of=as_of, children=options["children"])
         if options["format"] == "xlsx":

@@ -7,8 +7,9 @@ The check only reads; it exits 0 whatever it finds (it reports), and 2 when a pl
 import json
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.core.text_table import text_table
 from lianghua.targets.decomposition import (
     BASIS_LABELS,
@@ -60,11 +61,11 @@ def check_as_dict(check: DecompositionCheck) -> dict:
     }
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "目标任务：check 检查目标分解（下级目标之和与上级目标是否一致，只报告，不修改目标）"
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", metavar="子命令", required=True)
+        actions = parser.add_subparsers(dest="action", metavar="子命令", required=True, help="check 检查目标分解")
         check = actions.add_parser(
             "check",
             help="检查可加指标的目标分解：上级目标与直属下级目标之和比较，报告差额及其判定",
