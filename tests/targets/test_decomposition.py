@@ -94,6 +94,13 @@ def test_only_additive_indicators_and_matching_year_and_basis():
     ]
 
 
+def test_a_child_with_targets_in_other_years_but_not_this_one_is_named_missing():
+    rows = [parent("10", year=2024), fig("a", "4", year=2024), fig("b", "6", year=2024),
+            parent("12", year=2025), fig("a", "5", year=2025)]  # b's 2025 row left out
+    checks = decomposition_check(rows, {"x"})
+    assert [(c.year, c.status, c.missing) for c in checks] == [(2024, OK, ()), (2025, MISMATCH, (("b", ""),))]
+
+
 def test_children_without_a_parent_target_are_not_checked():
     assert decomposition_check([fig("a", "4"), fig("b", "6")], {"x"}) == []
 
@@ -191,3 +198,15 @@ def test_command_unknown_plan_exits_2():
     with pytest.raises(CommandError, match="未知方案“nope”") as caught:
         run("--plan", "nope")
     assert caught.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_a_town_row_left_out_is_named_in_the_table_and_json():
+    Target.objects.get(plan__code="haiyan-2024-2026", indicator__code="tech_centers", year=2024,
+                       region__code="330424001").delete()
+    line = next(x for x in run("--plan", "haiyan-2024-2026").splitlines()
+                if x.startswith("新增市级及以上企业技术中心") and " 2024 " in x)
+    assert line.split()[-4:] == ["8", "不一致", "mismatch", "武原街道"]
+    [plan] = json.loads(run("--plan", "haiyan-2024-2026", "--format", "json"))
+    check = next(c for c in plan["checks"] if (c["indicator"], c["year"]) == ("tech_centers", 2024))
+    assert check["missing_children"] == [{"region_code": "330424001", "region_name": "武原街道"}]

@@ -13,7 +13,9 @@ so the row's precision is read from its most precise figure), the tolerance is
 
 Figures published without decimals (counts of projects, enterprises, events) are taken as exact.
 A difference of 0 is `ok`; a difference within the tolerance is `rounding`; anything larger is
-`mismatch`; a parent or child with no readable value (null) makes the group `unreadable`.
+`mismatch`; a parent or child with no readable value (null) makes the group `unreadable`. A child
+region that has targets of the indicator in other years or bases but not in this one is named in
+`missing` (the likely cause of a mismatch, e.g. a town row left out of one year).
 
 E.g. Haiyan 2024 investment: towns 1.92 + 24.21 + … + 1.31 = 49.99 vs 全县 50, d = 2, tolerance
 9 × 0.005 = 0.045 → rounding. 清洁生产审核 到2025年: towns sum to 10 vs 全县 20 → mismatch.
@@ -66,6 +68,7 @@ class DecompositionCheck:
     decimals: int  # published decimal places of the children's row
     tolerance: Decimal
     status: str
+    missing: tuple[tuple[str, str], ...] = ()  # (code, name) of child regions without a target here
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -104,21 +107,30 @@ def decomposition_check(figures: Iterable[TargetFigure], additive: set[str]) -> 
         by_key[(figure.indicator, figure.region, figure.year, figure.basis)] = figure
         if figure.parent:
             children[(figure.indicator, figure.parent, figure.year, figure.basis)].append(figure)
+    # The children a parent's indicator is decomposed into, over all its years and bases.
+    expected: dict[tuple[str, str], dict[str, TargetFigure]] = defaultdict(dict)
+    for (indicator, parent_code, _, _), kids in children.items():
+        for kid in kids:
+            expected[(indicator, parent_code)].setdefault(kid.region, kid)
     checks = []
     for key, kids in children.items():
         parent = by_key.get(key)
         if parent is None:
             continue  # no parent target for this row: nothing to check against
         kids = sorted(kids, key=lambda f: (f.region_order, f.region))
-        checks.append(_check(parent, tuple(kids)))
+        present = {k.region for k in kids}
+        missing = sorted((f for code, f in expected[(key[0], key[1])].items() if code not in present),
+                         key=lambda f: (f.region_order, f.region))
+        checks.append(_check(parent, tuple(kids), tuple((f.region, f.region_name) for f in missing)))
     checks.sort(key=lambda c: (indicator_order[c.indicator], c.year, c.basis, c.region))
     return checks
 
 
-def _check(parent: TargetFigure, kids: tuple[TargetFigure, ...]) -> DecompositionCheck:
+def _check(parent: TargetFigure, kids: tuple[TargetFigure, ...],
+           missing: tuple[tuple[str, str], ...] = ()) -> DecompositionCheck:
     common = {"indicator": parent.indicator, "year": parent.year, "basis": parent.basis,
               "region": parent.region, "region_name": parent.region_name, "target": parent.value,
-              "children": kids}
+              "children": kids, "missing": missing}
     if parent.value is None or any(k.value is None for k in kids):
         return DecompositionCheck(**common, children_sum=None, difference=None, relative=None, decimals=0,
                                   tolerance=Decimal(0), status=UNREADABLE)

@@ -58,6 +58,7 @@ def check_as_dict(check: DecompositionCheck) -> dict:
         "status": check.status,
         "children": [{"region_code": c.region, "region_name": c.region_name, "target": _number(c.value) or None}
                      for c in check.children],
+        "missing_children": [{"region_code": code, "region_name": name} for code, name in check.missing],
     }
 
 
@@ -117,12 +118,12 @@ class Command(LianghuaCommand):
             lines.append("未发现差异。")
             return "\n".join(lines)
         headers = ["指标", "单位", "口径", "年度", "上级区域", "上级目标", "下级合计", "差额", "相对差额", "容差",
-                   "下级数", "判定"]
+                   "下级数", "判定", "缺少下级"]
         rows = [[
             c.extra.get("indicator_name", c.indicator), c.extra.get("unit", ""), BASIS_LABELS.get(c.basis, c.basis),
             str(c.year), c.region_name, _number(c.target) or "—", _number(c.children_sum) or "—",
             _number(c.difference) or "—", _percent(c.relative) or "—", _number(c.tolerance), str(len(c.children)),
-            f"{STATUS_LABELS[c.status]} {c.status}",
+            f"{STATUS_LABELS[c.status]} {c.status}", "、".join(name for _, name in c.missing),
         ] for c in shown]
         lines += text_table(headers, rows, numeric={3, 5, 6, 7, 8, 9, 10})
         lines.append(RULE)
