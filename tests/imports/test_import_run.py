@@ -100,12 +100,12 @@ def test_town_officer_cannot_import_outside_their_town(sheet, baibu_officer):
                                  import_run(kind=kind, path=sheet(kind, rows), by=baibu_officer).errors]
     assert errors("enterprises", [[B, "新企业", "武原街道", "C34"], [A, "改名", "百步", "C34"]]) == [
         "第2行 [所属区域] 武原街道不在您的管辖范围（百步镇）内",
-        "第3行 [统一社会信用代码] 该企业所在的武原街道不在您的管辖范围（百步镇）内",
+        "第3行 [统一社会信用代码] 该统一社会信用代码已在您管辖范围以外登记，不能在此导入",
     ]
     assert errors("enterprise-years", [[A, 2025, "是", "否", 1, "", "", "", "", "", ""]]) == [
-        "第2行 [统一社会信用代码] 该企业所在的武原街道不在您的管辖范围（百步镇）内"]
+        f"第2行 [统一社会信用代码] 在您的管辖范围（百步镇）内未找到统一社会信用代码为“{A}”的企业（请先导入企业名录）"]
     assert errors("progress", [["HY-200", "2025-03", 10]]) == [
-        f"第2行 [项目编号] 该项目（{wuyuan_enterprise.name}）不在您的管辖范围（百步镇）内"]
+        "第2行 [项目编号] 在您的管辖范围（百步镇）内未找到项目“HY-200”（请先导入项目）"]
     assert errors("activities", [["2025-05-01", "武原", "培训", "培训班", 10]]) == [
         "第2行 [所属区域] 武原街道不在您的管辖范围（百步镇）内"]
     assert Enterprise.objects.get(credit_code=A).name == wuyuan_enterprise.name

@@ -124,8 +124,16 @@ class Scope:
     def allows(self, path: str) -> bool:
         return self.region is None or path.startswith(self.region.path)
 
-    def refusal(self, what: str) -> str:
-        return f"{what}不在您的管辖范围（{self.region.name}）内"
+    def refusal(self, region_name: str) -> str:
+        """For a region the row itself names: the region tree is public, its records are not."""
+        return f"{region_name}不在您的管辖范围（{self.region.name}）内"
+
+    def not_found(self, what: str) -> str:
+        """A record the row refers to that is unknown or outside the user's region: one message for both,
+        so an error never tells what exists elsewhere, nor whose it is or where."""
+        if self.region is None:
+            return f"未找到{what}"
+        return f"在您的管辖范围（{self.region.name}）内未找到{what}"
 
 
 def scope_for(user) -> Scope:
@@ -334,15 +342,14 @@ def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict]
 class EnterpriseRef(NamedTuple):  # a tuple: 100,000 of them are built per file
     id: int
     region_path: str
-    region_name: str
 
 
 def enterprises_by_credit_code(codes: Iterable[str]) -> dict[str, EnterpriseRef]:
     found = {}
     for chunk in chunks(sorted(set(codes)), FETCH_CHUNK):
-        for code, pk, path, name in where_in(Enterprise.objects.all(), Enterprise, "credit_code", chunk).values_list(
-                "credit_code", "id", "region__path", "region__name"):
-            found[code] = EnterpriseRef(pk, path, name)
+        for code, pk, path in where_in(Enterprise.objects.all(), Enterprise, "credit_code", chunk).values_list(
+                "credit_code", "id", "region__path"):
+            found[code] = EnterpriseRef(pk, path)
     return found
 
 
@@ -373,10 +380,8 @@ def enterprise_verdicts(records: list[dict], scope: Scope) -> dict[str, Enterpri
         ref = known.get(code)
         if code in problems:
             verdicts[code] = f"“{code}”{problems[code]}"
-        elif ref is None:
-            verdicts[code] = f"未找到企业“{code}”（请先导入企业名录）"
-        elif not scope.allows(ref.region_path):
-            verdicts[code] = scope.refusal(f"该企业所在的{ref.region_name}")
+        elif ref is None or not scope.allows(ref.region_path):
+            verdicts[code] = scope.not_found(f"统一社会信用代码为“{code}”的企业（请先导入企业名录）")
         else:
             verdicts[code] = ref
     return verdicts
@@ -441,6 +446,10 @@ def _field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[dic
 # ----------------------------------------------------------------------------------------------------
 # The kinds
 
+# A row that would create what already exists outside the user's region: refused without saying whose.
+OUTSIDE_SCOPE_CREDIT_CODE = "该统一社会信用代码已在您管辖范围以外登记，不能在此导入"
+
+
 def enterprises_check(kind, records, scope, result):
     industries = industries_lookup()
     known = enterprises_by_credit_code(r["credit_code"] for r in records if r.get("credit_code"))
@@ -456,7 +465,7 @@ def enterprises_check(kind, records, scope, result):
                 result.error(number, "行业代码", f"未知行业代码“{record['industry']}”（应为 GB/T 4754 制造业大类，如 C34）")
         existing = known.get(code) if code else None
         if existing is not None and not scope.allows(existing.region_path):
-            result.error(number, "统一社会信用代码", scope.refusal(f"该企业所在的{existing.region_name}"))
+            result.error(number, "统一社会信用代码", OUTSIDE_SCOPE_CREDIT_CODE)
         if code and region is not None and not record["_bad"]:
             row = {"credit_code": code, "name": record["name"], "region_id": region.pk}
             if "industry" in record:
@@ -529,18 +538,17 @@ DATE_ORDER = (  # (earlier, later, message at the later column)
 def projects_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
     project_fields = _field_taker(PROJECT_FIELDS, result.fields)
-    stored = {}
+    stored_paths = {}  # project code -> region path of its enterprise
     codes = sorted({r["code"] for r in records if r.get("code")})
     for chunk in chunks(codes, FETCH_CHUNK):
-        for code, path, name in where_in(Project.objects.all(), Project, "code", chunk).values_list(
-                "code", "enterprise__region__path", "enterprise__name"):
-            stored[code] = (path, name)
+        stored_paths.update(where_in(Project.objects.all(), Project, "code", chunk).values_list(
+            "code", "enterprise__region__path"))
     duplicates_check(kind, records, lambda r: (r["code"],) if r.get("code") else None, result)
     for record in records:
         number = record["_row"]
         ref = enterprise_resolve(record, verdicts, result)
-        if record.get("code") in stored and not scope.allows(stored[record["code"]][0]):
-            result.error(number, "项目编号", scope.refusal(f"该项目（{stored[record['code']][1]}）"))
+        if record.get("code") in stored_paths and not scope.allows(stored_paths[record["code"]]):
+            result.error(number, "项目编号", f"项目编号“{record['code']}”已被使用，请换用其他编号")
         for earlier, later, message in DATE_ORDER:
             if record.get(earlier) and record.get(later) and record[later] < record[earlier]:
                 result.error(number, FIELD_LABELS[later], f"{message}（{record[earlier].isoformat()}）")
@@ -566,16 +574,15 @@ class ProjectRef(NamedTuple):
     id: int
     total_investment_wan: Decimal | None
     region_path: str
-    enterprise_name: str
 
 
 def progress_check(kind, records, scope, result):
     known: dict[str, ProjectRef] = {}
     codes = sorted({r["project_code"] for r in records if r.get("project_code")})
     for chunk in chunks(codes, FETCH_CHUNK):
-        for code, pk, total, path, name in where_in(Project.objects.all(), Project, "code", chunk).values_list(
-                "code", "id", "total_investment_wan", "enterprise__region__path", "enterprise__name"):
-            known[code] = ProjectRef(pk, total, path, name)
+        for code, pk, total, path in where_in(Project.objects.all(), Project, "code", chunk).values_list(
+                "code", "id", "total_investment_wan", "enterprise__region__path"):
+            known[code] = ProjectRef(pk, total, path)
     # What is stored for the same projects, to check the months around the file's months.
     series: dict[int, dict[datetime.date, tuple[Decimal, int | None]]] = defaultdict(dict)
     for chunk in chunks(sorted({p.id for p in known.values()}), FETCH_CHUNK):
@@ -590,10 +597,8 @@ def progress_check(kind, records, scope, result):
     verdicts: dict[str, ProjectRef | str] = {}
     for code in {r["project_code"] for r in records if r.get("project_code")}:
         ref = known.get(code)
-        if ref is None:
-            verdicts[code] = f"未找到项目“{code}”（请先导入项目）"
-        elif not scope.allows(ref.region_path):
-            verdicts[code] = scope.refusal(f"该项目（{ref.enterprise_name}）")
+        if ref is None or not scope.allows(ref.region_path):
+            verdicts[code] = scope.not_found(f"项目“{code}”（请先导入项目）")
         else:
             verdicts[code] = ref
     limits = {ref.id: (total * PROGRESS_YUAN_SLIP_RATIO, total * PROGRESS_OVERRUN_RATIO)
