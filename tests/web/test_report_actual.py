@@ -41,7 +41,9 @@ def test_leader_and_other_town_cannot_report(client, county_leader, baibu_office
     assert not ReportedActual.objects.exists()
 
 
-def test_computed_indicator_has_no_report_form(client, county_officer):
+def test_computed_indicator_has_no_report_form(client, county_officer, two_towns):
+    # The county holds digital projects (two_towns), so digital_projects is counted, never entered; with
+    # none of its records at all a 填报值 would stand in (docs/progress.md).
     client.force_login(county_officer)
     page = client.get(RECORDS.replace("indicator=loans", "indicator=digital_projects"))
     assert "新增填报值" not in page.content.decode()
