@@ -8,6 +8,7 @@ bulk services of enterprises/ and projects/ take.
 """
 
 import datetime
+import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -234,15 +235,82 @@ def _numbers_check(kind: ImportKind, column: Column, values: list, numbers: list
             result.error(numbers[position], column.header, f"{values[position]}万元过大，{YUAN_HINT}")
 
 
-def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
-    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
-    present in the file appear (an absent optional column leaves stored values alone)."""
-    positions: dict[str, int] = {}
+# Government forms number their rows in a first column 序号; it carries no data and is skipped.
+ROW_NUMBER_HEADER = "序号"
+
+
+def _header_stem(header: str) -> str:
+    """The name before the unit: 营业收入(万元) -> 营业收入."""
+    return header.split("(", 1)[0]
+
+
+def _template_column_like(kind: ImportKind, header: str) -> Column | None:
+    """The template column a header most likely means: the one with the same name before the unit, else
+    the only one whose name contains it (or is contained in it), else a near spelling; None when unsure
+    (a wrong guess would send figures into the wrong column)."""
+    stem = _header_stem(header)
+    by_stem = {_header_stem(header_normalize(c.header)): c for c in kind.columns}
+    if stem in by_stem:
+        return by_stem[stem]
+    if len(stem) >= 2:
+        containing = [c for name, c in by_stem.items() if stem in name or name in stem]
+        if len(containing) == 1:
+            return containing[0]
+    close = difflib.get_close_matches(stem, by_stem, n=1, cutoff=0.75)
+    return by_stem[close[0]] if close else None
+
+
+def _unknown_column_message(kind: ImportKind, header: str) -> str:
+    column = _template_column_like(kind, header)
+    if column is None:
+        return "无法识别的列（模板中没有此列，请删除此列或改用模板中的列名）"
+    # The unit only where the template's header states it and the file's does not (营业收入(元), 税收).
+    stated = column.unit and f"({column.unit})" in header_normalize(column.header)
+    unit = f"（请按{column.unit}填报）" if stated and column.unit not in header else ""
+    return f"无法识别的列；模板中为“{column.header}”{unit}"
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as the spreadsheet labels it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _column_has_data(table: Table, index: int) -> bool:
+    return any(index < len(cells) and cells[index] is not None and (type(cells[index]) is not str
+                                                                    or cells[index].strip())
+               for _, cells in table.rows)
+
+
+def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[str, int]:
+    """{header: index of its first column}. Every column of the file must be one of the kind's: an
+    unknown header is an error on row 1 (its figures would otherwise vanish without a word), and so is
+    a column with data under a blank header. Blank columns with blank headers (Excel's trailing empty
+    or formatted columns, a CSV's trailing comma) and a leading 序号 column are skipped."""
     seen: dict[str, int] = {}
     for index, header in enumerate(table.headers):
         if header in seen and header:
             result.error(1, header, f"表头重复（第{seen[header] + 1}列和第{index + 1}列）")
         seen.setdefault(header, index)
+    known = {header_normalize(c.header) for c in kind.columns}
+    for index, header in enumerate(table.headers):
+        if not header:
+            if _column_has_data(table, index):
+                result.error(1, f"{_column_letter(index)}列", "此列有数据但没有列名（请填写模板中的列名，或删除此列）")
+        elif header not in known and seen[header] == index and not (index == 0 and header == ROW_NUMBER_HEADER):
+            result.error(1, header, _unknown_column_message(kind, header))
+    return seen
+
+
+def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
+    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
+    present in the file appear (an absent optional column leaves stored values alone)."""
+    positions: dict[str, int] = {}
+    seen = headers_check(kind, table, result)
     for column in kind.columns:
         index = seen.get(header_normalize(column.header))
         if index is None:
