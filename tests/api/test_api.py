@@ -102,7 +102,8 @@ def test_enterprises_paginated_filtered_and_detail(client, token, two_towns):
     detail = client.get(f"{API}/enterprises/{two_towns.wuyuan.credit_code}", **_bearer(token)).json()
     assert detail["project_codes"] == ["HY-W-1", "HY-W-2"]
     assert detail["years"][0]["year"] == 2025 and detail["years"][0]["land_mu"] == "20"
-    assert client.get(f"{API}/enterprises/", {"region": "不存在"}, **_bearer(token)).status_code == 422
+    unknown = client.get(f"{API}/enterprises/", {"region": "不存在"}, **_bearer(token))
+    assert unknown.status_code == 400 and "未知区域" in unknown.json()["detail"]
 
 
 def test_projects_paginated_and_detail_with_progress(client, token, two_towns):

@@ -2,10 +2,11 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lianghua.core.api_types import decimal_text
 from lianghua.core.pages import PAGE_SIZE
+from lianghua.core.query_params import ApiPages, FlagText, YearText
 
 from .listing import enterprise_list_filter, enterprises_listed
 from .selectors import enterprises_visible_to
@@ -92,14 +93,14 @@ class EnterpriseDetailOut(Schema):
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业名单（按当前用户区域范围；可按区域子树、行业、规上、关键词筛选）")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
-def enterprise_list(request, region: str | None = None, industry: str | None = None, year: int | None = None,
-                    above_scale: bool | None = None, q: str | None = None, sort: str | None = None):
-    params = {"region": region, "industry": industry, "year": str(year) if year else None,
-              "above_scale": {True: "1", False: "0"}.get(above_scale), "q": q, "sort": sort}
+@paginate(ApiPages, page_size=PAGE_SIZE)
+def enterprise_list(request, region: str | None = None, industry: str | None = None, year: YearText = None,
+                    above_scale: FlagText = None, q: str | None = None, sort: str | None = None):
+    params = {"region": region, "industry": industry, "year": year, "above_scale": above_scale, "q": q,
+              "sort": sort}
     spec = enterprise_list_filter(params)
     if spec.problems:
-        raise HttpError(422, "；".join(spec.problems))
+        raise HttpError(400, "；".join(spec.problems))
     return enterprises_listed(request.user, spec)
 
 

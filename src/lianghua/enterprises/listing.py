@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from lianghua.core.query_params import QueryValueError, query_flag, query_year
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
@@ -35,7 +36,7 @@ class EnterpriseListFilter:
 
 def enterprise_list_filter(params, *, today: date | None = None) -> EnterpriseListFilter:
     """Read the filter from query parameters (region, industry, year, above_scale, q, sort); a value that
-    cannot be read is reported in `problems` and ignored, never guessed."""
+    cannot be read is reported in `problems` and the list is then empty, never widened or guessed."""
     problems = []
     found = EnterpriseListFilter(year=(today or date.today()).year - 1)
     if params.get("region"):
@@ -47,9 +48,14 @@ def enterprise_list_filter(params, *, today: date | None = None) -> EnterpriseLi
         found.industry = Industry.objects.filter(code=params["industry"]).first()
         if found.industry is None:
             problems.append(f"未知行业“{params['industry']}”")
-    if (params.get("year") or "").isdigit():
-        found.year = int(params["year"])
-    found.above_scale = {"1": True, "0": False}.get(params.get("above_scale") or "")
+    try:
+        found.year = query_year(params.get("year")) or found.year
+    except QueryValueError as error:
+        problems.append(str(error))
+    try:
+        found.above_scale = query_flag(params.get("above_scale"), label="是否规上")
+    except QueryValueError as error:
+        problems.append(str(error))
     found.q = (params.get("q") or "").strip()
     sort = params.get("sort") or "name"
     found.sort = sort if sort.lstrip("-") in SORTS else "name"

@@ -3,9 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from lianghua.core.pages import page_of, region_options
+from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
 from lianghua.projects.models import Project
 
@@ -36,6 +38,8 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     spec = enterprise_list_filter(request.GET)
+    if spec.problems:
+        return query_problem_page(request, spec.problems, title="企业名单导出", back=reverse("enterprises:list"))
     rows = (
         (e.credit_code, e.name, e.region.name, e.region.code, e.industry.code if e.industry else "",
          e.industry.name if e.industry else "", spec.year, e.year_above_scale, e.year_revenue_wan, e.project_count)

@@ -2,10 +2,11 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lianghua.core.api_types import DecimalText, decimal_text
 from lianghua.core.pages import PAGE_SIZE
+from lianghua.core.query_params import ApiPages, YearText
 
 from .listing import project_list_filter, projects_listed
 
@@ -81,14 +82,14 @@ class ProjectDetailOut(ProjectOut):
 
 
 @router.get("/", response=list[ProjectOut], summary="项目清单（按当前用户区域范围；可按区域子树、类别、阶段、状态、开工年度、关键词筛选）")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(ApiPages, page_size=PAGE_SIZE)
 def project_list(request, region: str | None = None, category: str | None = None, stage: str | None = None,
-                 health: str | None = None, start_year: int | None = None, q: str | None = None,
+                 health: str | None = None, start_year: YearText = None, q: str | None = None,
                  sort: str | None = None):
     spec = project_list_filter({"region": region, "category": category, "stage": stage, "health": health,
-                                "start_year": str(start_year) if start_year else None, "q": q, "sort": sort})
+                                "start_year": start_year, "q": q, "sort": sort})
     if spec.problems:
-        raise HttpError(422, "；".join(spec.problems))
+        raise HttpError(400, "；".join(spec.problems))
     return projects_listed(request.user, spec)
 
 

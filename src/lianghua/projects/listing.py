@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from lianghua.core.query_params import QueryValueError, query_year
 from lianghua.enterprises.listing import list_order
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
@@ -46,19 +47,18 @@ def project_list_filter(params) -> ProjectListFilter:
             found.region = region_resolve(params["region"])
         except Region.DoesNotExist as error:
             problems.append(str(error.args[0]) if error.args else "未知区域")
-    for name, allowed in (("category", Project.Category.values), ("stage", list(STAGE_BY_CODE)),
-                          ("health", Project.Health.values)):
+    for name, label, allowed in (("category", "项目类别", Project.Category.values),
+                                 ("stage", "项目阶段", list(STAGE_BY_CODE)),
+                                 ("health", "运行状态", Project.Health.values)):
         value = params.get(name) or ""
         if value and value not in allowed:
-            problems.append(f"未知的{name}“{value}”")
+            problems.append(f"未知的{label}“{value}”")
         else:
             setattr(found, name, value)
-    start_year = params.get("start_year") or ""
-    if start_year:
-        if start_year.isdigit():
-            found.start_year = int(start_year)
-        else:
-            problems.append(f"开工年度“{start_year}”不是年份")
+    try:
+        found.start_year = query_year(params.get("start_year"), label="开工年度")
+    except QueryValueError as error:
+        problems.append(str(error))
     found.q = (params.get("q") or "").strip()
     sort = params.get("sort") or "code"
     found.sort = sort if sort.lstrip("-") in SORTS else "code"

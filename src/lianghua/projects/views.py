@@ -2,9 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from lianghua.core.pages import page_of, region_options
+from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
 
 from .listing import SORTS, project_list_filter, projects_listed
@@ -46,6 +48,8 @@ def project_list(request):
 @login_required
 def project_export(request):
     spec = project_list_filter(request.GET)
+    if spec.problems:
+        return query_problem_page(request, spec.problems, title="项目清单导出", back=reverse("projects:list"))
     rows = (
         (p.code, p.name, p.enterprise.credit_code, p.enterprise.name, p.enterprise.region.name,
          p.get_category_display(), p.subtype, p.get_stage_display(), p.get_health_display(),

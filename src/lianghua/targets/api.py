@@ -8,9 +8,19 @@ from ninja.errors import HttpError
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
 from lianghua.core.api_types import decimal_text
+from lianghua.core.query_params import (
+    DateText,
+    FlagText,
+    YearText,
+    api_query,
+    query_date,
+    query_flag,
+    query_year,
+)
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
+from .dashboard import default_year, plan_year_read
 from .decomposition import plan_decomposition_check
 from .models import Indicator, Plan, Target
 from .selectors import plans_visible_to, targets_visible_to
@@ -131,10 +141,13 @@ def _region(request, text: str | None) -> Region:
     return region
 
 
-def _year(plan: Plan, year: int | None) -> int:
-    from .dashboard import default_year
+def _year(plan: Plan, text: str | None) -> int:
+    """The year asked for, which must lie in the plan's period (400 otherwise), default today's plan year."""
+    return api_query(plan_year_read, plan, text) or default_year(plan, dt.date.today())
 
-    return year if year is not None else default_year(plan, dt.date.today())
+
+def _as_of(text: str | None) -> dt.date:
+    return api_query(query_date, text, label="截至日期") or dt.date.today()
 
 
 @router.get("/", response=list[PlanOut], summary="目标方案列表")
@@ -148,13 +161,14 @@ def plan_list(request):
 
 
 @router.get("/{code}/targets", response=list[TargetOut], summary="方案的目标任务（可按区域子树、年度筛选）")
-def plan_targets(request, code: str, region: str | None = None, year: int | None = None):
+def plan_targets(request, code: str, region: str | None = None, year: YearText = None):
     plan = _plan(request, code)
+    year_wanted = api_query(query_year, year)
     targets = targets_visible_to(request.user).filter(plan=plan).select_related("indicator", "region")
     if region:
         targets = targets.filter(region__path__startswith=_region(request, region).path)
-    if year is not None:
-        targets = targets.filter(year=year)
+    if year_wanted is not None:
+        targets = targets.filter(year=year_wanted)
     return [
         {"indicator": t.indicator.code, "indicator_name": t.indicator.name, "unit": t.indicator.unit,
          "region_code": t.region.code, "region_name": t.region.name, "year": t.year, "basis": t.basis,
@@ -166,19 +180,21 @@ def plan_targets(request, code: str, region: str | None = None, year: int | None
 
 @router.get("/{code}/progress", response=list[TargetProgressOut],
             summary="目标完成情况（区域默认为当前用户所属区域，年度默认为当前方案年度，截至日期默认今天）")
-def plan_progress(request, code: str, region: str | None = None, year: int | None = None,
-                  as_of: dt.date | None = None, children: bool = False):
+def plan_progress(request, code: str, region: str | None = None, year: YearText = None,
+                  as_of: DateText = None, children: FlagText = None):
     from .progress import progress_compute
 
     plan = _plan(request, code)
-    rows = progress_compute(plan=plan, region=_region(request, region), year=_year(plan, year),
-                            as_of=as_of or dt.date.today(), children=children)
+    year_read, as_of_read = _year(plan, year), _as_of(as_of)
+    with_children = bool(api_query(query_flag, children, label="children（含下级区域）"))
+    rows = progress_compute(plan=plan, region=_region(request, region), year=year_read, as_of=as_of_read,
+                            children=with_children)
     return [r.as_dict() for r in rows]
 
 
 @router.get("/{code}/records", response=RecordsOut, summary="实际值背后的明细记录（项目、企业、认定、活动）")
-def plan_records(request, code: str, indicator: str, region: str | None = None, year: int | None = None,
-                 basis: str = "annual", as_of: dt.date | None = None):
+def plan_records(request, code: str, indicator: str, region: str | None = None, year: YearText = None,
+                 basis: str = "annual", as_of: DateText = None):
     from django.core.exceptions import PermissionDenied
 
     from .records import progress_records
@@ -188,11 +204,11 @@ def plan_records(request, code: str, indicator: str, region: str | None = None, 
     if found_indicator is None:
         raise HttpError(404, f"未知指标“{indicator}”")
     if basis not in Target.Basis.values:
-        raise HttpError(422, "口径应为 annual 或 cumulative")
+        raise HttpError(400, f"口径“{basis}”无法识别，应为 annual（年度）或 cumulative（累计）")
+    year_read, as_of_read = _year(plan, year), _as_of(as_of)
     try:
         found = progress_records(user=request.user, plan=plan, indicator=found_indicator,
-                                 region=_region(request, region), year=_year(plan, year), basis=basis,
-                                 as_of=as_of or dt.date.today())
+                                 region=_region(request, region), year=year_read, basis=basis, as_of=as_of_read)
     except PermissionDenied as error:
         raise HttpError(403, "无权查看该区域") from error
     return found.as_dict()

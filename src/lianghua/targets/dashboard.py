@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
+from lianghua.core.query_params import QueryValueError, query_date, query_year
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
@@ -39,6 +40,15 @@ def default_year(plan: Plan, today: dt.date) -> int:
     return min(max(today.year, plan.start_year), plan.end_year)
 
 
+def plan_year_read(plan: Plan, text, *, label: str = "年度") -> int | None:
+    """A year of the plan's period read from a query value (None when not given); anything else raises
+    QueryValueError with the Chinese message."""
+    year = query_year(text, label=label)
+    if year is not None and not plan.start_year <= year <= plan.end_year:
+        raise QueryValueError(f"{label}“{year}”不在方案期内（{plan.start_year}—{plan.end_year}）")
+    return year
+
+
 def dashboard_choice(user, params, *, today: dt.date | None = None) -> DashboardChoice:
     """Read plan, region, year, as_of and chart from query parameters, defaulting sensibly; a region
     outside the user's scope raises PermissionDenied, an unreadable value is reported and defaulted."""
@@ -50,11 +60,10 @@ def dashboard_choice(user, params, *, today: dt.date | None = None) -> Dashboard
         problems.append(f"没有可查看的目标方案“{params['plan']}”")
     plan = plan or (plans[0] if plans else None)
     as_of = today
-    if params.get("as_of"):
-        try:
-            as_of = dt.date.fromisoformat(params["as_of"])
-        except ValueError:
-            problems.append(f"截至日期“{params['as_of']}”无法识别，应为 YYYY-MM-DD")
+    try:
+        as_of = query_date(params.get("as_of"), label="截至日期") or today
+    except QueryValueError as error:
+        problems.append(str(error))
     if plan is None:
         return DashboardChoice(plans, None, [], None, [], None, as_of, problems=problems)
 
@@ -74,11 +83,10 @@ def dashboard_choice(user, params, *, today: dt.date | None = None) -> Dashboard
         region = region or (regions[0] if regions else home)
     years = list(range(plan.start_year, plan.end_year + 1))
     year = default_year(plan, today)
-    if params.get("year"):
-        if params["year"].isdigit() and int(params["year"]) in years:
-            year = int(params["year"])
-        else:
-            problems.append(f"年度“{params['year']}”不在方案期内（{plan.start_year}—{plan.end_year}）")
+    try:
+        year = plan_year_read(plan, params.get("year")) or year
+    except QueryValueError as error:
+        problems.append(str(error))
     return DashboardChoice(plans, plan, regions, region, years, year, as_of,
                            chart_indicator=params.get("chart") or "", problems=problems)
 

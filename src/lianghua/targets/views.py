@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.scope import user_sees_region
+from lianghua.core.query_params import QueryValueError, query_date, query_problem_page, query_year
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_children, region_resolve
 
-from .dashboard import dashboard_choice, progress_layout, records_query
+from .dashboard import dashboard_choice, default_year, plan_year_read, progress_layout, records_query
 from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS, plan_decomposition_check
 from .models import Indicator, Target
 from .selectors import plans_visible_to, targets_visible_to
@@ -66,6 +67,9 @@ def dashboard(request):
                                       "parent_link": parent_link})
 
 
+RECORDS_TITLE = "实际值明细"
+
+
 def _record_link(kind: str, row: dict) -> str | None:
     """Project rows open the project, enterprise and credential rows the enterprise (by natural key)."""
     if kind == "projects" and row.get("code"):
@@ -88,18 +92,30 @@ def records(request):
         region = region_resolve(params.get("region", ""))
     except Region.DoesNotExist:
         region = None
-    if plan is None or indicator is None or region is None:
-        raise Http404("方案、指标或区域不存在")
+    unknown = [text for missing, text in (
+        (plan is None, f"没有可查看的目标方案“{params.get('plan', '')}”"),
+        (indicator is None, f"未知指标“{params.get('indicator', '')}”"),
+        (region is None, f"未知区域“{params.get('region', '')}”"),
+    ) if missing]
+    if unknown:
+        return query_problem_page(request, unknown, title=RECORDS_TITLE, status=404, back=reverse("targets:dashboard"))
     if not user_sees_region(user, region):
         raise PermissionDenied("无权查看该区域")
+    problems = []
+    year = as_of = None
     try:
-        year = int(params.get("year", ""))
-        as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else dt.date.today()
-    except ValueError as error:
-        raise Http404("年度或截至日期无法识别") from error
+        year = plan_year_read(plan, params.get("year")) or default_year(plan, dt.date.today())
+    except QueryValueError as error:
+        problems.append(str(error))
+    try:
+        as_of = query_date(params.get("as_of"), label="截至日期") or dt.date.today()
+    except QueryValueError as error:
+        problems.append(str(error))
     basis = params.get("basis") or Target.Basis.ANNUAL
     if basis not in Target.Basis.values:
-        raise Http404("口径无法识别")
+        problems.append(f"口径“{basis}”无法识别，应为 annual（年度）或 cumulative（累计）")
+    if problems:
+        return query_problem_page(request, problems, title=RECORDS_TITLE, back=reverse("targets:dashboard"))
     from .records import progress_records
 
     found = progress_records(user=user, plan=plan, indicator=indicator, region=region, year=year,
@@ -133,11 +149,13 @@ def report_actual(request):
         raise Http404("方案、指标或区域不存在")
     basis = form.get("basis") or Target.Basis.ANNUAL
     try:
-        year = int(form.get("year", ""))
-        as_of = dt.date.fromisoformat(form.get("as_of", ""))
-    except ValueError:
-        messages.error(request, "填报失败：年度或截至日期无法识别")
-        year, as_of = None, None
+        year = query_year(form.get("year"))
+        as_of = query_date(form.get("as_of"), label="截至日期")
+        if year is None or as_of is None:
+            raise QueryValueError("请填写年度和截至日期")
+    except QueryValueError as error:
+        messages.error(request, f"填报失败：{error}")
+        year = None
     if year is not None:
         try:
             reported_actual_record(plan=plan, indicator=indicator, region=region, year=year,
