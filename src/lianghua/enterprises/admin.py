@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghua.audit.admin_mixins import AuditedAdmin
+from lianghua.audit.admin_mixins import AuditedAdmin, LoadedDataAdmin
 
 from .models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear, Industry
 
@@ -37,4 +37,11 @@ class DigitalLevelAdmin(AuditedAdmin):
     raw_id_fields = ["enterprise"]
 
 
-admin.site.register([Industry, CredentialKind])
+@admin.register(Industry)
+class IndustryAdmin(LoadedDataAdmin):
+    list_display = ["code", "name", "disabled_on"]
+
+
+@admin.register(CredentialKind)
+class CredentialKindAdmin(LoadedDataAdmin):
+    list_display = ["code", "name", "category", "source", "disabled_on"]

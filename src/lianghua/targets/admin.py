@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghua.audit.admin_mixins import AuditedAdmin
+from lianghua.audit.admin_mixins import AuditedAdmin, LoadedDataAdmin
 
 from .models import Indicator, Plan, ReportedActual, Target
 
@@ -18,4 +18,11 @@ class ReportedActualAdmin(AuditedAdmin):
     raw_id_fields = ["region"]
 
 
-admin.site.register([Indicator, Plan])
+@admin.register(Plan)
+class PlanAdmin(LoadedDataAdmin):
+    list_display = ["code", "name", "doc_number", "start_year", "end_year", "region", "source_file"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(LoadedDataAdmin):
+    list_display = ["code", "name", "unit", "computation", "additive", "source"]

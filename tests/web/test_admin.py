@@ -1,0 +1,116 @@
+"""The Django admin: data loaded from data/ is view-only, and every delete leaves a ChangeRecord for each row
+it removes (the cascaded ones and the changelist's bulk 删除所选 included)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from lianghua.audit.models import ChangeRecord
+from lianghua.enterprises.models import CredentialKind, EnterpriseYear, Industry
+from lianghua.projects.models import Project, ProjectProgress
+from lianghua.targets.models import Indicator, Plan, ReportedActual, Target
+from lianghua.targets.services import reported_actual_record
+from tests.factories import EnterpriseFactory, EnterpriseYearFactory, ProjectFactory, ProjectProgressFactory
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "haiyan-2024-2026"
+
+
+def _deleted(model: str, pk) -> ChangeRecord:
+    return ChangeRecord.objects.get(model=model, object_pk=str(pk), action="delete")
+
+
+@pytest.mark.parametrize("model,lookup", [
+    (Plan, {"code": PLAN}),
+    (Indicator, {"code": "digital_projects"}),
+    (Industry, {"code": "C34"}),
+    (CredentialKind, {"code": "green_factory"}),
+])
+def test_loaded_data_is_view_only_in_the_admin(client, admin_user, model, lookup):
+    obj = model.objects.get(**lookup)
+    base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    client.force_login(admin_user)
+    assert client.get(base).status_code == 200
+    page = client.get(f"{base}{obj.pk}/change/")
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{obj.pk}/change/", {"name": "改名"}).status_code == 403
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk, name=obj.name).exists()
+
+
+def test_a_plan_cannot_be_bulk_deleted_with_its_targets(client, admin_user):
+    plan = Plan.objects.get(code=PLAN)
+    targets = Target.objects.filter(plan=plan).count()
+    assert targets > 0
+    client.force_login(admin_user)
+    changelist = client.get("/admin/targets/plan/")
+    assert "delete_selected" not in changelist.content.decode()
+    response = client.post("/admin/targets/plan/", {"action": "delete_selected", "_selected_action": [plan.pk],
+                                                   "post": "yes"})
+    assert response.status_code in (200, 302)  # the changelist again: the action is not offered
+    assert Plan.objects.filter(pk=plan.pk).exists() and Target.objects.filter(plan=plan).count() == targets
+    assert not ChangeRecord.objects.filter(action="delete").exists()
+
+
+def test_deleting_a_target_in_the_admin_records_who_and_what(client, admin_user):
+    target = Target.objects.get(plan__code=PLAN, indicator__code="mujun_tax", region__code="330424", year=2025,
+                                basis="annual")
+    client.force_login(admin_user)
+    response = client.post(f"/admin/targets/target/{target.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+    record = _deleted("targets.target", target.pk)
+    assert record.actor == admin_user and record.after is None
+    assert Decimal(record.before["value"]) == Decimal("39") and record.before["year"] == 2025
+
+
+def test_bulk_deleting_targets_and_reported_actuals_records_every_row(client, admin_user, county_officer):
+    targets = list(Target.objects.filter(plan__code=PLAN, region__code="330424001", year=2026))
+    assert len(targets) >= 2
+    plan, loans = Plan.objects.get(code=PLAN), Indicator.objects.get(code="loans")
+    region = targets[0].region.parent
+    reported = [reported_actual_record(plan=plan, indicator=loans, region=region, year=2025, value=value,
+                                       as_of=dt.date(2025, 6, 30), source="县金融发展服务中心月报", by=county_officer)
+                for value in ("10", "12.5")]
+    client.force_login(admin_user)
+    for url, rows in (("/admin/targets/target/", targets), ("/admin/targets/reportedactual/", reported)):
+        response = client.post(url, {"action": "delete_selected", "_selected_action": [r.pk for r in rows],
+                                     "post": "yes"})
+        assert response.status_code == 302, url
+    assert not Target.objects.filter(pk__in=[t.pk for t in targets]).exists()
+    assert not ReportedActual.objects.exists()
+    for target in targets:
+        assert _deleted("targets.target", target.pk).before["indicator_id"] == target.indicator_id
+    assert {Decimal(_deleted("targets.reportedactual", r.pk).before["value"]) for r in reported} == {
+        Decimal("10"), Decimal("12.5")}
+    assert all(_deleted("targets.reportedactual", r.pk).actor == admin_user for r in reported)
+
+
+def test_deleting_a_project_records_its_monthly_reports_too(client, admin_user):
+    project = ProjectFactory(code="HY-DEL-1", enterprise=EnterpriseFactory(region_code="330424102"))
+    reports = [ProjectProgressFactory(project=project, month=dt.date(2025, m, 1), cumulative_investment_wan=m * 10)
+               for m in (1, 2)]
+    client.force_login(admin_user)
+    assert client.post(f"/admin/projects/project/{project.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists() and not ProjectProgress.objects.filter(
+        project_id=project.pk).exists()
+    assert _deleted("projects.project", project.pk).before["code"] == "HY-DEL-1"
+    for report in reports:
+        assert _deleted("projects.projectprogress", report.pk).before["month"] == report.month.isoformat()
+
+
+def test_bulk_deleting_enterprises_records_their_yearly_figures(client, admin_user):
+    enterprises = [EnterpriseFactory(region_code="330424102") for _ in range(2)]
+    years = [EnterpriseYearFactory(enterprise=e, year=2025) for e in enterprises]
+    client.force_login(admin_user)
+    response = client.post("/admin/enterprises/enterprise/", {
+        "action": "delete_selected", "_selected_action": [e.pk for e in enterprises], "post": "yes"})
+    assert response.status_code == 302
+    assert not EnterpriseYear.objects.filter(pk__in=[y.pk for y in years]).exists()
+    for enterprise, year in zip(enterprises, years, strict=True):
+        assert _deleted("enterprises.enterprise", enterprise.pk).before["credit_code"] == enterprise.credit_code
+        assert _deleted("enterprises.enterpriseyear", year.pk).before["enterprise_id"] == enterprise.pk
