@@ -3,10 +3,13 @@
 import re
 from operator import mul
 
+from django.core.exceptions import ValidationError
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # I, O, S, V, Z are never used
 WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, …
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
-_FORM = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# [0-9], not \d: \d also takes full-width and other Unicode digits, which have no value in CHARSET.
+_FORM = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -18,7 +21,7 @@ def credit_code_problem(code: str) -> str | None:
     """None when valid, otherwise the reason in Chinese."""
     if len(code) != 18:
         return f"应为18位，实际{len(code)}位"
-    if not _FORM.match(code):
+    if not _FORM.fullmatch(code):
         return "含有不允许的字符（不使用I、O、S、V、Z）或第3–8位不是数字"
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
@@ -28,3 +31,10 @@ def credit_code_problem(code: str) -> str | None:
 
 def credit_code_is_valid(code: str) -> bool:
     return credit_code_problem(code) is None
+
+
+def credit_code_validate(value: str) -> None:
+    """The model field validator (admin and any full_clean): the same check as imports, in Chinese."""
+    problem = credit_code_problem(value or "")
+    if problem is not None:
+        raise ValidationError(f"统一社会信用代码“%(value)s”{problem}", code="credit_code", params={"value": value})

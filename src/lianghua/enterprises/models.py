@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from .credit_code import credit_code_is_valid
+from .credit_code import credit_code_is_valid, credit_code_validate
 
 MONEY = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
@@ -43,7 +43,7 @@ class CredentialKind(models.Model):
 
 
 class Enterprise(models.Model):
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[credit_code_validate])
     name = models.CharField("企业名称", max_length=128, db_index=True)
     region = models.ForeignKey("regions.Region", verbose_name="所属区域", on_delete=models.PROTECT,
                                related_name="enterprises")
