@@ -2,9 +2,12 @@ from pathlib import Path
 
 from lianghua.imports.reference_doc import column_tables_markdown
 from lianghua.imports.validation import (
+    MONEY_PER_EMPLOYEE_WARN_WAN,
+    MONEY_PER_MU_WARN_WAN,
     PROGRESS_OVERRUN_RATIO,
     PROGRESS_YUAN_SLIP_RATIO,
     PROJECT_INVESTMENT_YUAN_SLIP_WAN,
+    PROJECT_MONEY_WARN_WAN,
     REVENUE_YUAN_SLIP_WAN,
 )
 
@@ -20,5 +23,8 @@ def test_docs_state_the_unit_slip_thresholds():
     for name, value in [("REVENUE_YUAN_SLIP_WAN", REVENUE_YUAN_SLIP_WAN),
                         ("PROJECT_INVESTMENT_YUAN_SLIP_WAN", PROJECT_INVESTMENT_YUAN_SLIP_WAN),
                         ("PROGRESS_YUAN_SLIP_RATIO", PROGRESS_YUAN_SLIP_RATIO),
-                        ("PROGRESS_OVERRUN_RATIO", PROGRESS_OVERRUN_RATIO)]:
+                        ("PROGRESS_OVERRUN_RATIO", PROGRESS_OVERRUN_RATIO),
+                        ("MONEY_PER_EMPLOYEE_WARN_WAN", MONEY_PER_EMPLOYEE_WARN_WAN),
+                        ("MONEY_PER_MU_WARN_WAN", MONEY_PER_MU_WARN_WAN),
+                        ("PROJECT_MONEY_WARN_WAN", PROJECT_MONEY_WARN_WAN)]:
         assert f"`{name}` = {value:,}" in text

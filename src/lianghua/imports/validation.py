@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import pairwise
+from itertools import compress, count, pairwise
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -63,6 +63,22 @@ YUAN_SLIP_AT = {  # (kind, column) -> the 万元 figure from which a value is ta
     **{("enterprise-years", name): REVENUE_YUAN_SLIP_WAN for name in YEAR_MONEY},
     **{("projects", name): PROJECT_INVESTMENT_YUAN_SLIP_WAN for name in PROJECT_MONEY},
 }
+# Likely slips, below the thresholds above: warnings (a real outlier must still import). No seed gives
+# these numbers; we chose them. A real manufacturer's money per employee or per 亩 lies around 10^1–10^3
+# 万元 and a figure typed in 元 is 10^4 times that, so the limits sit between the two.
+MONEY_PER_EMPLOYEE_WARN_WAN = Decimal("10000")  # enterprise-year money per average employee (1亿元/人)
+MONEY_PER_MU_WARN_WAN = Decimal("100000")  # enterprise-year money per 亩 of land (10亿元/亩)
+PROJECT_MONEY_WARN_WAN = Decimal("100000")  # one project's investment ≥ 10亿元, rare for a renovation
+YUAN_WARN_AT = {("projects", name): PROJECT_MONEY_WARN_WAN for name in PROJECT_MONEY}
+YUAN_CHECK_HINT = "请核实是否按元填报（应为万元）"
+
+
+def yuan_rule_note() -> str:
+    """The 元/万元 rule as the import page states it, from the numbers above."""
+    return (f"金额单位为万元。明显按元填写的金额会被拦下：企业年度金额≥{REVENUE_YUAN_SLIP_WAN:,}万元、"
+            f"项目投资≥{PROJECT_INVESTMENT_YUAN_SLIP_WAN:,}万元、累计完成投资超过总投资{PROGRESS_YUAN_SLIP_RATIO}倍。"
+            f"可能按元填写的会提醒核实，不影响导入：企业年度金额折合每名职工≥{MONEY_PER_EMPLOYEE_WARN_WAN:,}万元"
+            f"或每亩≥{MONEY_PER_MU_WARN_WAN:,}万元、项目投资≥{PROJECT_MONEY_WARN_WAN:,}万元。")
 
 _FAILED = object()  # a cell that could not be read
 NO_FAILED_CELLS: frozenset[str] = frozenset()
@@ -216,12 +232,13 @@ def _column_coerce(coerce: Callable[[Any], Any], raw: list) -> list:
 
 
 def _numbers_check(kind: ImportKind, column: Column, values: list, numbers: list[int],
-                   fail: Callable[[int, Column, str], None], result: "Validation") -> None:
-    """A numeric column's bounds and unit slip (元 typed for 万元). The column's least and greatest
-    values are found in C; the cells are looked at one by one only when one of them is out of range."""
+                   fail: Callable[[int, Column, str], None], result: "Validation") -> tuple[Any, Any] | None:
+    """A numeric column's bounds and unit slip (元 typed for 万元); returns its least and greatest value
+    (None for a column without one). These are found in C; the cells are looked at one by one only when
+    one of them is out of range."""
     present = [v for v in values if v is not None and v is not _FAILED]
     if not present:
-        return
+        return None
     lowest, highest = min(present), max(present)
     low = Decimal(column.minimum) if column.minimum is not None else None
     high = Decimal(column.maximum) if column.maximum is not None else None
@@ -233,6 +250,58 @@ def _numbers_check(kind: ImportKind, column: Column, values: list, numbers: list
     if slip is not None and highest >= slip:
         for position in [p for p, v in enumerate(values) if v is not None and v is not _FAILED and v >= slip]:
             result.error(numbers[position], column.header, f"{values[position]}万元过大，{YUAN_HINT}")
+    warn_at = YUAN_WARN_AT.get((kind.code, column.field))
+    if warn_at is not None and highest >= warn_at:
+        for position in [p for p, v in enumerate(values) if v is not None and v is not _FAILED
+                         and warn_at <= v and (slip is None or v < slip)]:
+            value = values[position]
+            result.warn(numbers[position], column.header,
+                        f"{_plain(value)}万元即{_plain(value / 10000)}亿元，{YUAN_CHECK_HINT}")
+    return lowest, highest
+
+
+YEAR_MONEY_DIVISORS = (  # (field, limit in 万元 per unit, unit)
+    ("employees", MONEY_PER_EMPLOYEE_WARN_WAN, "人"),
+    ("land_mu", MONEY_PER_MU_WARN_WAN, "亩"),
+)
+
+
+def year_money_per_unit_check(kind: ImportKind, columns: dict[str, list], extremes: dict[str, tuple],
+                              numbers: list[int], result: "Validation") -> None:
+    """Enterprise-year money per employee and per 亩 beyond any real manufacturer: a warning at the
+    figure. A money column is looked at only when its greatest value reaches the limit times the least
+    divisor in the file; then the figures that reach it are picked in C and only those are divided."""
+    divisors = []  # (values, limit, unit, the least figure that can reach the limit)
+    for name, limit, unit in YEAR_MONEY_DIVISORS:
+        if name not in extremes:
+            continue
+        values, least = columns[name], extremes[name][0]
+        if least <= 0:  # 0 人 or 0 亩 says nothing about the money: the least above it
+            least = min((v for v in values if v is not None and v is not _FAILED and v > 0), default=None)
+            if least is None:
+                continue
+        divisors.append((values, limit, unit, limit * least))
+    for name in YEAR_MONEY:
+        if name not in extremes:
+            continue
+        values, slip, header = columns[name], YUAN_SLIP_AT[(kind.code, name)], kind.column(name).header
+        measures: dict[int, list[str]] = defaultdict(list)  # position -> 每人…万元, 每亩…万元
+        for divisor_values, limit, unit, reach in divisors:
+            if extremes[name][1] < reach:
+                continue
+            # reach <= None or <= a failed cell is NotImplemented, which counts as true: checked next.
+            for position in [p for p in compress(count(), map(reach.__le__, values))
+                             if (v := values[p]) is not None and v is not _FAILED and v < slip
+                             and (d := divisor_values[p]) is not None and d is not _FAILED and d > 0 and v >= limit * d]:
+                measures[position].append(f"每{unit}{values[position] / divisor_values[position]:.0f}万元")
+        for position in sorted(measures):
+            result.warn(numbers[position], header, f"{_plain(values[position])}万元折合{'、'.join(measures[position])}，"
+                                                   f"远超实际企业水平，{YUAN_CHECK_HINT}")
+
+
+COLUMN_CHECKS = {  # kind -> a check across columns, run on the parsed columns
+    "enterprise-years": year_money_per_unit_check,
+}
 
 
 # Government forms number their rows in a first column 序号; it carries no data and is skipped.
@@ -329,6 +398,7 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
     widths = set(map(len, grid))
     by_column = list(zip(*grid, strict=True)) if len(widths) == 1 else None
     fields, columns = ["_row"], [numbers]
+    extremes: dict[str, tuple] = {}  # field -> (least, greatest) of a numeric column
     failed: list[tuple[int, str]] = []  # (position, field) of cells that did not pass
 
     def fail(position: int, column: Column, message: str) -> None:
@@ -370,9 +440,12 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
                              if v is not None and v is not _FAILED and len(v) > column.max_length]:
                 fail(position, column, f"超过{column.max_length}个字")
         elif column.minimum is not None or column.maximum is not None:
-            _numbers_check(kind, column, values, numbers, fail, result)
+            if found := _numbers_check(kind, column, values, numbers, fail, result):
+                extremes[column.field] = found
         fields.append(column.field)
         columns.append(values)
+    if kind.code in COLUMN_CHECKS:
+        COLUMN_CHECKS[kind.code](kind, dict(zip(fields, columns, strict=True)), extremes, numbers, result)
 
     fields.append("_bad")  # shared; a record with a failed cell gets a set of its own
     columns.append([NO_FAILED_CELLS] * len(numbers))

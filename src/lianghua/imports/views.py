@@ -13,7 +13,7 @@ from .models import ImportBatch
 from .registry import KINDS, TYPE_LABELS
 from .selectors import import_batches_visible_to
 from .services import import_confirm, import_template_bytes, import_upload, user_may_import
-from .validation import choice_values
+from .validation import choice_values, yuan_rule_note
 
 ERRORS_SHOWN = 2000  # a page lists this many; the command and the API give every one
 
@@ -37,6 +37,7 @@ def import_page(request):
         "columns": [(c, TYPE_LABELS[c.type], "、".join(choice_values(c)) if c.choices or c.type == "boolean" else "")
                     for c in KINDS[selected].columns],
         "may_import": user_may_import(request.user),
+        "yuan_note": yuan_rule_note(),
         "batches": import_batches_visible_to(request.user)[:30],
     })
 
