@@ -1,4 +1,5 @@
-"""Imports over the API: upload a file of a kind (dry run or apply), list and read batches."""
+"""Imports over the API: upload a file of a kind (dry run or apply), confirm a dry run, list and read
+batches."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from .registry import KINDS
 from .selectors import import_batches_visible_to
-from .services import ImportNotAllowed, import_upload
+from .services import ImportNotAllowed, ImportNotConfirmable, import_confirm, import_upload, user_may_import
 
 router = Router(tags=["imports"])
 
@@ -34,6 +35,7 @@ class BatchOut(Schema):
     started_at: dt.datetime
     finished_at: dt.datetime | None
     by: str | None
+    applied_batch_id: int | None = None  # a confirmed dry run: the batch that applied it
 
     @staticmethod
     def resolve_by(obj) -> str | None:
@@ -74,6 +76,25 @@ def batch_detail(request, batch_id: int):
     if batch is None:
         raise HttpError(404, "导入批次不存在或不在您的范围内")
     return batch
+
+
+@router.post("/batches/{batch_id}/confirm", response={200: BatchOut}, summary="确认导入一次试导入",
+             description="与导入页面的“确认导入”相同：重新检查并导入试导入时保存的同一文件，返回新的导入批次"
+             "（检查出错时 status 为 rejected，试导入仍可再确认）。只能确认自己的、检查通过的试导入（管理员除外）；"
+             "每个试导入只能确认一次，再次确认返回 409。")
+def batch_confirm(request, batch_id: int):
+    # The same checks in the same order as the page's 确认导入 (views.import_batch_confirm).
+    batch = import_batches_visible_to(request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise HttpError(404, "导入批次不存在或不在您的范围内")
+    if not user_may_import(request.user):
+        raise HttpError(403, "您的账号没有导入数据的权限")
+    try:
+        return import_confirm(batch=batch, by=request.user)
+    except ImportNotAllowed as exc:
+        raise HttpError(403, str(exc)) from None
+    except ImportNotConfirmable as exc:
+        raise HttpError(409, str(exc)) from None
 
 
 @router.post("/{kind}", response={200: BatchOut}, summary="上传并导入（dry_run=true 只检查不写入）",

@@ -27,6 +27,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # A dry run's confirmation: the batch that applied its file. Set once; a dry run is applied only once.
+    applied_batch = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="confirmed_dry_run", verbose_name="确认导入的批次")
 
     class Meta:
         ordering = ["-started_at", "-id"]

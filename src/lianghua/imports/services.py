@@ -198,21 +198,40 @@ def import_upload(*, kind: str, upload, by, dry_run: bool = False) -> ImportBatc
         return import_run(kind=kind, path=local, original_name=name, by=by, dry_run=dry_run)
 
 
+class ImportNotConfirmable(ValueError):
+    """The batch is no clean dry run, or one already applied; the message is for the user."""
+
+
 def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
-    """Apply the very file a clean dry run checked (it is checked again: the data may have moved on)."""
-    if batch.status != ImportBatch.Status.DRY_RUN:
-        raise ValueError("只有检查通过的试导入可以确认导入")
+    """Apply the very file a clean dry run checked (it is checked again: the data may have moved on).
+
+    Returns the new batch. When it applied, the dry run records it and refuses any later confirmation;
+    when the second check found errors, nothing was applied and the dry run stays confirmable. The dry
+    run's row stays locked meanwhile, so two confirmations at once (a double click, the page and the
+    API) apply the file once: the second waits and is then refused.
+    """
     if not (by.is_administrator or batch.by_id == by.pk):
         raise ImportNotAllowed("只能确认自己的试导入")
-    # Copy out of storage first: the storage may not be a local disk.
-    suffix = Path(batch.original_name).suffix
-    with tempfile.TemporaryDirectory() as folder:
-        local = Path(folder) / f"confirm{suffix}"
-        with batch.file.open("rb") as source, local.open("wb") as target:
-            shutil.copyfileobj(source, target)
-        if _sha256(local) != batch.sha256:
-            raise ValueError("试导入的文件已被改动，请重新上传")
-        return import_run(kind=batch.kind, path=local, original_name=batch.original_name, by=by)
+    with transaction.atomic():
+        dry_run = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if dry_run.applied_batch_id is not None:
+            raise ImportNotConfirmable(f"该试导入已确认导入（导入批次 {dry_run.applied_batch_id}），不能重复确认")
+        if dry_run.status != ImportBatch.Status.DRY_RUN:
+            raise ImportNotConfirmable("只有检查通过的试导入可以确认导入")
+        # Copy out of storage first: the storage may not be a local disk.
+        suffix = Path(dry_run.original_name).suffix
+        with tempfile.TemporaryDirectory() as folder:
+            local = Path(folder) / f"confirm{suffix}"
+            with dry_run.file.open("rb") as source, local.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            if _sha256(local) != dry_run.sha256:
+                raise ImportNotConfirmable("试导入的文件已被改动，请重新上传")
+            applied = import_run(kind=dry_run.kind, path=local, original_name=dry_run.original_name, by=by)
+        if applied.status == ImportBatch.Status.APPLIED:
+            dry_run.applied_batch = applied
+            dry_run.save(update_fields=["applied_batch"])
+    batch.applied_batch_id = dry_run.applied_batch_id
+    return applied
 
 
 def problem_text(problem: dict) -> str:

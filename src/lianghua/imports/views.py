@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST, require_safe
 from .models import ImportBatch
 from .registry import KINDS, TYPE_LABELS
 from .selectors import import_batches_visible_to
-from .services import import_confirm, import_template_bytes, import_upload, user_may_import
+from .services import (
+    ImportNotConfirmable,
+    import_confirm,
+    import_template_bytes,
+    import_upload,
+    user_may_import,
+)
 from .validation import choice_values, yuan_rule_note
 
 ERRORS_SHOWN = 2000  # a page lists this many; the command and the API give every one
@@ -62,8 +68,9 @@ def import_batch(request, pk: int):
         "errors": batch.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(batch.errors) - ERRORS_SHOWN),
         "unchanged": batch.rows_total - batch.rows_created - batch.rows_updated,
-        "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and user_may_import(request.user)
-        and (request.user.is_administrator or batch.by_id == request.user.pk),
+        "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.applied_batch_id is None
+        and user_may_import(request.user) and (request.user.is_administrator or batch.by_id == request.user.pk),
+        "confirmed_dry_run": getattr(batch, "confirmed_dry_run", None),  # the dry run this batch applied
     })
 
 
@@ -75,7 +82,7 @@ def import_batch_confirm(request, pk: int):
         raise PermissionDenied("您的账号没有导入数据的权限")
     try:
         applied = import_confirm(batch=batch, by=request.user)
-    except ValueError as exc:
+    except ImportNotConfirmable as exc:
         messages.error(request, str(exc))
         return redirect("imports:batch", pk=batch.pk)
     return redirect("imports:batch", pk=applied.pk)
