@@ -3,13 +3,14 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.imports.registry import KINDS
 from lianghua.imports.services import COMMAND_LINE, ImportNotAllowed, import_run, problem_text
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = ("导入 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件。整份文件有任何错误都不写入，列出全部错误并以状态 1 退出；"
             "键相同的行更新原记录。类型：" + "、".join(f"{code}（{kind.name}）" for code, kind in KINDS.items()))
 

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lianghua.core.commands import LianghuaCommand
 from lianghua.imports.registry import KINDS
 from lianghua.imports.services import import_template_write
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "生成导入模板（.xlsx：表头、下拉选项和“填写说明”页）。类型：" + "、".join(
         f"{code}（{kind.name}）" for code, kind in KINDS.items())
 
