@@ -1,21 +1,46 @@
 """The permission matrix (issue 2 §5): every role × every list, detail, export and API endpoint.
 
 The world (tests/web/scenario.py): enterprise W and projects HY-W-1, HY-W-2 in 武原街道; enterprise B and
-project HY-B-1 in 百步镇. Who sees what:
+project HY-B-1 in 百步镇; `town_records` adds an import batch run in each town, a subsidy claim of each
+enterprise and a 填报值 of 武原街道. Who sees what:
 
     admin, 海盐县 officer, 海盐县 leader:  W and B
     百步镇 officer:                        B only   (never a 武原街道 enterprise or project)
     W's enterprise user:                   W only
+
+Every case names the route (URL name; the API's are `api:<operation>`) it requests.
+`test_every_route_is_in_the_matrix` lists every URL pattern of the project, pages and API alike, and
+fails when one is named by no case here: a new endpoint cannot skip the check.
 """
 
+import datetime as dt
+import io
+import json
+
+import openpyxl
 import pytest
-from django.urls import reverse
+from django.contrib import admin as django_admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver, reverse
 
 from lianghua.accounts.models import ApiToken
 from lianghua.accounts.services import api_token_create
+from lianghua.imports.models import ImportBatch
+from lianghua.imports.registry import KINDS
+from lianghua.imports.services import import_upload
+from lianghua.policies.models import SubsidyApplication
+from lianghua.policies.services import subsidy_application_submit
+from lianghua.regions.models import Region
+from lianghua.targets.models import Indicator, Plan, ReportedActual
+from lianghua.targets.services import reported_actual_record
+from tests.factories import CredentialFactory
 from tests.web.scenario import two_towns  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+
+PLAN = "haiyan-2024-2026"
+WUYUAN, BAIBU = "330424001", "330424102"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ROLES = ["admin", "county_officer", "baibu_officer", "county_leader", "enterprise"]
 SEES = {
@@ -44,61 +69,67 @@ def _marks(t):
     }
 
 
+def _text(response) -> str:
+    """What a response shows: the page, the JSON (non-ASCII unescaped), every cell of an xlsx, a file."""
+    content_type = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if content_type.startswith(XLSX):
+        book = openpyxl.load_workbook(io.BytesIO(body))
+        return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                        for v in row if v is not None)
+    if content_type.startswith("application/json"):
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    return body.decode("utf-8-sig")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Lists, exports, details and region figures × every role
+
 LISTS = [
-    # (label, how to get it, which marks can appear on it)
-    ("enterprise list", lambda c, t: c.get(reverse("enterprises:list")), "enterprise"),
-    ("enterprise export csv", lambda c, t: c.get(reverse("enterprises:export"), {"format": "csv"}), "enterprise"),
-    ("enterprise export xlsx", lambda c, t: c.get(reverse("enterprises:export"), {"format": "xlsx"}), "xlsx"),
-    ("project list", lambda c, t: c.get(reverse("projects:list")), "project"),
-    ("project export csv", lambda c, t: c.get(reverse("projects:export")), "project"),
-    ("project export xlsx", lambda c, t: c.get(reverse("projects:export"), {"format": "xlsx"}), "xlsx"),
-    ("api enterprises", lambda c, t: c.get("/api/v1/enterprises/"), "enterprise"),
-    ("api projects", lambda c, t: c.get("/api/v1/projects/"), "project"),
+    # (label, route, how to get it, which marks can appear on it)
+    ("enterprise list", "enterprises:list", lambda c, t: c.get(reverse("enterprises:list")), "enterprise"),
+    ("enterprise export csv", "enterprises:export",
+     lambda c, t: c.get(reverse("enterprises:export"), {"format": "csv"}), "enterprise"),
+    ("enterprise export xlsx", "enterprises:export",
+     lambda c, t: c.get(reverse("enterprises:export"), {"format": "xlsx"}), "enterprise"),
+    ("project list", "projects:list", lambda c, t: c.get(reverse("projects:list")), "project"),
+    ("project export csv", "projects:export", lambda c, t: c.get(reverse("projects:export")), "project"),
+    ("project export xlsx", "projects:export",
+     lambda c, t: c.get(reverse("projects:export"), {"format": "xlsx"}), "project"),
+    ("api enterprises", "api:enterprise_list", lambda c, t: c.get("/api/v1/enterprises/"), "enterprise"),
+    ("api projects", "api:project_list", lambda c, t: c.get("/api/v1/projects/"), "project"),
 ]
 
 
-def _content(response, kind):
-    if kind == "xlsx":
-        import io
-
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(response.content))
-        return " ".join(str(v) for row in book.active.iter_rows(values_only=True) for v in row)
-    return response.content.decode("utf-8-sig")
-
-
 @pytest.mark.parametrize("world", ROLES, indirect=True)
-@pytest.mark.parametrize("label,fetch,kind", LISTS, ids=[x[0] for x in LISTS])
-def test_lists_and_exports_show_exactly_the_scope(client, world, label, fetch, kind):
+@pytest.mark.parametrize("label,route,fetch,kind", LISTS, ids=[x[0] for x in LISTS])
+def test_lists_and_exports_show_exactly_the_scope(client, world, label, route, fetch, kind):
     role, user, t = world
     client.force_login(user)
     response = fetch(client, t)
     assert response.status_code == 200, label
-    content = _content(response, kind)
-    marks = _marks(t)
+    content = _text(response)
     index = 0 if kind == "enterprise" else 1
-    if kind == "xlsx":
-        index = 0 if "enterprise" in label else 1
-    for owner in ("W", "B"):
-        shown = marks[owner][index] in content
+    for owner, marks in _marks(t).items():
+        shown = marks[index] in content
         assert shown == (owner in SEES[role]), f"{role} {label}: {owner} shown={shown}"
 
 
 DETAILS = [
-    ("enterprise page", lambda t, o: reverse("enterprises:detail", args=[getattr(t, o["e"]).pk])),
-    ("enterprise by code", lambda t, o: reverse("enterprises:by_code", args=[getattr(t, o["e"]).credit_code])),
-    ("project page", lambda t, o: reverse("projects:detail", args=[getattr(t, o["p"]).pk])),
-    ("project by code", lambda t, o: reverse("projects:by_code", args=[getattr(t, o["p"]).code])),
-    ("api enterprise", lambda t, o: f"/api/v1/enterprises/{getattr(t, o['e']).credit_code}"),
-    ("api project", lambda t, o: f"/api/v1/projects/{getattr(t, o['p']).code}"),
+    ("enterprise page", "enterprises:detail", lambda t, o: reverse("enterprises:detail", args=[getattr(t, o["e"]).pk])),
+    ("enterprise by code", "enterprises:by_code",
+     lambda t, o: reverse("enterprises:by_code", args=[getattr(t, o["e"]).credit_code])),
+    ("project page", "projects:detail", lambda t, o: reverse("projects:detail", args=[getattr(t, o["p"]).pk])),
+    ("project by code", "projects:by_code", lambda t, o: reverse("projects:by_code", args=[getattr(t, o["p"]).code])),
+    ("api enterprise", "api:enterprise_detail", lambda t, o: f"/api/v1/enterprises/{getattr(t, o['e']).credit_code}"),
+    ("api project", "api:project_detail", lambda t, o: f"/api/v1/projects/{getattr(t, o['p']).code}"),
 ]
 OWNERS = {"W": {"e": "wuyuan", "p": "w1"}, "B": {"e": "baibu", "p": "b1"}}
 
 
 @pytest.mark.parametrize("world", ROLES, indirect=True)
-@pytest.mark.parametrize("label,url", DETAILS, ids=[x[0] for x in DETAILS])
-def test_details_are_404_outside_scope(client, world, label, url):
+@pytest.mark.parametrize("label,route,url", DETAILS, ids=[x[0] for x in DETAILS])
+def test_details_are_404_outside_scope(client, world, label, route, url):
     role, user, t = world
     client.force_login(user)
     for owner, objects in OWNERS.items():
@@ -108,29 +139,31 @@ def test_details_are_404_outside_scope(client, world, label, url):
 
 
 REGION_VIEWS = [
-    ("dashboard", lambda region: ("/", {"plan": "haiyan-2024-2026", "region": region, "year": "2026"})),
-    ("records", lambda region: (reverse("targets:records"), {
-        "plan": "haiyan-2024-2026", "indicator": "digital_projects", "region": region, "year": "2026",
+    ("dashboard", "targets:dashboard", lambda region: ("/", {"plan": PLAN, "region": region, "year": "2026"})),
+    ("records", "targets:records", lambda region: (reverse("targets:records"), {
+        "plan": PLAN, "indicator": "digital_projects", "region": region, "year": "2026",
         "basis": "cumulative", "as_of": "2026-06-30"})),
-    ("api progress", lambda region: ("/api/v1/plans/haiyan-2024-2026/progress", {"region": region, "year": 2026})),
-    ("api records", lambda region: ("/api/v1/plans/haiyan-2024-2026/records", {
+    ("api progress", "api:plan_progress",
+     lambda region: (f"/api/v1/plans/{PLAN}/progress", {"region": region, "year": 2026})),
+    ("api records", "api:plan_records", lambda region: (f"/api/v1/plans/{PLAN}/records", {
         "indicator": "digital_projects", "region": region, "year": 2026, "basis": "cumulative"})),
+    ("api targets", "api:plan_targets", lambda region: (f"/api/v1/plans/{PLAN}/targets", {"region": region})),
 ]
 REGION_SEES = {
-    "admin": {"330424001", "330424102"},
-    "county_officer": {"330424001", "330424102"},
-    "baibu_officer": {"330424102"},
-    "county_leader": {"330424001", "330424102"},
+    "admin": {WUYUAN, BAIBU},
+    "county_officer": {WUYUAN, BAIBU},
+    "baibu_officer": {BAIBU},
+    "county_leader": {WUYUAN, BAIBU},
     "enterprise": set(),
 }
 
 
 @pytest.mark.parametrize("world", ROLES, indirect=True)
-@pytest.mark.parametrize("label,request_for", REGION_VIEWS, ids=[x[0] for x in REGION_VIEWS])
-def test_region_figures_are_403_outside_scope(client, world, label, request_for):
+@pytest.mark.parametrize("label,route,request_for", REGION_VIEWS, ids=[x[0] for x in REGION_VIEWS])
+def test_region_figures_are_403_outside_scope(client, world, label, route, request_for):
     role, user, t = world
     client.force_login(user)
-    for region in ("330424001", "330424102"):
+    for region in (WUYUAN, BAIBU):
         path, params = request_for(region)
         status = client.get(path, params).status_code
         if role == "enterprise":
@@ -151,9 +184,9 @@ def test_api_regions_and_plans_follow_the_scope(client, world):
     if role == "enterprise":
         assert codes == set() and plans == set()
     elif role == "baibu_officer":
-        assert codes == {"330424102"} and plans == {"haiyan-2024-2026"}
+        assert codes == {BAIBU} and plans == {PLAN}
     else:
-        assert {"330424", "330424001", "330424102"} <= codes and "haiyan-2024-2026" in plans
+        assert {"330424", WUYUAN, BAIBU} <= codes and PLAN in plans
         assert ("330481" in codes) == (role == "admin")
 
 
@@ -183,3 +216,272 @@ def test_leaders_cannot_post_anything(client, county_leader, two_towns):  # noqa
     # The API offers a leader no write either (no POST route on these resources).
     for path in ("/api/v1/enterprises/", "/api/v1/projects/", "/api/v1/plans/"):
         assert client.post(path, {}, content_type="application/json").status_code in (403, 405), path
+
+
+# ----------------------------------------------------------------------------------------------------
+# Every other route, seen by the 百步镇 officer: nothing of 武原街道's records anywhere
+
+
+def _batch(user, credit_code: str, name: str) -> ImportBatch:
+    header = ",".join(KINDS["enterprise-years"].headers)
+    row = f"{credit_code},2024,是,否,6000,1300,310,100,20,2000,50"
+    upload = SimpleUploadedFile(name, f"{header}\n{row}\n".encode("utf-8-sig"), content_type="text/csv")
+    return import_upload(kind="enterprise-years", upload=upload, by=user)
+
+
+@pytest.fixture
+def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, settings, tmp_path):  # noqa: F811
+    """two_towns plus, in each town, an import batch run there and a subsidy claim; and a 填报值 of 武原."""
+    settings.MEDIA_ROOT = tmp_path  # the batches keep their files
+    t = two_towns
+    t.w_batch = _batch(wuyuan_officer, t.wuyuan.credit_code, "武原年度数据.csv")
+    t.b_batch = _batch(baibu_officer, t.baibu.credit_code, "百步年度数据.csv")
+    assert t.w_batch.status == t.b_batch.status == ImportBatch.Status.APPLIED, t.w_batch.errors
+    t.w_claim = subsidy_application_submit(by=county_officer, credential=t.wuyuan.credentials.get())
+    t.b_claim = subsidy_application_submit(by=county_officer, credential=CredentialFactory(enterprise=t.baibu))
+    t.w_reported = reported_actual_record(
+        plan=Plan.objects.get(code=PLAN), indicator=Indicator.objects.get(code="loans"),
+        region=Region.objects.get(code=WUYUAN), year=2026, value="7", as_of=dt.date(2026, 6, 30),
+        source="武原街道金融服务月报", by=county_officer)
+    return t
+
+
+def _wuyuan_marks(t) -> list[str]:
+    return [t.wuyuan.credit_code, t.wuyuan.name, "HY-W-1", "HY-W-2", t.w_batch.original_name,
+            "武原街道金融服务月报", f"/imports/{t.w_batch.pk}/", f"/subsidies/applications/{t.w_claim.pk}/"]
+
+
+def _records(indicator: str, region: str, year: int, basis: str = "annual") -> dict:
+    return {"plan": PLAN, "indicator": indicator, "region": region, "year": year, "basis": basis,
+            "as_of": "2026-06-30"}
+
+
+BAIBU_VIEWS = [
+    # (label, route, method, url, params, what else marks 武原 there, what must show for B) — url and
+    # params may be functions of the world. The 百步镇 officer gets 200 without any 武原 mark; the
+    # 海盐县 officer gets the same request with the 武原 marks shown (so the check is not vacuous).
+    ("plan list", "targets:plans", "get", "/plans/", {}, [], None),
+    ("plan page", "targets:plan", "get", f"/plans/{PLAN}/", {}, ["武原街道"], None),
+    ("dashboard of 百步", "targets:dashboard", "get", "/", {"plan": PLAN, "region": BAIBU, "year": "2026"},
+     ["武原街道"], None),
+    ("records: projects", "targets:records", "get", "/records/", _records("digital_projects", BAIBU, 2026),
+     [], "HY-B-1"),
+    ("records: enterprises", "targets:records", "get", "/records/", _records("mujun_tax", BAIBU, 2025), [],
+     lambda t: t.baibu.credit_code),
+    ("records: reported", "targets:records", "get", "/records/", _records("loans", BAIBU, 2026), [], None),
+    ("api records: projects", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
+     _records("digital_projects", BAIBU, 2026), [], "HY-B-1"),
+    ("api records: enterprises", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
+     _records("mujun_tax", BAIBU, 2025), [], lambda t: t.baibu.credit_code),
+    ("api records: reported", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
+     _records("loans", BAIBU, 2026), [], None),
+    ("api progress with children", "api:plan_progress", "get", f"/api/v1/plans/{PLAN}/progress",
+     {"year": "2026", "children": "1"}, [WUYUAN], BAIBU),
+    ("api targets", "api:plan_targets", "get", f"/api/v1/plans/{PLAN}/targets", {}, [WUYUAN], BAIBU),
+    ("api check", "api:plan_check", "get", f"/api/v1/plans/{PLAN}/check", {}, [WUYUAN], None),
+    ("api regions", "api:region_list", "get", "/api/v1/regions/", {}, [WUYUAN], BAIBU),
+    ("api plans", "api:plan_list", "get", "/api/v1/plans/", {}, [], PLAN),
+    ("import page batch list", "imports:page", "get", "/imports/", {}, [],
+     lambda t: t.b_batch.original_name),
+    ("api import batch list", "api:batch_list", "get", "/api/v1/imports/", {}, [],
+     lambda t: t.b_batch.original_name),
+    ("claims list", "policies:application_list", "get", "/subsidies/applications/", {}, [],
+     lambda t: t.baibu.name),
+    ("api claims list", "api:applications", "get", "/api/v1/subsidies/applications", {}, [],
+     lambda t: t.baibu.name),
+    ("calculator project search", "policies:calculator_projects", "get", "/subsidies/calculator/projects/",
+     {"q": "HY-"}, [], "HY-B-1"),
+    ("calculator prefilled from a project", "policies:calculator", "get", "/subsidies/", {"project": "HY-W-1"},
+     [], None),
+    ("budget of 百步", "policies:budget", "get", "/subsidies/budget/", {"year": "2024"}, ["武原街道"], "百步镇"),
+]
+
+
+def _resolved(value, t):
+    return value(t) if callable(value) else value
+
+
+@pytest.mark.parametrize("label,route,method,url,params,extra,b_mark", BAIBU_VIEWS, ids=[x[0] for x in BAIBU_VIEWS])
+def test_baibu_officer_sees_nothing_of_wuyuan(client, baibu_officer, town_records, label, route, method, url, params,
+                                              extra, b_mark):
+    t = town_records
+    client.force_login(baibu_officer)
+    params = _resolved(params, t)
+    response = getattr(client, method)(_resolved(url, t), params)
+    assert response.status_code == 200, f"{label}: {response.status_code}"
+    content = _text(response)
+    typed = {str(v) for v in params.values()}  # what the officer typed may be echoed back
+    leaked = [mark for mark in [*_wuyuan_marks(t), *extra] if mark in content and mark not in typed]
+    assert leaked == [], f"{label} shows 武原's {leaked}"
+    if b_mark is not None:
+        assert _resolved(b_mark, t) in content, f"{label}: 百步's own record missing"
+    if label == "calculator prefilled from a project":
+        assert "找不到项目编号 HY-W-1（或不在您的范围内）" in content
+
+
+@pytest.mark.parametrize("label", ["plan page", "dashboard of 百步", "api targets", "import page batch list",
+                                   "claims list", "calculator project search", "api records: projects"])
+def test_the_county_officer_sees_wuyuan_where_baibu_does_not(client, county_officer, town_records, label):
+    """The other side of test_baibu_officer_sees_nothing_of_wuyuan: the marks are on those pages."""
+    t = town_records
+    _, route, method, url, params, extra, _ = next(v for v in BAIBU_VIEWS if v[0] == label)
+    params = dict(_resolved(params, t))
+    if "region" in params:
+        params["region"] = "330424"
+    # A batch is visible to users whose region holds its runner's: the 武原 officer's, to the county.
+    client.force_login(county_officer)
+    content = _text(getattr(client, method)(_resolved(url, t), params))
+    assert any(mark in content for mark in [*_wuyuan_marks(t), *extra]), label
+
+
+OUT_OF_SCOPE = [
+    # (label, route, method, url, data, status for the 百步镇 officer, who may: their status)
+    ("import batch page", "imports:batch", "get", lambda t: f"/imports/{t.w_batch.pk}/", {}, 404,
+     "wuyuan_officer"),
+    ("import batch file", "imports:file", "get", lambda t: f"/imports/{t.w_batch.pk}/file/", {}, 404,
+     "wuyuan_officer"),
+    ("import batch confirm", "imports:confirm", "post", lambda t: f"/imports/{t.w_batch.pk}/confirm/", {}, 404,
+     None),
+    ("api import batch detail", "api:batch_detail", "get", lambda t: f"/api/v1/imports/batches/{t.w_batch.pk}",
+     {}, 404, "wuyuan_officer"),
+    ("api import batch confirm", "api:batch_confirm", "post",
+     lambda t: f"/api/v1/imports/batches/{t.w_batch.pk}/confirm", {}, 404, None),
+    ("claim page", "policies:application_detail", "get",
+     lambda t: f"/subsidies/applications/{t.w_claim.pk}/", {}, 404, "county_officer"),
+    ("claim status change", "policies:application_detail", "post",
+     lambda t: f"/subsidies/applications/{t.w_claim.pk}/", {"to_status": "reviewing"}, 404, None),
+    ("budget of 武原", "policies:budget", "get", "/subsidies/budget/", {"region": WUYUAN, "year": "2024"}, 403,
+     "county_officer"),
+    ("budget xlsx of 武原", "policies:budget_xlsx", "get", "/subsidies/budget.xlsx",
+     {"region": WUYUAN, "year": "2024"}, 403, "county_officer"),
+    ("api budget estimate of 武原", "api:estimate", "get", "/api/v1/subsidies/estimate",
+     {"region": WUYUAN, "year": "2024"}, 403, "county_officer"),
+    ("records of the county", "targets:records", "get", "/records/", _records("digital_projects", "330424", 2026),
+     403, "county_officer"),
+    ("records of 武原: reported", "targets:records", "get", "/records/", _records("loans", WUYUAN, 2026), 403,
+     "county_officer"),
+    ("api records of the county", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
+     _records("digital_projects", "330424", 2026), 403, "county_officer"),
+    ("api records of 武原: reported", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
+     _records("loans", WUYUAN, 2026), 403, "county_officer"),
+    ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",
+     {"plan": PLAN, "indicator": "loans", "region": WUYUAN, "year": "2026", "basis": "annual",
+      "as_of": "2026-06-30", "value": "1", "source": "百步代填"}, 403, None),
+]
+
+
+@pytest.mark.parametrize("label,route,method,url,data,status,owner", OUT_OF_SCOPE, ids=[x[0] for x in OUT_OF_SCOPE])
+def test_baibu_officer_is_refused_wuyuan_records(request, client, baibu_officer, town_records, label, route, method,
+                                                 url, data, status, owner):
+    t = town_records
+    claims, reported = SubsidyApplication.objects.count(), ReportedActual.objects.count()
+    client.force_login(baibu_officer)
+    response = getattr(client, method)(_resolved(url, t), data)
+    assert response.status_code == status, f"{label}: {response.status_code}"
+    if status == 404 and response.get("Content-Type", "").startswith("application/json"):
+        content = _text(response)
+        assert [mark for mark in _wuyuan_marks(t) if mark in content] == []
+    t.w_claim.refresh_from_db()
+    assert t.w_claim.status == "submitted" and SubsidyApplication.objects.count() == claims
+    assert ReportedActual.objects.count() == reported
+    if owner is not None:  # whoever may see it gets it: the refusal is the scope, not a broken URL
+        client.force_login(request.getfixturevalue(owner))
+        assert getattr(client, method)(_resolved(url, t), data).status_code == 200, f"{label} for {owner}"
+
+
+def test_baibu_officer_cannot_claim_for_or_import_into_wuyuan(client, baibu_officer, town_records):
+    """Writes that name a 武原 record: refused as not found, and the refusal names nothing of 武原."""
+    t = town_records
+    client.force_login(baibu_officer)
+    claims = SubsidyApplication.objects.count()
+    response = client.post("/subsidies/applications/new/", {"project": "HY-W-2"}, follow=True)  # route: policies:application_new
+    assert "找不到该项目编号（或不在您的范围内）" in response.content.decode()
+    assert SubsidyApplication.objects.count() == claims
+
+    header = ",".join(KINDS["enterprise-years"].headers)
+    text = f"{header}\n{t.wuyuan.credit_code},2023,是,否,1,1,1,1,1,1,1\n"
+    api = client.post("/api/v1/imports/enterprise-years",  # route: api:batch_create
+                      {"file": SimpleUploadedFile("y.csv", text.encode("utf-8-sig"), content_type="text/csv")})
+    assert api.status_code == 200 and api.json()["status"] == "rejected"
+    page = client.post("/imports/", {"kind": "enterprise-years",  # route: imports:page (POST)
+                                     "file": SimpleUploadedFile("y.csv", text.encode("utf-8-sig"))}, follow=True)
+    for answer in (_text(api), _text(page)):
+        assert t.wuyuan.credit_code in answer  # their own cell, echoed
+        assert [m for m in (t.wuyuan.name, "武原街道", "HY-W-1") if m in answer] == []
+    assert not t.wuyuan.years.filter(year=2023).exists()
+
+
+NO_RECORDS = [
+    # Routes that show no registry record at all: the 百步镇 officer gets them, without any 武原 mark.
+    ("login page", "login", "get", "/login/", {}),
+    ("logout", "logout", "post", "/logout/", {}),
+    ("import form template", "imports:template", "get", "/imports/template/enterprise-years/", {}),
+    ("calculator fields", "policies:calculator_fields", "get", "/subsidies/calculator/fields/", {"matter": "project"}),
+    ("calculator json", "policies:calculator_json", "post", "/subsidies/calculator/json/", {"matter": "project"}),
+    ("api calc", "api:calc", "post", "/api/v1/subsidies/calc", json.dumps(
+        {"cases": [{"id": "A", "date": "2023-06-01",
+                    "facts": {"matter": "credential", "credential": "first_set", "level": "international"}}]})),
+    ("openapi json", "api:openapi-json", "get", "/api/v1/openapi.json", {}),
+    ("openapi docs", "api:openapi-view", "get", "/api/v1/docs", {}),
+    ("api root", "api:api-root", "get", "/api/v1/", {}),  # ninja's placeholder: 404
+]
+
+
+@pytest.mark.parametrize("label,route,method,url,data", NO_RECORDS, ids=[x[0] for x in NO_RECORDS])
+def test_routes_without_records_show_nothing_of_wuyuan(client, baibu_officer, town_records, label, route, method,
+                                                       url, data):
+    t = town_records
+    client.force_login(baibu_officer)
+    kwargs = {"content_type": "application/json"} if isinstance(data, str) else {}
+    response = getattr(client, method)(url, data, **kwargs)
+    assert response.status_code in ((404,) if route == "api:api-root" else (200, 302)), f"{label}: {response.status_code}"
+    content = _text(response)
+    assert [m for m in _wuyuan_marks(t) if m in content] == [], label
+
+
+def test_admin_is_for_staff_only(client, baibu_officer, town_records):
+    """Every admin URL (routes admin:*): a 百步镇 officer is no staff and is sent to the admin login."""
+    t = town_records
+    client.force_login(baibu_officer)
+    urls = ["/admin/", f"/admin/enterprises/enterprise/{t.wuyuan.pk}/change/"]
+    urls += [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in django_admin.site._registry]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
+
+
+# ----------------------------------------------------------------------------------------------------
+# The matrix covers every route
+
+# Routes checked by a named test rather than a case table (each test names the route in a comment).
+COVERED_BY_TESTS = {
+    "policies:application_new": test_baibu_officer_cannot_claim_for_or_import_into_wuyuan,
+    "api:batch_create": test_baibu_officer_cannot_claim_for_or_import_into_wuyuan,
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(p for p in (namespace, pattern.namespace) if p) if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            else:
+                name = pattern.name or str(pattern.pattern)
+                names.add(f"{namespace}:{name}" if namespace else name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    routes = {n for n in _route_names() if not n.startswith("admin:")}  # admin: test_admin_is_for_staff_only
+    assert {"imports:file", "api:batch_detail", "api:estimate"} <= routes  # the walk reaches every app
+    covered = {case[1] for table in (LISTS, DETAILS, REGION_VIEWS, BAIBU_VIEWS, OUT_OF_SCOPE, NO_RECORDS)
+               for case in table}
+    covered |= set(COVERED_BY_TESTS)
+    missing = sorted(routes - covered)
+    assert missing == [], f"routes no scope test requests — add a case for each: {missing}"
+    assert sorted(covered - routes) == [], "cases name routes that no longer exist"
