@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lianghua.accounts.models import User
 from lianghua.accounts.services import api_token_create
+from lianghua.core.commands import LianghuaCommand
 
 
-class Command(BaseCommand):
+class Command(LianghuaCommand):
     help = "为用户生成 API 令牌（只显示一次，请妥善保存）。用法：lianghua createtoken USERNAME [--name 用途]"
 
     def add_arguments(self, parser):
