@@ -28,6 +28,10 @@ RECORDS = {"indicator": "digital_projects", "region": "330424102", "basis": "ann
     (f"{PLAN}/records", {**RECORDS, "year": "0"}, "年度“0”超出范围"),
     (f"{PLAN}/records", {**RECORDS, "year": "2025", "as_of": "0001-01-01"}, "截至日期“0001-01-01”超出范围"),
     (f"{PLAN}/records", {**RECORDS, "basis": "weekly"}, "口径“weekly”无法识别"),
+    ("/api/v1/subsidies/estimate", {"region": "330424102", "year": "10000"}, "年度“10000”超出范围"),
+    ("/api/v1/subsidies/estimate", {"region": "330424102"}, "请给出年度"),
+    ("/api/v1/subsidies/applications", {"page": "abc"}, "页码“abc”"),
+    ("/api/v1/imports/", {"page": "-1"}, "页码“-1”"),
 ])
 def test_unreadable_query_values_are_400_with_a_chinese_detail(client, county_officer, two_towns, path, params,
                                                                   message):
@@ -41,6 +45,7 @@ def test_a_page_past_the_end_is_empty_and_good_values_still_work(client, county_
     client.force_login(county_officer)
     far = client.get("/api/v1/projects/", {"page": "99999999999999999999"}).json()
     assert far == {"items": [], "count": 3}
+    assert client.get("/api/v1/imports/", {"page": "99999999999999999999"}).json()["items"] == []
     started = client.get("/api/v1/projects/", {"start_year": "2026", "page": "1", "page_size": "1"}).json()
     assert started["count"] == 2 and [p["code"] for p in started["items"]] == ["HY-B-1"]
     above = client.get("/api/v1/enterprises/", {"year": "2025", "above_scale": "true"}).json()

@@ -39,6 +39,8 @@ def test_a_reported_value_is_stored_and_audited(region, county_officer):
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"indicator": "digital_projects"}, "indicator", "自动计算"),
     ({"year": 2030}, "year", "不在方案期"),
+    ({"year": 10000}, "year", "不在方案期"),  # no date of year 10000 is ever built
+    ({"year": 0}, "year", "不在方案期"),
     ({"value": "abc"}, "value", "不是数字"),
     ({"value": "-1"}, "value", "负数"),
     ({"as_of": dt.date(2024, 12, 31)}, "as_of", "早于"),

@@ -9,6 +9,7 @@ import pytest
 from lianghua.audit.models import ChangeRecord
 from lianghua.enterprises.models import CredentialKind, EnterpriseYear, Industry
 from lianghua.projects.models import Project, ProjectProgress
+from lianghua.regions.models import Region
 from lianghua.targets.models import Indicator, Plan, ReportedActual, Target
 from lianghua.targets.services import reported_actual_record
 from tests.factories import EnterpriseFactory, EnterpriseYearFactory, ProjectFactory, ProjectProgressFactory
@@ -27,6 +28,7 @@ def _deleted(model: str, pk) -> ChangeRecord:
     (Indicator, {"code": "digital_projects"}),
     (Industry, {"code": "C34"}),
     (CredentialKind, {"code": "green_factory"}),
+    (Region, {"code": "330424102"}),
 ])
 def test_loaded_data_is_view_only_in_the_admin(client, admin_user, model, lookup):
     obj = model.objects.get(**lookup)
@@ -114,3 +116,15 @@ def test_bulk_deleting_enterprises_records_their_yearly_figures(client, admin_us
     for enterprise, year in zip(enterprises, years, strict=True):
         assert _deleted("enterprises.enterprise", enterprise.pk).before["credit_code"] == enterprise.credit_code
         assert _deleted("enterprises.enterpriseyear", year.pk).before["enterprise_id"] == enterprise.pk
+
+
+def test_reported_actuals_are_entered_through_the_service_not_the_admin(client, admin_user, region):
+    entry = reported_actual_record(plan=Plan.objects.get(code=PLAN), indicator=Indicator.objects.get(code="loans"),
+                                   region=region("330424"), year=2025, value="7", as_of=dt.date(2025, 6, 30),
+                                   source="县金融发展服务中心", by=None)
+    base = "/admin/targets/reportedactual/"
+    client.force_login(admin_user)
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{entry.pk}/change/", {"value": "70"}).status_code == 403
+    assert client.post(f"{base}{entry.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not ReportedActual.objects.exists() and _deleted("targets.reportedactual", entry.pk).actor == admin_user

@@ -149,3 +149,11 @@ def test_report_actual_with_an_unreadable_year_or_date_writes_nothing(client, co
     shown = [str(m) for m in response.wsgi_request._messages]
     assert any(message in m for m in shown), shown
     assert not ReportedActual.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/subsidies/budget/", "/subsidies/budget.xlsx"])
+@pytest.mark.parametrize(("year", "message"), [("10000", "年度“10000”超出范围"), ("abc", "年度“abc”不是年份")])
+def test_subsidy_budget_with_an_unreadable_year_is_a_400_page(client, county_officer, path, year, message):
+    client.force_login(county_officer)
+    response = client.get(path, {"region": "330424", "year": year})
+    assert response.status_code == 400 and message in response.content.decode()

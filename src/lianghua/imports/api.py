@@ -6,7 +6,9 @@ import datetime as dt
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from lianghua.core.query_params import ApiPages
 
 from .registry import KINDS
 from .selectors import import_batches_visible_to
@@ -64,7 +66,7 @@ class BatchListOut(Schema):
 
 
 @router.get("/", response=list[BatchListOut], summary="导入批次列表（按用户区域范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPages, page_size=50)
 def batch_list(request, kind: str | None = None):
     batches = import_batches_visible_to(request.user).defer("warnings")
     return batches.filter(kind=kind) if kind else batches

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lianghua.accounts.scope import user_sees_region
+from lianghua.core.query_params import ApiPages, YearText, api_query, query_year
 from lianghua.regions.models import Region
 
 from .engine import evaluate_cases, fmt, to_jsonable
@@ -81,7 +82,7 @@ class ApplicationOut(Schema):
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="奖补申报清单（按用户区域范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPages, page_size=50)
 def applications(request, status: str | None = None):
     latest = SubsidyResult.objects.filter(application=OuterRef("pk")).order_by("-computed_at", "-id")
     queryset = subsidy_applications_visible_to(request.user)
@@ -95,11 +96,14 @@ def applications(request, status: str | None = None):
 
 
 @router.get("/estimate", summary="区域年度奖补预算测算（按规则和镇）")
-def estimate(request, region: str, year: int):
+def estimate(request, region: str, year: YearText):
     user = request.user
+    year_read = api_query(query_year, year)
+    if year_read is None:
+        raise HttpError(400, "请给出年度 year（四位数字，如 2025）")
     found = Region.objects.filter(code=region).first()
     if found is None:
         raise HttpError(404, f"未知区域代码 {region}")
     if not user_sees_region(user, found):
         raise HttpError(403, "无权查看该区域")
-    return budget_estimate(region=found, year=year).as_json()
+    return budget_estimate(region=found, year=year_read).as_json()

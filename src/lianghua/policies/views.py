@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
 from lianghua.core.pages import page_of, region_options
+from lianghua.core.query_params import QueryValueError, query_problem_page, query_year
 from lianghua.enterprises.selectors import credentials_visible_to
 from lianghua.projects.selectors import projects_visible_to
 from lianghua.regions.models import Region
@@ -331,13 +333,16 @@ def _budget_region(request) -> Region | None:
     return region
 
 
+BUDGET_TITLE = "奖补预算测算"
+
+
 @login_required
 def budget(request):
     region = _budget_region(request)
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+        year = query_year(request.GET.get("year")) or timezone.localdate().year
+    except QueryValueError as error:
+        return query_problem_page(request, [str(error)], title=BUDGET_TITLE, back=reverse("policies:budget"))
     estimate = budget_estimate(region=region, year=year) if region is not None else None
     rows = []
     if estimate:
@@ -370,7 +375,10 @@ def budget_xlsx(request):
     region = _budget_region(request)
     if region is None:
         raise PermissionDenied
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    try:
+        year = query_year(request.GET.get("year")) or timezone.localdate().year
+    except QueryValueError as error:
+        return query_problem_page(request, [str(error)], title=BUDGET_TITLE, back=reverse("policies:budget"))
     content = budget_estimate_xlsx(budget_estimate(region=region, year=year))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from lianghua.audit.admin_mixins import LoadedDataAdmin
+
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(LoadedDataAdmin):
+    """The tree is loaded from data/regions/ by `lianghua init`: read here, changed in the data files."""
+
     list_display = ["code", "name", "kind", "parent"]
     search_fields = ["code", "name"]
     list_filter = ["kind"]

@@ -14,8 +14,18 @@ class TargetAdmin(AuditedAdmin):
 
 @admin.register(ReportedActual)
 class ReportedActualAdmin(AuditedAdmin):
+    """填报值 are entered on the records page (targets.services.reported_actual_record checks the indicator,
+    the years, the value and the writer's region, and records the event); here they are read, and a
+    mistaken one deleted (audited)."""
+
     list_display = ["plan", "indicator", "region", "year", "value", "as_of", "source", "reported_by"]
     raw_id_fields = ["region"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Plan)

@@ -42,7 +42,7 @@ def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, 
         amount = None
     if amount is not None and amount < 0:
         errors.setdefault("value", []).append("填报值不能为负数")
-    if as_of < dt.date(year, 1, 1):
+    if plan.start_year <= year <= plan.end_year and as_of < dt.date(year, 1, 1):
         errors.setdefault("as_of", []).append(f"截至日期 {as_of} 早于 {year} 年")
     if not (source or "").strip():
         errors.setdefault("source", []).append("请填写来源（如：县金融发展服务中心月报）")
