@@ -47,3 +47,16 @@ def test_computed_indicator_has_no_report_form(client, county_officer, two_towns
     client.force_login(county_officer)
     page = client.get(RECORDS.replace("indicator=loans", "indicator=digital_projects"))
     assert "新增填报值" not in page.content.decode()
+
+
+def test_a_counted_indicator_without_any_record_of_its_kind_takes_a_reported_value(client, county_officer):
+    # Nothing of 海盐县 is in the registry: its digital projects are entered until they are imported.
+    client.force_login(county_officer)
+    page = client.get(RECORDS.replace("indicator=loans", "indicator=digital_projects")).content.decode()
+    assert "尚无任何改造项目记录" in page and "新增填报值" in page
+    response = client.post("/records/report/", {**FORM, "indicator": "digital_projects", "value": "120",
+                                                "source": "县经信局项目月报"})
+    assert response.status_code == 302
+    progress = client.get("/api/v1/plans/haiyan-2024-2026/progress?region=330424&year=2025&as_of=2025-12-31").json()
+    digital = next(r for r in progress if r["indicator"] == "digital_projects" and r["basis"] == "annual")
+    assert (digital["actual"], digital["actual_source"], digital["target"]) == (120, "reported", 160)
