@@ -507,24 +507,35 @@ def registry_source(indicator: Indicator) -> RegistrySource | None:
 Holdings = dict[tuple[tuple[str, ...], str], bool]
 
 
+def holdings_fetch(indicators: Iterable[Indicator], regions: Iterable[Region], holdings: Holdings) -> None:
+    """Answer into `holdings` whether each keeper of `regions` holds each kind of record `indicators` are
+    counted from: one query per keeper with one EXISTS per kind, for what `holdings` does not know yet."""
+    sources = {source.key: source for source in map(registry_source, indicators) if source is not None}
+    for path in sorted({keeper_path(region) for region in regions}):
+        wanted = [source for key, source in sources.items() if (key, path) not in holdings]
+        if not wanted:
+            continue
+        subtree = Region.objects.filter(path__startswith=path).values("id")
+        answers = (Region.objects.filter(path=path)
+                   .annotate(**{f"h{i}": Exists(source.rows.filter(**{f"{source.region_lookup}__in": subtree}))
+                                for i, source in enumerate(wanted)})
+                   .values(*(f"h{i}" for i in range(len(wanted)))).get())
+        for i, source in enumerate(wanted):
+            holdings[(source.key, path)] = bool(answers[f"h{i}"])
+
+
 def regions_without_records(indicator: Indicator, regions: Iterable[Region],
                             holdings: Holdings | None = None) -> list[Region]:
     """The regions whose keeper's registry holds none of `indicator`'s kind of record (none for
-    indicators `registry_source` does not cover). One EXISTS query per (kind of record, keeper);
-    `holdings` caches the answers across the indicators of one computation."""
+    indicators `registry_source` does not cover). `holdings` caches the answers (`holdings_fetch`)
+    across the indicators of one computation."""
     source = registry_source(indicator)
     if source is None:
         return []
+    regions = list(regions)
     holdings = {} if holdings is None else holdings
-    missing = []
-    for region in regions:
-        key = (source.key, keeper_path(region))
-        if key not in holdings:
-            subtree = Region.objects.filter(path__startswith=key[1]).values("id")
-            holdings[key] = source.rows.filter(**{f"{source.region_lookup}__in": subtree}).exists()
-        if not holdings[key]:
-            missing.append(region)
-    return missing
+    holdings_fetch([indicator], regions, holdings)
+    return [region for region in regions if not holdings[(source.key, keeper_path(region))]]
 
 
 StockComputation = Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]
@@ -668,7 +679,9 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
 
     rows: dict[int, TargetProgress] = {}
     folds: dict[tuple[int, ...], RegionFold] = {}
-    holdings: Holdings = {}
+    holdings: Holdings = {}  # asked once for every indicator and target region
+    holdings_fetch({t.indicator_id: t.indicator for t in targets}.values(),
+                   {t.region_id: t.region for t in targets}.values(), holdings)
     for group in by_indicator.values():
         indicator = group[0].indicator
         regions = list({t.region_id: t.region for t in group}.values())
