@@ -125,13 +125,7 @@ def cell_decimal(value) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, datetime.date):
         raise ValueError("应为数字，不是日期")
-    try:
-        number = Decimal(value)
-        if number.is_finite():
-            return number
-    except InvalidOperation:
-        pass
-    return _decimal_of_text(value)
+    return cell_decimal(str(value))  # any other cell type: read as its text
 
 
 def _decimal_of_text(value) -> Decimal | None:

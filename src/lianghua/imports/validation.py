@@ -17,6 +17,8 @@ from itertools import compress, count, pairwise
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from xlsxwriter.utility import xl_col_to_name  # 0 -> A, 26 -> AA: the column as the spreadsheet labels it
+
 from lianghua.enterprises.credit_code import credit_code_problem
 from lianghua.enterprises.models import CredentialKind, Enterprise, Industry
 from lianghua.projects.models import Project, ProjectProgress
@@ -339,16 +341,6 @@ def _unknown_column_message(kind: ImportKind, header: str) -> str:
     return f"无法识别的列；模板中为“{column.header}”{unit}"
 
 
-def _column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the column as the spreadsheet labels it."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def _column_has_data(table: Table, index: int) -> bool:
     return any(index < len(cells) and cells[index] is not None and (type(cells[index]) is not str
                                                                     or cells[index].strip())
@@ -369,7 +361,7 @@ def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[st
     for index, header in enumerate(table.headers):
         if not header:
             if _column_has_data(table, index):
-                result.error(1, f"{_column_letter(index)}列", "此列有数据但没有列名（请填写模板中的列名，或删除此列）")
+                result.error(1, f"{xl_col_to_name(index)}列", "此列有数据但没有列名（请填写模板中的列名，或删除此列）")
         elif header not in known and seen[header] == index and not (index == 0 and header == ROW_NUMBER_HEADER):
             result.error(1, header, _unknown_column_message(kind, header))
     return seen
