@@ -26,8 +26,8 @@ def main() -> None:
     from tests.factories import valid_credit_code
     from tests.imports.conftest import sheet_write
 
-    from lianghua.core.reference import reference_data_load
     from lianghua.imports.services import COMMAND_LINE, import_run
+    from lianghua.setup.reference import reference_data_load
 
     rows = int(next((a for a in sys.argv[1:] if a.isdigit()), "100000"))
     suffix = ".xlsx" if "--xlsx" in sys.argv else ".csv"

@@ -65,7 +65,11 @@ def _place(region) -> str:
 
 def generate(directory: Path, factor: float, seed: int) -> dict[str, tuple[Path, int]]:
     """Write the import files; returns kind -> (path, rows)."""
-    from lianghua.core.demo import COLUMNS, LEVEL_NAMES, RegistrySynthesizer, month_add, s_curve
+    from lianghua.core.months import month_add
+    from lianghua.setup.demo import IMPORT_ORDER
+    from lianghua.setup.synthesis import LEVEL_NAMES, RegistrySynthesizer, form_headers, s_curve
+
+    columns = {kind: form_headers(kind) for kind in IMPORT_ORDER}
     from lianghua.regions.models import Region
 
     synth = RegistrySynthesizer(seed=seed, as_of=AS_OF)
@@ -80,14 +84,14 @@ def generate(directory: Path, factor: float, seed: int) -> dict[str, tuple[Path,
     n_enterprises = round(PROVINCE["enterprises"] * factor)
     n_projects = round(PROVINCE["projects"] * factor)
     writers, handles, counts = {}, {}, Counter()
-    paths = {kind: directory / f"bench-{kind}.csv" for kind in COLUMNS}
+    paths = {kind: directory / f"bench-{kind}.csv" for kind in columns}
     for kind, path in paths.items():
         handles[kind] = path.open("w", encoding="utf-8", newline="")
         writers[kind] = csv.writer(handles[kind])
-        writers[kind].writerow(COLUMNS[kind])
+        writers[kind].writerow(columns[kind])
 
     def write(kind: str, row: dict[str, str]) -> None:
-        writers[kind].writerow([row[h] for h in COLUMNS[kind]])
+        writers[kind].writerow([row[h] for h in columns[kind]])
         counts[kind] += 1
 
     enterprises = []
@@ -198,7 +202,7 @@ def generate(directory: Path, factor: float, seed: int) -> dict[str, tuple[Path,
                     )
     for handle in handles.values():
         handle.close()
-    return {kind: (paths[kind], counts[kind]) for kind in COLUMNS}
+    return {kind: (paths[kind], counts[kind]) for kind in columns}
 
 
 def _median_time(func, runs: int = RUNS) -> tuple[float, list[float]]:

@@ -6,7 +6,7 @@ flushed after each of them.
 
 import pytest
 
-from lianghua.core.reference import reference_data_load
+from lianghua.setup.reference import reference_data_load
 from tests.factories import UserFactory
 
 

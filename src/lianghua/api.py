@@ -34,7 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-api.add_router("/regions", "lianghua.regions.api.router")
+api.add_router("/regions", "lianghua.accounts.api.router")
 api.add_router("/plans", "lianghua.targets.api.router")
 api.add_router("/enterprises", "lianghua.enterprises.api.router")
 api.add_router("/projects", "lianghua.projects.api.router")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lianghua.targets",
     "lianghua.imports",
     "lianghua.policies",
+    "lianghua.setup",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,7 @@ def test_clean_file_applies_and_keeps_its_batch(sheet, county_officer):
     assert batch.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     with batch.file.open("rb") as stored:
         assert stored.read() == path.read_bytes()
-    records = ChangeRecord.objects.filter(import_batch=batch)
+    records = ChangeRecord.objects.filter(import_batch_id=batch.pk)
     assert records.count() == 2 and {r.action for r in records} == {"create"}
     assert records.get(object_pk=str(Enterprise.objects.get(credit_code=A).pk)).after["name"] == "甲公司"
     event = DomainEvent.objects.get(kind="import.applied")
@@ -46,7 +46,7 @@ def test_dry_run_writes_nothing_but_counts_and_keeps_the_file(sheet, county_offi
                        by=county_officer, dry_run=True)
     assert (batch.status, batch.rows_created) == ("dry_run", 1)
     assert not Enterprise.objects.filter(credit_code=A).exists()
-    assert not ChangeRecord.objects.filter(import_batch=batch).exists()
+    assert not ChangeRecord.objects.filter(import_batch_id=batch.pk).exists()
     assert not DomainEvent.objects.filter(kind="import.applied").exists()
     assert batch.file.name
 
@@ -58,7 +58,7 @@ def test_a_bad_row_anywhere_means_nothing_is_written(sheet, county_officer):
     assert batch.status == "rejected" and [problem_text(e) for e in batch.errors] == ["第39行 [所属区域] 未知区域“火星”"]
     assert batch.rows_created == 0
     assert not Enterprise.objects.filter(credit_code__startswith="91330424MA0000").exists()
-    assert not ChangeRecord.objects.filter(import_batch=batch).exists()
+    assert not ChangeRecord.objects.filter(import_batch_id=batch.pk).exists()
 
 
 def test_reimport_updates_by_key_and_records_before_and_after(sheet, county_officer):
@@ -73,7 +73,7 @@ def test_reimport_updates_by_key_and_records_before_and_after(sheet, county_offi
     year = EnterpriseYear.objects.get(enterprise=enterprise, year=2025)
     assert year.revenue_wan == Decimal("6400.5") and year.employees == 80 and year.is_above_scale
     assert not EnterpriseYear.objects.get(enterprise=enterprise, year=2024).is_above_scale
-    update = ChangeRecord.objects.get(import_batch=batch, action="update")
+    update = ChangeRecord.objects.get(import_batch_id=batch.pk, action="update")
     assert Decimal(update.before["revenue_wan"]) == Decimal("5000")
     assert Decimal(update.after["revenue_wan"]) == Decimal("6400.5")
     # The same file again changes nothing.
@@ -172,7 +172,7 @@ def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
                   headers=header, name="p1.csv")
     created_batch = import_run(kind="projects", path=first, by=county_officer)
     project = Project.objects.get(code="HY-400")
-    created = ChangeRecord.objects.get(import_batch=created_batch)
+    created = ChangeRecord.objects.get(import_batch_id=created_batch.pk)
     assert (created.action, created.before, created.object_pk, created.actor) == (
         "create", None, str(project.pk), county_officer)
     assert created.after["name"] == name and created.after["energy_saving_verified"] is True
@@ -181,7 +181,7 @@ def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
     second = sheet("projects", [["HY-400", name, A, "数字化", 2000, "2025-01-01", "2025-12-31", "在库", "否"]],
                    headers=header, name="p2.csv")
     updated_batch = import_run(kind="projects", path=second, by=county_officer)
-    update = ChangeRecord.objects.get(import_batch=updated_batch)
+    update = ChangeRecord.objects.get(import_batch_id=updated_batch.pk)
     assert update.action == "update" and update.object_repr == f"HY-400 {name}"
     _snapshot_equal(update.before, project)
     assert update.before["energy_saving_verified"] is True and update.before["name"] == before["name"] == name
@@ -205,7 +205,7 @@ def test_every_kind_records_the_stored_row_as_history(sheet, county_officer, kin
     Project.objects.create(code="HY-600", name="改造", category="digital", stage="reserve", enterprise=enterprise)
     batch = import_run(kind=kind, path=sheet(kind, [row]), by=county_officer)
     assert batch.status == "applied", batch.errors
-    record = ChangeRecord.objects.get(import_batch=batch)
+    record = ChangeRecord.objects.get(import_batch_id=batch.pk)
     instance = model.objects.get(pk=record.object_pk)
     assert (record.action, record.model, record.before) == ("create", model._meta.label_lower, None)
     _snapshot_equal(record.after, instance)
@@ -291,10 +291,12 @@ def test_command_exit_codes_and_output(sheet, tmp_path, capsys, county_officer):
 
 
 def test_chunk_boundaries_of_the_bulk_writer(sheet, county_officer, monkeypatch):
-    from lianghua.imports import bulk
+    from lianghua.audit import bulk as audited
+    from lianghua.core import bulk
 
     for name in ("FETCH_CHUNK", "WRITE_BATCH"):
         monkeypatch.setattr(bulk, name, 2)
+    monkeypatch.setattr(audited, "WRITE_BATCH", 2)
     rows = [[valid_credit_code(900 + i), f"企业{i}", "武原", "C34"] for i in range(7)]
     first = import_run(kind="enterprises", path=sheet("enterprises", rows, name="a.csv"), by=county_officer)
     assert (first.rows_created, first.rows_updated) == (7, 0)
@@ -304,10 +306,10 @@ def test_chunk_boundaries_of_the_bulk_writer(sheet, county_officer, monkeypatch)
     assert (second.rows_created, second.rows_updated) == (0, 3)
     names = dict(Enterprise.objects.filter(credit_code__in=[r[0] for r in rows]).values_list("credit_code", "name"))
     assert names == {r[0]: r[1] for r in rows}
-    created = ChangeRecord.objects.filter(import_batch=first)
+    created = ChangeRecord.objects.filter(import_batch_id=first.pk)
     assert sorted(int(r.object_pk) for r in created) == sorted(
         Enterprise.objects.filter(credit_code__in=names).values_list("id", flat=True))
-    assert {r.after["name"] for r in ChangeRecord.objects.filter(import_batch=second)} == {
+    assert {r.after["name"] for r in ChangeRecord.objects.filter(import_batch_id=second.pk)} == {
         "企业0（更名）", "企业3（更名）", "企业6（更名）"}
 
 
@@ -338,10 +340,10 @@ def test_deleting_a_user_keeps_their_history_without_them(sheet, county_officer)
     header = ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "项目阶段"]
     batch = import_run(kind="projects", path=sheet("projects", [["HY-500", "改造", A, "数字化", "储备"]],
                                                    headers=header), by=county_officer)
-    assert ChangeRecord.objects.get(import_batch=batch).actor == county_officer
+    assert ChangeRecord.objects.get(import_batch_id=batch.pk).actor == county_officer
     assert ProjectStageLog.objects.get(project__code="HY-500").by == county_officer
     county_officer.delete()
-    record = ChangeRecord.objects.get(import_batch=batch)
+    record = ChangeRecord.objects.get(import_batch_id=batch.pk)
     assert record.actor_id is None and record.after["code"] == "HY-500"
     log = ProjectStageLog.objects.get(project__code="HY-500")
     assert log.by_id is None and log.import_batch_id == batch.pk

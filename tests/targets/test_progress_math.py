@@ -38,17 +38,6 @@ def test_time_progress_counts_days_including_the_as_of_day():
     assert pm.time_progress(window(as_of=dt.date(2026, 2, 1)), dt.date(2026, 2, 1)) == 1
 
 
-@pytest.mark.parametrize(("end", "month"), [
-    (dt.date(2025, 6, 30), dt.date(2025, 6, 1)),   # June has ended: its report counts
-    (dt.date(2025, 6, 29), dt.date(2025, 5, 1)),   # June not over: May is the last counted month
-    (dt.date(2025, 1, 15), dt.date(2024, 12, 1)),
-    (dt.date(2025, 12, 31), dt.date(2025, 12, 1)),
-    (dt.date(2024, 2, 29), dt.date(2024, 2, 1)),
-])
-def test_last_reported_month_is_the_last_month_ended_by_the_window_end(end, month):
-    assert pm.last_reported_month(end) == month
-
-
 def test_completion_higher_and_lower_is_better():
     assert pm.completion(D(4), D(54)) == D(4) / D(54)
     assert pm.completion(None, D(5)) is None

@@ -7,6 +7,7 @@ enterprise, so lists, exports, dashboards and the API cannot disagree.
 from django.db.models import QuerySet
 
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import home_region
 
 
 def scope_queryset(user, queryset: QuerySet, *, region_field: str, enterprise_field: str | None) -> QuerySet:
@@ -42,7 +43,8 @@ def user_sees_region(user, region: Region) -> bool:
 
 
 def user_home_region(user) -> Region | None:
-    """The region a user's dashboard opens on."""
+    """The region a user's dashboard opens on: their own; for an administrator without one, the region
+    this installation serves (setting LIANGHUA_HOME_REGION), else the top of the tree."""
     if user.is_administrator and user.region_id is None:
-        return Region.objects.filter(code="330424").first() or Region.objects.order_by("depth").first()
+        return home_region() or Region.objects.order_by("depth").first()
     return user.region

@@ -5,7 +5,7 @@ from .models import ChangeRecord, DomainEvent
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "model", "object_repr", "import_batch"]
+    list_display = ["at", "actor", "action", "model", "object_repr", "import_batch_id"]
     list_filter = ["action", "model"]
     search_fields = ["object_repr", "object_pk"]
 

@@ -35,18 +35,3 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             self._deletions_record(request, queryset)
             super().delete_queryset(request, queryset)
-
-
-class LoadedDataAdmin(admin.ModelAdmin):
-    """Rows loaded from data/ by `lianghua init` (plans, indicators, industries, credential kinds): the
-    admin shows them and changes nothing. A change is an edit of the data file, citing its source, and a
-    re-run of init; deleting a plan here would also cascade to its targets and reported actuals."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,8 +21,8 @@ class ChangeRecord(models.Model):
 
     # Imports write one row per changed record (100,000 at a time), so only the lookups the history
     # pages make are indexed: by record and by batch; time order follows the id. Who and which batch
-    # are provenance, kept without a database constraint (Django still sets them to NULL on delete):
-    # PostgreSQL would check both on every record, ~0.9 s per 100,000 at commit.
+    # are provenance, kept without a database constraint (Django still sets the actor to NULL on
+    # delete): PostgreSQL would check both on every record, ~0.9 s per 100,000 at commit.
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               db_index=False, db_constraint=False)
@@ -32,10 +32,9 @@ class ChangeRecord(models.Model):
     action = models.CharField(max_length=8, choices=Action.choices)
     before = SnapshotField(null=True, blank=True)
     after = SnapshotField(null=True, blank=True)
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
-        db_constraint=False,
-    )
+    # The import batch that wrote the change (imports.ImportBatch id), by value: the change log sits
+    # below the imports app and knows no model of it.
+    import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["model", "object_pk"])]

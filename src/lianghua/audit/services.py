@@ -35,7 +35,7 @@ def change_record(
         action=action,
         before=before,
         after=after,
-        import_batch=import_batch,
+        import_batch_id=getattr(import_batch, "pk", None),
     )
 
 
@@ -52,7 +52,7 @@ def change_records_bulk(
             action=action,
             before=before,
             after=after,
-            import_batch=import_batch,
+            import_batch_id=getattr(import_batch, "pk", None),
         )
         for pk, text, action, before, after in rows
     ]

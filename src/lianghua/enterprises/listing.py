@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from lianghua.core.pages import list_order
 from lianghua.core.query_params import QueryValueError, query_flag, query_year
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
@@ -90,11 +91,3 @@ def enterprises_listed(user, spec: EnterpriseListFilter) -> QuerySet:
     if spec.q:
         queryset = queryset.filter(Q(name__icontains=spec.q) | Q(credit_code__icontains=spec.q.upper()))
     return queryset.order_by(*list_order(spec.sort, SORTS), "pk")
-
-
-def list_order(sort: str, sorts: dict) -> list:
-    """Order expressions for a sort key ("name", "-revenue"); empty values last on SQLite and PostgreSQL
-    alike (they disagree by default)."""
-    field = sorts[sort.lstrip("-")][0]
-    expression = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
-    return [expression] if field == "name" else [expression, "name"]

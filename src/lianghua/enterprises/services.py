@@ -12,9 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from lianghua.audit.bulk import UpsertResult, rows_upsert
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, snapshot
-from lianghua.imports.bulk import UpsertResult, rows_upsert
 
 from .credit_code import credit_code_problem
 from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear

@@ -1,15 +1,14 @@
 """Enterprise pages: the list (filter, search, sort, page, export) and one enterprise's record."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from lianghua.core.pages import page_of, region_options
+from lianghua.accounts.selectors import region_options
+from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
-from lianghua.projects.models import Project
 
 from .listing import SORTS, enterprise_list_filter, enterprises_listed
 from .models import Industry
@@ -58,7 +57,6 @@ def enterprise_detail(request, pk: int):
             "years",
             "credentials__kind",
             "digital_levels",
-            Prefetch("projects", queryset=Project.objects.order_by("-actual_start", "code")),
         ),
         pk=pk,
     )
@@ -68,7 +66,7 @@ def enterprise_detail(request, pk: int):
         "years": sorted(enterprise.years.all(), key=lambda y: y.year, reverse=True),
         "credentials": sorted(enterprise.credentials.all(), key=lambda c: c.granted_on, reverse=True),
         "digital_levels": sorted(enterprise.digital_levels.all(), key=lambda d: d.assessed_on, reverse=True),
-        "projects": list(enterprise.projects.all()),
+        "projects": list(enterprise.projects.order_by("-actual_start", "code")),
     })
 
 

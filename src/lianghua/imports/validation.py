@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from xlsxwriter.utility import xl_col_to_name  # 0 -> A, 26 -> AA: the column as the spreadsheet labels it
 
+from lianghua.core.bulk import FETCH_CHUNK, chunks, where_in
 from lianghua.enterprises.credit_code import credit_code_problem
 from lianghua.enterprises.models import CredentialKind, Enterprise, Industry
 from lianghua.projects.models import Project, ProjectProgress
@@ -26,7 +27,6 @@ from lianghua.projects.stages import FIELD_LABELS, STAGE_BY_CODE, stage_missing_
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import home_region, region_lookup_table
 
-from .bulk import FETCH_CHUNK, chunks, where_in
 from .reading import (
     Table,
     cell_boolean,

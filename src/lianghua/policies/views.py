@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
-from lianghua.core.pages import page_of, region_options
+from lianghua.accounts.selectors import region_options
+from lianghua.core.pages import page_of
 from lianghua.core.query_params import QueryValueError, query_problem_page, query_year
 from lianghua.enterprises.selectors import credentials_visible_to
 from lianghua.projects.selectors import projects_visible_to

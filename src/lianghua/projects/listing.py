@@ -5,8 +5,8 @@ from datetime import date
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from lianghua.core.pages import list_order
 from lianghua.core.query_params import QueryValueError, query_year
-from lianghua.enterprises.listing import list_order
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 

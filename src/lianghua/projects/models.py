@@ -65,8 +65,7 @@ class ProjectStageLog(models.Model):
     # Provenance without database constraints, as in audit.ChangeRecord: an import writes one row per project.
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                            db_constraint=False)
-    import_batch = models.ForeignKey("imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
-                                     db_constraint=False)
+    import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # imports.ImportBatch id
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lianghua.audit.bulk import UpsertResult, rows_upsert
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
-from lianghua.imports.bulk import UpsertResult, rows_insert, rows_upsert
+from lianghua.core.bulk import rows_insert
 
 from .models import Activity, Project, ProjectProgress, ProjectStageLog
 from .stages import STAGE_BY_CODE, stage_missing_fields

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from lianghua.core.pages import page_of, region_options
+from lianghua.accounts.selectors import region_options
+from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lianghua.audit.admin_mixins import LoadedDataAdmin
+from lianghua.core.admin_mixins import LoadedDataAdmin
 
 from .models import Region
 

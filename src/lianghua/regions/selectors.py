@@ -87,10 +87,3 @@ def region_lookup_table(within: Region | None = None) -> dict[str, Region | None
         preferred = _preferred(key, candidates)
         table.setdefault(key, preferred[0] if len(preferred) == 1 else None)
     return table
-
-
-def regions_visible_to(user) -> QuerySet[Region]:
-    """Regions whose figures the user may open: their own region's subtree (everything for admins)."""
-    from lianghua.accounts.scope import scope_queryset
-
-    return scope_queryset(user, Region.objects.all(), region_field="", enterprise_field=None)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from lianghua.audit.admin_mixins import AuditedAdmin, LoadedDataAdmin
+from lianghua.audit.admin_mixins import AuditedAdmin
+from lianghua.core.admin_mixins import LoadedDataAdmin
 
 from .models import Indicator, Plan, ReportedActual, Target
 

@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
+from lianghua.core.months import last_reported_month
 from lianghua.enterprises.models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.projects.models import Activity, Project, ProjectProgress
 from lianghua.projects.stages import STAGE_CHOICES
@@ -278,7 +279,7 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
     Only months whose end is on or before the window end count (`last_reported_month`). A project
     without a report inside (start month … last counted month] contributed nothing, so it is left out.
     """
-    last_month = pm.last_reported_month(window.end)
+    last_month = last_reported_month(window.end)
     moved = Q(Exists(ProjectProgress.objects.filter(project=OuterRef("pk"), month__gte=window.start,
                                                     month__lte=last_month)))
     return (moved, _cumulative_investment({"month__lte": last_month}),

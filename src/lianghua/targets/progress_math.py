@@ -73,18 +73,6 @@ def progress_window(*, basis: str, year: int, plan_start_year: int, as_of: dt.da
     return Window(start=start, period_end=period_end, end=min(period_end, as_of))
 
 
-def last_reported_month(window_end: dt.date) -> dt.date:
-    """The last month (as its 1st day) whose monthly report counts at `window_end`.
-
-    A monthly cumulative report speaks for the month's end, so a month counts only once its last day
-    is on or before the window end: at 2025-06-15 the last counted month is May, at 2025-06-30 June.
-    """
-    following = window_end + dt.timedelta(days=1)
-    if following.month == 1:
-        return dt.date(following.year - 1, 12, 1)
-    return dt.date(following.year, following.month - 1, 1)
-
-
 def time_progress(window: Window, as_of: dt.date) -> Decimal:
     """Elapsed share of the whole window (start → Dec 31 of the target year) at `as_of`, in days,
     counting the as-of day itself: 0 before the window, 1 on or after its last day."""

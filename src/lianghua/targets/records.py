@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 
 from lianghua.accounts.scope import user_sees_region
+from lianghua.core.months import last_reported_month
 from lianghua.enterprises.models import Credential, CredentialKind, DigitalLevel
 from lianghua.enterprises.selectors import (
     credentials_visible_to,
@@ -186,7 +187,7 @@ def progress_records(*, user: Any, plan: Plan, indicator: Indicator, region: Reg
             row["category"] = CATEGORY_LABELS.get(row["category"], row["category"])
             row["contribution"] = row["cumulative_end_wan"] - row["cumulative_before_wan"]
         total_wan = pm.sum_decimals(r["contribution"] for r in rows)
-        last_month = pm.last_reported_month(window.end)
+        last_month = last_reported_month(window.end)
         return ProgressRecords(
             kind=PROJECTS, rows=rows, total=total_wan / WAN_PER_YI, scale=WAN_PER_YI,
             columns=[*PROJECT_COLUMNS, ("category", "项目类别"), ("cumulative_before_wan", "窗口前累计完成投资(万元)"),

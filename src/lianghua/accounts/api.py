@@ -1,3 +1,5 @@
+"""/api/v1/regions/: the regions the acting user may open — their scope, which accounts decide."""
+
 from ninja import Field, Router, Schema
 
 from .selectors import regions_visible_to

@@ -1,55 +1,33 @@
-"""Insert-or-update many rows by their natural key, with row history: what the bulk services share.
+"""Plain SQL for many rows at once: what the bulk writers share (imports of 100,000 rows take seconds).
 
-Imports of 100,000 rows must take seconds (issue 2 §3), and Django's `bulk_create` / `bulk_update`
-spend ~150 µs a row compiling SQL. So rows stay plain dicts and are written with one parameterised
-`INSERT … VALUES (%s, …)` / `UPDATE … SET … WHERE id = %s` through `cursor.executemany` — plain SQL that
-SQLite and PostgreSQL run alike, each value prepared by its field's own `get_db_prep_save`. One query
-per chunk fetches the rows that already exist; new rows get their ids back the same way. Every created
-or changed row gets a ChangeRecord (before/after) whose snapshots the database takes from the stored
-rows (`history_recorded`); unchanged rows are not touched.
+Django's `bulk_create` / `bulk_update` spend ~150 µs a row compiling SQL. So rows stay plain dicts and
+are written with one parameterised `INSERT … VALUES (%s, …)` / `UPDATE … SET … WHERE id = %s` through
+`cursor.executemany` (COPY on PostgreSQL) — plain SQL that SQLite and PostgreSQL run alike, each value
+prepared by its field's own `get_db_prep_save`. One query per chunk fetches the rows that already
+exist; new rows get their ids back the same way. No history here: the audited writer built on these is
+`lianghua.audit.bulk.rows_upsert`.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.utils import timezone
-
-from lianghua.audit.models import ChangeRecord
 
 FETCH_CHUNK = 5000  # values per IN (...) list: below SQLite's variable limit, few round trips
 WRITE_BATCH = 5000  # rows per executemany call
 
 Row = dict[str, Any]
 
-
-@dataclass
-class UpsertResult:
-    created: list[Row] = field(default_factory=list)  # the rows as written, with their "id"
-    updated: list[tuple[Row, Row]] = field(default_factory=list)  # (before, after)
-    unchanged: int = 0
-
-    @property
-    def created_count(self) -> int:
-        return len(self.created)
-
-    @property
-    def updated_count(self) -> int:
-        return len(self.updated)
-
-
 def chunks(values: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
 
-def _fields(model: type[models.Model]) -> list[models.Field]:
+def writable_fields(model: type[models.Model]) -> list[models.Field]:
+    """The concrete fields a bulk write sends: all but the primary key."""
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
@@ -101,13 +79,13 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     if not rows:
         return
     conn = connections[DEFAULT_DB_ALIAS]
-    plan = [(f.attname, _preparer(f, conn)) for f in _fields(model)]
+    plan = [(f.attname, _preparer(f, conn)) for f in writable_fields(model)]
     _prepared_insert(model, (_parameters(chunk, plan) for chunk in chunks(rows, WRITE_BATCH)))
 
 
 def _prepared_insert(model: type[models.Model], batches: Iterable[Sequence[Sequence]]) -> None:
-    """INSERT rows given as batches of value sequences in `_fields(model)` order, already prepared."""
-    fields = _fields(model)
+    """INSERT rows given as batches of value sequences in `writable_fields(model)` order, already prepared."""
+    fields = writable_fields(model)
     conn = connections[DEFAULT_DB_ALIAS]
     quote = conn.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
@@ -131,7 +109,7 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
     """
     if not rows:
         return
-    by_attname = {f.attname: f for f in _fields(model)}
+    by_attname = {f.attname: f for f in writable_fields(model)}
     conn = connections[DEFAULT_DB_ALIAS]
     quote = conn.ops.quote_name
     table = quote(model._meta.db_table)
@@ -180,7 +158,7 @@ def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str,
     return queryset.extra(where=[condition], params=params)
 
 
-def _key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:
+def key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:
     """The row's key as a tuple, taken in C."""
     if len(key) == 1:
         only = key[0]
@@ -223,7 +201,7 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     readers = [_stored_reader(by_attname[name], conn) for name in names]
     select = (f"SELECT {', '.join(quote(by_attname[name].column) for name in names)} "
               f"FROM {quote(model._meta.db_table)} WHERE ")
-    key_of = _key_getter(key)
+    key_of = key_getter(key)
     found: dict[tuple, Row] = {}
     with conn.cursor() as cursor:
         for chunk in chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
@@ -241,117 +219,13 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     return found
 
 
-HISTORY_STAGING = "import_history_staging"
-
-
-def _snapshot_sql(model: type[models.Model], alias: str, vendor: str) -> str:
-    """SQL for the row `alias` of `model` as JSON in the form audit.services.snapshot gives (every
-    concrete field by attname; Decimal as text, dates and datetimes in ISO 8601), built by the database
-    from the stored row: the history records what was stored, and costs no Python per row.
-
-    SQLite builds it with json_object. PostgreSQL's jsonb_build_object looks up the type of every
-    argument on every row and takes twice as long as concatenating the text and parsing it as jsonb
-    (0.99 s against 0.52 s for 100,000 rows of yearly figures), so there the text is concatenated."""
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    if vendor == "postgresql":
-        members = []
-        for f in model._meta.concrete_fields:
-            column = f"{alias}.{quote(f.column)}"
-            if isinstance(f, models.BooleanField):
-                value = f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN 'true' ELSE 'false' END"
-            elif isinstance(f, models.DecimalField):
-                value = f"to_json({column}::text)::text"
-            elif isinstance(f, models.JSONField) or _is_integer(f):
-                value = f"{column}::text"
-            else:  # text, dates, timestamptz (ISO 8601; the session is in UTC), escaped by to_json
-                value = f"to_json({column})::text"
-            members.append(f"'\"{f.attname}\":' || coalesce({value}, 'null')")
-        text = " || ',' || ".join(members)
-        return f"CAST('{{' || {text} || '}}' AS jsonb)"
-    pairs = []
-    for f in model._meta.concrete_fields:
-        column = f"{alias}.{quote(f.column)}"
-        if isinstance(f, models.BooleanField):
-            value = f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true') ELSE json('false') END"
-        elif isinstance(f, models.DecimalField):
-            value = f"CAST({column} AS TEXT)"
-        elif isinstance(f, models.DateTimeField):
-            # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC when USE_TZ.
-            value = f"replace({column}, ' ', 'T')" + (" || '+00:00'" if settings.USE_TZ else "")
-        elif isinstance(f, models.JSONField):
-            value = f"json({column})"
-        else:
-            value = column
-        pairs.append(f"'{f.attname}', {value}")
-    # SQLite functions take at most 127 arguments: wider rows are merged from several objects.
-    parts = [f"json_object({', '.join(pairs[i:i + 60])})" for i in range(0, len(pairs), 60)]
-    return parts[0] if len(parts) == 1 else f"json_patch({', '.join(parts)})"
-
-
-def _is_integer(f: models.Field) -> bool:
-    """Ids, foreign keys to them, counts."""
-    return isinstance(f.target_field if f.is_relation else f, models.IntegerField)
-
-
-@contextmanager
-def history_recorded(*, model: type[models.Model], by, import_batch, created: Sequence[Row],
-                     updated: Sequence[Row], describe: Callable[[Row], str]) -> Iterator[None]:
-    """One ChangeRecord per created and updated row (rows with their "id"), with the row as stored
-    before (updated rows: snapshot taken on entry) and after (on exit): wrap the UPDATE of `updated`.
-
-    The ids, texts and actions go to a temporary table (COPY on PostgreSQL, executemany elsewhere); the
-    database then takes the snapshots and writes the records with one INSERT … SELECT. Building the JSON
-    in Python and sending it row by row was most of an import's time.
-    """
-    conn = connections[DEFAULT_DB_ALIAS]
-    if not created and not updated:
-        yield
-        return
-    quote, vendor = conn.ops.quote_name, conn.vendor
-    table, staging = quote(model._meta.db_table), quote(HISTORY_STAGING)
-    create, update = ChangeRecord.Action.CREATE, ChangeRecord.Action.UPDATE
-    staged = [(row["id"], describe(row)[:200], create) for row in created]
-    staged += [(row["id"], describe(row)[:200], update) for row in updated]
-    snapshot_of = _snapshot_sql(model, "t", vendor)
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-        id_type, before_type = ("bigint", "jsonb") if vendor == "postgresql" else ("integer", "text")
-        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (object_id {id_type} PRIMARY KEY, object_repr text, "
-                       f"action text, before {before_type})")
-        if vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {staging} (object_id, object_repr, action) FROM STDIN") as copy:
-                for values in staged:
-                    copy.write_row(values)
-        else:
-            for chunk in chunks(staged, WRITE_BATCH):
-                cursor.executemany(f"INSERT INTO {staging} (object_id, object_repr, action) VALUES (%s, %s, %s)",
-                                   chunk)
-        if updated:
-            cursor.execute(f"UPDATE {staging} SET before = (SELECT {snapshot_of} FROM {table} AS t "
-                           f"WHERE t.{quote(model._meta.pk.column)} = {staging}.object_id) WHERE action = %s",
-                           [update])
-    yield
-    history = ChangeRecord._meta
-    columns = ", ".join(quote(history.get_field(name).column) for name in (
-        "at", "actor", "model", "object_pk", "object_repr", "action", "before", "after", "import_batch"))
-    at = history.get_field("at").get_db_prep_save(timezone.now(), conn)
-    with conn.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history.db_table)} ({columns}) "
-            f"SELECT %s, %s, %s, CAST(s.object_id AS TEXT), s.object_repr, s.action, s.before, {snapshot_of}, %s "
-            f"FROM {staging} AS s JOIN {table} AS t ON t.{quote(model._meta.pk.column)} = s.object_id "
-            f"ORDER BY s.object_id",
-            [at, getattr(by, "pk", None), model._meta.label_lower, getattr(import_batch, "pk", None)])
-        cursor.execute(f"DROP TABLE {staging}")
-
-
-def _ids_assign(model: type[models.Model], key: Sequence[str], inserted: Sequence[Row], last_id: int) -> None:
+def ids_assign(model: type[models.Model], key: Sequence[str], inserted: Sequence[Row], last_id: int) -> None:
     """Give the rows just inserted their ids: the rows above the largest id before the insert, matched on
     the key as it was sent (on SQLite a date as its text, read back as text so that no converter parses
     it). A plain cursor: Django's converters cost more than the query for a million rows."""
     conn = connections[DEFAULT_DB_ALIAS]
     quote = conn.ops.quote_name
-    by_attname = {f.attname: f for f in _fields(model)}
+    by_attname = {f.attname: f for f in writable_fields(model)}
     columns = []
     for name in key:
         column = quote(by_attname[name].column)
@@ -367,66 +241,3 @@ def _ids_assign(model: type[models.Model], key: Sequence[str], inserted: Sequenc
         row["id"] = ids[sent]
 
 
-def rows_upsert(
-    *,
-    model: type[models.Model],
-    rows: Sequence[Row],
-    key: Sequence[str],
-    by,
-    import_batch=None,
-    describe: Callable[[Row], str],
-    derive: Callable[[Row], None] | None = None,
-    derived_fields: Sequence[str] = (),
-) -> UpsertResult:
-    """Create or update `rows` (dicts of attname -> value, each holding the key fields).
-
-    A new row's absent fields take their defaults; an existing row's absent fields keep their stored
-    values. `derive` fills `derived_fields` (Credential.level_rank) of every row written. `describe` gives
-    the text of a row for its history.
-    """
-    result = UpsertResult()
-    if not rows:
-        return result
-    fields = _fields(model)
-    now = timezone.now()
-    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    refreshed = [f.attname for f in fields if getattr(f, "auto_now", False)]
-    defaults = {f.attname: f.get_default() for f in fields}
-    key_of = _key_getter(key)
-    # Stamped fields (created_at, updated_at) are not read: imports never compare them.
-    existing = existing_by_key(model, key, map(key_of, rows),
-                               [f.attname for f in fields if f.attname not in stamped])
-    last_id = model.objects.aggregate(last=models.Max("id"))["last"] or 0
-    to_insert: list[Row] = []
-    changed_fields: set[str] = set()
-    for values in rows:
-        current = existing.get(key_of(values))
-        if current is None:
-            row = {**defaults, **values}
-            if derive:
-                derive(row)
-            for name in stamped:
-                row[name] = now
-            to_insert.append(row)
-            continue
-        diff = [f for f, v in values.items() if current[f] != v]
-        if not diff:
-            result.unchanged += 1
-            continue
-        after = {**current, **values}
-        if derive:
-            derive(after)
-        for name in refreshed:
-            after[name] = now
-        changed_fields.update(diff)
-        result.updated.append((current, after))
-
-    rows_insert(model, to_insert)
-    if to_insert:
-        _ids_assign(model, key, to_insert, last_id)
-        result.created = to_insert
-    updated = [after for _, after in result.updated]
-    with history_recorded(model=model, by=by, import_batch=import_batch, created=result.created,
-                          updated=updated, describe=describe):
-        rows_update(model, updated, sorted(changed_fields | set(refreshed) | set(derived_fields)))
-    return result

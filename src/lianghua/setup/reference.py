@@ -2,13 +2,13 @@
 
 from django.db import transaction
 
+from lianghua.enterprises.reference import load_credential_kinds, load_industries
+from lianghua.regions.reference import load_regions
+from lianghua.targets.loaders import load_indicators, load_plans
+
 
 @transaction.atomic
 def reference_data_load() -> dict[str, int]:
-    from lianghua.enterprises.reference import load_credential_kinds, load_industries
-    from lianghua.regions.reference import load_regions
-    from lianghua.targets.loaders import load_indicators, load_plans
-
     return {
         "regions": load_regions(),
         "industries": load_industries(),

@@ -9,27 +9,15 @@ from io import StringIO
 from django.core.management import call_command
 from django.db.models import Max
 
-from lianghua.core.demo import (
-    DEMO_PASSWORD,
-    RegistrySynthesizer,
-    demo_dataset_build,
-    last_reported_month,
-    month_add,
-    s_curve,
-)
 from lianghua.enterprises.credit_code import credit_code_is_valid
+from lianghua.setup.demo import DEMO_PASSWORD, demo_dataset_build
+from lianghua.setup.synthesis import RegistrySynthesizer, s_curve
 
 AS_OF = dt.date(2026, 11, 21)
 HAIYAN_PATH = "330000/330400/330424/"
 
 
-def test_month_arithmetic_and_s_curve():
-    assert month_add(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
-    assert month_add(dt.date(2024, 11, 15), 3) == dt.date(2025, 2, 15)
-    assert month_add(dt.date(2025, 3, 1), -3) == dt.date(2024, 12, 1)
-    # On 21 November only October has ended.
-    assert last_reported_month(AS_OF) == dt.date(2026, 10, 1)
-    assert last_reported_month(dt.date(2026, 1, 1)) == dt.date(2025, 12, 1)
+def test_s_curve():
     shares = [s_curve(k / 10) for k in range(11)]
     assert shares[0] == 0 and shares[-1] == 1 and shares[5] == 0.5
     assert shares == sorted(shares)

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from lianghua.core.commands import LianghuaCommand
-from lianghua.core.reference import reference_data_load
+from lianghua.setup.reference import reference_data_load
 
 
 class Command(LianghuaCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from lianghua.core.commands import LianghuaCommand
-from lianghua.core.demo import DEMO_SEED, DemoImportError, demo_load, demo_present, demo_users_ensure
+from lianghua.setup.demo import DEMO_SEED, DemoImportError, demo_load, demo_present, demo_users_ensure
 
 
 def _date(text: str) -> dt.date:
