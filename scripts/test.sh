@@ -13,6 +13,8 @@ export LIANGHUA_VAR_DIR="${LIANGHUA_VAR_DIR:-$(mktemp -d /tmp/lianghua-test-var.
 
 echo "== ruff"
 .venv/bin/ruff check src tests bench
+echo "== import-linter (the floors: no import runs back up a layer)"
+.venv/bin/lint-imports --no-cache
 echo "== mypy --strict (pure computations)"
 .venv/bin/mypy
 

@@ -25,8 +25,8 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from lianghua.accounts.models import ApiToken
 from lianghua.accounts.services import api_token_create
+from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
-from lianghua.imports.registry import KINDS
 from lianghua.imports.services import import_upload
 from lianghua.policies.models import SubsidyApplication
 from lianghua.policies.services import subsidy_application_submit
@@ -223,7 +223,7 @@ def test_leaders_cannot_post_anything(client, county_leader, two_towns):  # noqa
 
 
 def _batch(user, credit_code: str, name: str) -> ImportBatch:
-    header = ",".join(KINDS["enterprise-years"].headers)
+    header = ",".join(import_kinds()["enterprise-years"].headers)
     row = f"{credit_code},2024,是,否,6000,1300,310,100,20,2000,50"
     upload = SimpleUploadedFile(name, f"{header}\n{row}\n".encode("utf-8-sig"), content_type="text/csv")
     return import_upload(kind="enterprise-years", upload=upload, by=user)
@@ -398,7 +398,7 @@ def test_baibu_officer_cannot_claim_for_or_import_into_wuyuan(client, baibu_offi
     assert "找不到该项目编号（或不在您的范围内）" in response.content.decode()
     assert SubsidyApplication.objects.count() == claims
 
-    header = ",".join(KINDS["enterprise-years"].headers)
+    header = ",".join(import_kinds()["enterprise-years"].headers)
     text = f"{header}\n{t.wuyuan.credit_code},2023,是,否,1,1,1,1,1,1,1\n"
     api = client.post("/api/v1/imports/enterprise-years",  # route: api:batch_create
                       {"file": SimpleUploadedFile("y.csv", text.encode("utf-8-sig"), content_type="text/csv")})

@@ -5,11 +5,11 @@ import csv
 import pytest
 import xlsxwriter
 
-from lianghua.imports.registry import KINDS
+from lianghua.imports.kinds import import_kinds
 
 
 def sheet_write(path, kind: str, rows: list[list], headers: list[str] | None = None, encoding: str = "utf-8-sig"):
-    headers = headers or list(KINDS[kind].headers)
+    headers = headers or list(import_kinds()[kind].headers)
     if str(path).endswith(".csv"):
         with open(path, "w", encoding=encoding, newline="") as handle:
             writer = csv.writer(handle)

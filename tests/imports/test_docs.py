@@ -1,14 +1,16 @@
 from pathlib import Path
 
-from lianghua.imports.reference_doc import column_tables_markdown
-from lianghua.imports.validation import (
+from lianghua.enterprises.import_kinds import (
     MONEY_PER_EMPLOYEE_WARN_WAN,
     MONEY_PER_MU_WARN_WAN,
+    REVENUE_YUAN_SLIP_WAN,
+)
+from lianghua.imports.reference_doc import column_tables_markdown
+from lianghua.projects.import_kinds import (
     PROGRESS_OVERRUN_RATIO,
     PROGRESS_YUAN_SLIP_RATIO,
     PROJECT_INVESTMENT_YUAN_SLIP_WAN,
     PROJECT_MONEY_WARN_WAN,
-    REVENUE_YUAN_SLIP_WAN,
 )
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "imports.md"

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from lianghua.enterprises.models import Enterprise
+from lianghua.imports.kinds import import_kind
 from lianghua.imports.models import ImportBatch
-from lianghua.imports.registry import import_kind
 from lianghua.imports.services import import_run, problem_text
 from tests.factories import EnterpriseFactory, ProjectFactory, ProjectProgressFactory, valid_credit_code
 

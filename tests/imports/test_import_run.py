@@ -368,6 +368,6 @@ def test_project_health_column_is_optional_and_kept_when_absent(sheet, county_of
 
 
 def test_health_choices_are_the_models():
-    from lianghua.imports.registry import PROJECT_HEALTH
+    from lianghua.projects.import_kinds import PROJECT_HEALTH
 
     assert PROJECT_HEALTH == {label: value for value, label in Project.Health.choices}

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from lianghua.accounts.models import ApiToken
 from lianghua.enterprises.models import EnterpriseYear
-from lianghua.imports.registry import import_kind
+from lianghua.imports.kinds import import_kind
 from lianghua.imports.services import import_run, problem_text
 from lianghua.projects.models import Project
 from tests.factories import EnterpriseFactory, valid_credit_code

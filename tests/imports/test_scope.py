@@ -15,8 +15,8 @@ from django.core.management import call_command
 
 from lianghua.accounts.models import ApiToken
 from lianghua.enterprises.models import Credential, DigitalLevel, Enterprise, EnterpriseYear
+from lianghua.imports.kinds import import_kind
 from lianghua.imports.models import ImportBatch
-from lianghua.imports.registry import import_kind
 from lianghua.imports.services import import_run, problem_text
 from lianghua.projects.models import Project, ProjectProgress
 from tests.factories import EnterpriseFactory, ProjectFactory, ProjectProgressFactory, valid_credit_code

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from lianghua.core.query_params import ApiPages
 
-from .registry import KINDS
+from .kinds import import_kinds
 from .selectors import import_batches_visible_to
 from .services import ImportNotAllowed, ImportNotConfirmable, import_confirm, import_upload, user_may_import
 
@@ -100,11 +100,11 @@ def batch_confirm(request, batch_id: int):
 
 
 @router.post("/{kind}", response={200: BatchOut}, summary="上传并导入（dry_run=true 只检查不写入）",
-             description="类型：" + "、".join(f"{code}（{k.name}）" for code, k in KINDS.items())
+             description="类型：" + "、".join(f"{code}（{k.name}）" for code, k in import_kinds().items())
              + "。有任何错误时不写入，errors 列出每一处（row 为表格行号，表头为第1行）。")
 def batch_create(request, kind: str, file: File[UploadedFile], dry_run: Form[bool] = False):
-    if kind not in KINDS:
-        raise HttpError(404, f"未知的导入类型“{kind}”，可选：{'、'.join(KINDS)}")
+    if kind not in import_kinds():
+        raise HttpError(404, f"未知的导入类型“{kind}”，可选：{'、'.join(import_kinds())}")
     try:
         return import_upload(kind=kind, upload=file, by=request.user, dry_run=dry_run)
     except ImportNotAllowed as exc:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .registry import (
+from .kinds import (
     BOOLEAN,
     CHOICE,
     CREDIT_CODE,

@@ -1,20 +1,20 @@
-"""The column tables of docs/imports.md, written from the registry so the docs cannot drift from what
+"""The column tables of docs/imports.md, written from the declared kinds so the docs cannot drift from what
 the reader accepts (tests/imports/test_docs.py compares them; regenerate with
 `python -m lianghua.imports.reference_doc > /tmp/tables.md` and paste)."""
 
-from .registry import BOOLEAN, CHOICES_FROM_DB, KINDS, TYPE_LABELS
+from .kinds import BOOLEAN, TYPE_LABELS, StoredChoices, import_kinds
 
 
 def column_tables_markdown() -> str:
     parts = []
-    for kind in KINDS.values():
+    for kind in import_kinds().values():
         lines = [f"### `{kind.code}` — {kind.name}", "", f"Key: {kind.key_description}. {kind.note}".rstrip(), "",
                  "| 列名 | 类型 | 必填 | 单位 | 可选值 / 说明 |", "|---|---|---|---|---|"]
         for c in kind.columns:
             if c.type == BOOLEAN:
                 values = "是、否"
-            elif c.choices == CHOICES_FROM_DB:
-                values = "认定类型名称（data/reference/credential_kinds.csv）"
+            elif isinstance(c.choices, StoredChoices):
+                values = c.choices.described
             elif c.choices:
                 values = "、".join(c.choices)
             else:
@@ -28,4 +28,7 @@ def column_tables_markdown() -> str:
 
 
 if __name__ == "__main__":
+    import django
+
+    django.setup()
     print(column_tables_markdown(), end="")

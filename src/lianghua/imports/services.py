@@ -1,8 +1,8 @@
 """Running an import: the one service the command, the web page and the API all call.
 
 Every run keeps its file in an ImportBatch (also a rejected or dry run). A file with any problem
-writes nothing; a clean one is written in one transaction through the bulk services of enterprises/
-and projects/. A dry run does the whole write and rolls it back, so its counts are exactly what the
+writes nothing; a clean one is written in one transaction through the bulk service its kind
+declares (enterprises/, projects/). A dry run does the whole write and rolls it back, so its counts are exactly what the
 real import will do.
 """
 
@@ -21,33 +21,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from lianghua.audit.services import domain_event_record
-from lianghua.enterprises.services import (
-    credentials_bulk_upsert,
-    digital_levels_bulk_upsert,
-    enterprise_years_bulk_upsert,
-    enterprises_bulk_upsert,
-)
-from lianghua.projects.services import (
-    activities_bulk_upsert,
-    project_progress_bulk_upsert,
-    projects_bulk_upsert,
-)
 
 from .forms_xlsx import form_write
+from .kinds import ImportKind, import_kind
 from .models import ImportBatch
 from .reading import FileUnreadable, table_read
-from .registry import ImportKind, import_kind
 from .validation import RowProblem, table_validate
-
-WRITERS = {
-    "enterprises": enterprises_bulk_upsert,
-    "enterprise-years": enterprise_years_bulk_upsert,
-    "credentials": credentials_bulk_upsert,
-    "digital-levels": digital_levels_bulk_upsert,
-    "projects": projects_bulk_upsert,
-    "progress": project_progress_bulk_upsert,
-    "activities": activities_bulk_upsert,
-}
 
 
 class ImportNotAllowed(PermissionDenied):
@@ -169,7 +148,7 @@ def _checked_and_written(import_definition: ImportKind, path: Path, batch: Impor
                 problems, warnings = validation.errors, validation.warnings
                 batch.rows_total = validation.rows_total
                 if not problems:
-                    written = WRITERS[import_definition.code](rows=validation.rows, by=by, import_batch=batch)
+                    written = import_definition.write(rows=validation.rows, by=by, import_batch=batch)
                     batch.rows_created, batch.rows_updated = written.created_count, written.updated_count
                     if dry_run:
                         raise _DryRunRollback

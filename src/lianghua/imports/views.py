@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from .kinds import TYPE_LABELS, import_kinds
 from .models import ImportBatch
-from .registry import KINDS, TYPE_LABELS
 from .selectors import import_batches_visible_to
 from .services import (
     ImportNotConfirmable,
@@ -30,18 +30,18 @@ def import_page(request):
         if not user_may_import(request.user):
             raise PermissionDenied("您的账号没有导入数据的权限")
         kind, upload = request.POST.get("kind"), request.FILES.get("file")
-        if kind not in KINDS or upload is None:
+        if kind not in import_kinds() or upload is None:
             messages.error(request, "请选择数据类型并选择要上传的文件")
             return redirect("imports:page")
         batch = import_upload(kind=kind, upload=upload, by=request.user, dry_run="dry_run" in request.POST)
         return redirect("imports:batch", pk=batch.pk)
-    selected = request.GET.get("kind") if request.GET.get("kind") in KINDS else "enterprises"
+    selected = request.GET.get("kind") if request.GET.get("kind") in import_kinds() else "enterprises"
     return render(request, "imports/page.html", {
         "nav": "imports",
-        "kinds": KINDS.values(),
-        "selected": KINDS[selected],
+        "kinds": import_kinds().values(),
+        "selected": import_kinds()[selected],
         "columns": [(c, TYPE_LABELS[c.type], "、".join(choice_values(c)) if c.choices or c.type == "boolean" else "")
-                    for c in KINDS[selected].columns],
+                    for c in import_kinds()[selected].columns],
         "may_import": user_may_import(request.user),
         "yuan_note": yuan_rule_note(),
         "batches": import_batches_visible_to(request.user)[:30],
@@ -51,10 +51,10 @@ def import_page(request):
 @require_safe
 @login_required
 def import_template(request, kind: str):
-    if kind not in KINDS:
+    if kind not in import_kinds():
         raise Http404("未知的导入类型")
     return FileResponse(io.BytesIO(import_template_bytes(kind=kind)), as_attachment=True,
-                        filename=f"导入模板-{KINDS[kind].name}.xlsx")
+                        filename=f"导入模板-{import_kinds()[kind].name}.xlsx")
 
 
 @require_safe
@@ -64,7 +64,7 @@ def import_batch(request, pk: int):
     return render(request, "imports/batch.html", {
         "nav": "imports",
         "batch": batch,
-        "kind": KINDS.get(batch.kind),
+        "kind": import_kinds().get(batch.kind),
         "errors": batch.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(batch.errors) - ERRORS_SHOWN),
         "unchanged": batch.rows_total - batch.rows_created - batch.rows_updated,

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from lianghua.core.months import last_reported_month, month_add
 from lianghua.enterprises.credit_code import CHARSET, credit_code_check_char
-from lianghua.imports.registry import KINDS
+from lianghua.imports.kinds import import_kind
 
 
 def form_headers(kind: str) -> list[str]:
     """The headers of an import form, as its template writes them (the demo writes what an officer
     would upload)."""
-    return list(KINDS[kind].headers)
+    return list(import_kind(kind).headers)
 
 
 # Haiyan's industries (GB/T 4754 division, weight, words a firm's name uses).

@@ -6,16 +6,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from lianghua.core.commands import LianghuaCommand
-from lianghua.imports.registry import KINDS
+from lianghua.imports.kinds import import_kinds
 from lianghua.imports.services import COMMAND_LINE, ImportNotAllowed, import_run, problem_text
 
 
 class Command(LianghuaCommand):
     help = ("导入 Excel（.xlsx）或 CSV（UTF-8 或 GBK）文件。整份文件有任何错误都不写入，列出全部错误并以状态 1 退出；"
-            "键相同的行更新原记录。类型：" + "、".join(f"{code}（{kind.name}）" for code, kind in KINDS.items()))
+            "键相同的行更新原记录。类型：" + "、".join(f"{code}（{kind.name}）" for code, kind in import_kinds().items()))
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS), metavar="KIND", help="导入类型：" + "、".join(KINDS))
+        parser.add_argument("kind", choices=list(import_kinds()), metavar="KIND", help="导入类型：" + "、".join(import_kinds()))
         parser.add_argument("file", metavar="FILE", help=".xlsx 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="试导入：只检查并统计，不写入")
         parser.add_argument("--user", metavar="USERNAME",

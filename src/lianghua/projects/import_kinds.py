@@ -1,0 +1,258 @@
+"""The import kinds whose rows the project pipeline owns: 改造项目, 项目月度进度, 培训等活动. Each is
+declared once here (columns, checks, writer); the imports app runs them (imports/kinds.py,
+imports/validation.py).
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from itertools import pairwise
+from typing import NamedTuple
+
+from lianghua.core.bulk import FETCH_CHUNK, chunks, where_in
+from lianghua.core.formatting import decimal_plain
+from lianghua.enterprises.import_kinds import CREDIT, enterprise_resolve, enterprise_verdicts
+from lianghua.imports.kinds import (
+    BOOLEAN,
+    CHOICE,
+    CREDIT_CODE,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    MONTH,
+    TEXT,
+    Column,
+    ImportKind,
+    choices_of,
+    import_kind_declare,
+)
+from lianghua.imports.validation import YUAN_HINT, duplicates_check, field_taker, region_check
+
+from .models import Activity, Project, ProjectProgress
+from .services import activities_bulk_upsert, project_progress_bulk_upsert, projects_bulk_upsert
+from .stages import FIELD_LABELS, STAGE_BY_CODE, STAGE_CHOICES, stage_missing_fields
+
+# Unit slips (docs/imports.md): a figure typed in 元 where the column asks for 万元 is 10,000 times too
+# large. The thresholds lie far above any real value and far below the slipped one.
+PROJECT_INVESTMENT_YUAN_SLIP_WAN = Decimal("10000000")  # one project's investment ≥ 1000 亿元
+PROGRESS_YUAN_SLIP_RATIO = Decimal("1000")  # cumulative completed investment > 1000 × total investment
+PROGRESS_OVERRUN_RATIO = Decimal("1.5")  # above this × total investment: a warning, not an error
+# A likely slip, below the threshold above: a warning (a real outlier must still import). No seed gives
+# this number; we chose it.
+PROJECT_MONEY_WARN_WAN = Decimal("100000")  # one project's investment ≥ 10亿元, rare for a renovation
+PROJECT_MONEY = ("total_investment_wan", "equipment_investment_wan", "it_investment_wan", "civil_investment_wan")
+_STORED = (None, None)  # (value, file row) of a month not in the file
+
+PROJECT_CATEGORIES = choices_of(Project.Category.choices)
+PROJECT_STAGES = choices_of(STAGE_CHOICES)
+PROJECT_HEALTH = choices_of(Project.Health.choices)
+ACTIVITY_KINDS = choices_of(Activity.Kind.choices)
+
+
+def _project_money(field_name: str, header: str, **kwargs) -> Column:
+    return Column(field_name, header, DECIMAL, unit="万元", minimum="0", slip_at=PROJECT_INVESTMENT_YUAN_SLIP_WAN,
+                  warn_at=PROJECT_MONEY_WARN_WAN, **kwargs)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The checks
+
+PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
+                  "actual_end", "accepted_on", "stage", "health", "energy_saved_tce", "co2_cut_t", "water_saved_t",
+                  "robots_added")
+LABEL_FIELDS = {label: name for name, label in FIELD_LABELS.items()}
+DATE_ORDER = (  # (earlier, later, message at the later column)
+    ("planned_start", "planned_end", "计划竣工日期早于计划开工日期"),
+    ("actual_start", "actual_end", "实际竣工日期早于实际开工日期"),
+    ("actual_end", "accepted_on", "验收日期早于实际竣工日期"),
+)
+
+
+def projects_check(kind, records, scope, result):
+    verdicts = enterprise_verdicts(records, scope)
+    project_fields = field_taker(PROJECT_FIELDS, result.fields)
+    stored_paths = {}  # project code -> region path of its enterprise
+    codes = sorted({r["code"] for r in records if r.get("code")})
+    for chunk in chunks(codes, FETCH_CHUNK):
+        stored_paths.update(where_in(Project.objects.all(), Project, "code", chunk).values_list(
+            "code", "enterprise__region__path"))
+    duplicates_check(kind, records, lambda r: (r["code"],) if r.get("code") else None, result)
+    for record in records:
+        number = record["_row"]
+        ref = enterprise_resolve(record, verdicts, result)
+        if record.get("code") in stored_paths and not scope.allows(stored_paths[record["code"]]):
+            result.error(number, "项目编号", f"项目编号“{record['code']}”已被使用，请换用其他编号")
+        for earlier, later, message in DATE_ORDER:
+            if record.get(earlier) and record.get(later) and record[later] < record[earlier]:
+                result.error(number, FIELD_LABELS[later], f"{message}（{record[earlier].isoformat()}）")
+        stage = record.get("stage")
+        if stage is not None and "stage" not in record["_bad"]:
+            for label in stage_missing_fields(stage, record):
+                if LABEL_FIELDS[label] not in record["_bad"]:  # a cell that failed already has its error
+                    result.error(number, label, f"项目阶段为“{STAGE_BY_CODE[stage].name}”时必填")
+        if ref is None or record["_bad"] or not record.get("code"):
+            continue
+        row = project_fields(record)
+        row["code"], row["enterprise_id"] = record["code"], ref.id
+        if "subtype" in row:
+            row["subtype"] = row["subtype"] or ""
+        if "health" in row:
+            row["health"] = row["health"] or Project.Health.NORMAL
+        if "energy_saving_verified" in record:
+            row["energy_saving_verified"] = bool(record["energy_saving_verified"])
+        result.rows.append(row)
+
+
+class ProjectRef(NamedTuple):
+    id: int
+    total_investment_wan: Decimal | None
+    region_path: str
+
+
+def progress_check(kind, records, scope, result):
+    known: dict[str, ProjectRef] = {}
+    codes = sorted({r["project_code"] for r in records if r.get("project_code")})
+    for chunk in chunks(codes, FETCH_CHUNK):
+        for code, pk, total, path in where_in(Project.objects.all(), Project, "code", chunk).values_list(
+                "code", "id", "total_investment_wan", "enterprise__region__path"):
+            known[code] = ProjectRef(pk, total, path)
+    # What is stored for the same projects, to check the months around the file's months.
+    series: dict[int, dict[datetime.date, tuple[Decimal, int | None]]] = defaultdict(dict)
+    for chunk in chunks(sorted({p.id for p in known.values()}), FETCH_CHUNK):
+        for project_id, month, value in where_in(ProjectProgress.objects.all(), ProjectProgress, "project_id",
+                                                 chunk).values_list(
+                "project_id", "month", "cumulative_investment_wan"):
+            series[project_id][month] = (value, None)
+    duplicates_check(kind, records, lambda r: (r["project_code"], r["month"])
+                     if r.get("project_code") and r.get("month") else None, result)
+    header = kind.column("cumulative_investment_wan").header
+    # Per project, once: the stored in-scope project or why not; and the investment limits of its reports.
+    verdicts: dict[str, ProjectRef | str] = {}
+    for code in {r["project_code"] for r in records if r.get("project_code")}:
+        ref = known.get(code)
+        if ref is None or not scope.allows(ref.region_path):
+            verdicts[code] = scope.not_found(f"项目“{code}”（请先导入项目）")
+        else:
+            verdicts[code] = ref
+    limits = {ref.id: (total * PROGRESS_YUAN_SLIP_RATIO, total * PROGRESS_OVERRUN_RATIO)
+              for ref in known.values() if (total := ref.total_investment_wan)}
+    rows = result.rows
+    for record in records:
+        code = record.get("project_code")
+        if code is None:
+            continue
+        ref = verdicts[code]
+        if type(ref) is str:
+            result.error(record["_row"], "项目编号", ref)
+            continue
+        value, month = record.get("cumulative_investment_wan"), record.get("month")
+        months = series[ref.id]
+        if value is None or month is None or months.get(month, _STORED)[1] is not None:
+            continue  # a cell that failed, or the same month again (a duplicate row: already an error)
+        number = record["_row"]
+        if ref.id in limits:
+            slip, overrun = limits[ref.id]
+            total = ref.total_investment_wan
+            if value > slip:
+                result.error(number, header, f"{value}万元超过总投资（{total}万元）的{PROGRESS_YUAN_SLIP_RATIO}倍，"
+                                             f"{YUAN_HINT}")
+                continue
+            if value > overrun:
+                result.warn(number, header, f"超过总投资（{total}万元）的{PROGRESS_OVERRUN_RATIO}倍，请核实")
+        months[month] = (value, number)
+        rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
+    # Cumulative figures never go down: compare each file row with the nearest month before it, and
+    # with the nearest stored month after it (a later file row is compared when its own turn comes).
+    for months in series.values():
+        ordered = sorted(months.items())
+        for (prev_month, (prev_value, _)), (_month, (value, number)) in pairwise(ordered):
+            if number is not None and value < prev_value:
+                result.error(number, header, f"累计完成投资低于{prev_month:%Y-%m}的{decimal_plain(prev_value)}万元（累计数不应减少）")
+        for (_month, (value, number)), (next_month, (next_value, next_number)) in pairwise(ordered):
+            if number is not None and next_number is None and value > next_value:
+                result.error(number, header,
+                             f"累计完成投资高于已报的{next_month:%Y-%m}的{decimal_plain(next_value)}万元（累计数不应减少）")
+
+
+
+def activities_check(kind, records, scope, result):
+    resolved = {}
+    for record in records:
+        region = region_check(record, scope, result)
+        if region is not None:
+            resolved[record["_row"]] = region
+    duplicates_check(kind, records, lambda r: (r["date"], resolved[r["_row"]].pk, r["title"])
+                     if r.get("date") and r["_row"] in resolved and r.get("title") else None, result)
+    for record in records:
+        region = resolved.get(record["_row"])
+        if region is None or record["_bad"]:
+            continue
+        row = {"date": record["date"], "region_id": region.pk, "title": record["title"], "kind": record["kind"]}
+        if "attendance" in record:
+            row["attendance"] = record["attendance"]
+        result.rows.append(row)
+
+
+
+
+# ----------------------------------------------------------------------------------------------------
+# The kinds
+
+PROJECTS = import_kind_declare(ImportKind(
+    "projects", "改造项目", 50,
+    (
+        Column("code", "项目编号", TEXT, required=True, key=True, max_length=40, width=16),
+        Column("name", "项目名称", TEXT, required=True, max_length=200, width=34),
+        Column("credit_code", "统一社会信用代码", CREDIT_CODE, required=True, width=22, note=CREDIT.note),
+        Column("category", "项目类别", CHOICE, required=True, choices=PROJECT_CATEGORIES, width=10),
+        Column("subtype", "项目子类", TEXT, max_length=64, width=14),
+        _project_money("total_investment_wan", "总投资(万元)"),
+        _project_money("equipment_investment_wan", "设备投资(万元)"),
+        _project_money("it_investment_wan", "信息化投资(万元)", width=16),
+        _project_money("civil_investment_wan", "土建投资(万元)"),
+        Column("planned_start", "计划开工日期", DATE, width=13),
+        Column("planned_end", "计划竣工日期", DATE, width=13),
+        Column("actual_start", "实际开工日期", DATE, width=13),
+        Column("actual_end", "实际竣工日期", DATE, width=13),
+        Column("accepted_on", "验收日期", DATE, width=12),
+        Column("stage", "项目阶段", CHOICE, required=True, choices=PROJECT_STAGES, width=10,
+               note="在库起须填计划开竣工日期和总投资；在建起须填实际开工日期；竣工起须填实际竣工日期；"
+                    "验收起须填验收日期"),
+        Column("health", "运行状态", CHOICE, choices=PROJECT_HEALTH, width=10,
+               note="可整列不填（保持原状态，新项目为正常）；列中留空即为正常"),
+        Column("energy_saved_tce", "年节能量(吨标准煤)", DECIMAL, unit="吨标准煤", minimum="0", width=18),
+        Column("energy_saving_verified", "节能量已确权", BOOLEAN, width=12),
+        Column("co2_cut_t", "年减排二氧化碳(吨)", DECIMAL, unit="吨", minimum="0", width=18),
+        Column("water_saved_t", "年节水量(吨)", DECIMAL, unit="吨", minimum="0"),
+        Column("robots_added", "新增工业机器人(台)", INTEGER, unit="台", minimum="0", width=18),
+    ),
+    "项目编号",
+    check=projects_check, write=projects_bulk_upsert,
+    slip_rules=((f"项目投资≥{PROJECT_INVESTMENT_YUAN_SLIP_WAN:,}万元",), (f"项目投资≥{PROJECT_MONEY_WARN_WAN:,}万元",)),
+))
+
+PROGRESS = import_kind_declare(ImportKind(
+    "progress", "项目月度进度", 60,
+    (
+        Column("project_code", "项目编号", TEXT, required=True, key=True, width=16, note="须为已导入的项目"),
+        Column("month", "月份", MONTH, required=True, key=True, width=10),
+        Column("cumulative_investment_wan", "累计完成投资(万元)", DECIMAL, required=True, unit="万元", minimum="0",
+               width=18, note="自开工起累计，逐月不减少"),
+    ),
+    "项目编号 + 月份",
+    check=progress_check, write=project_progress_bulk_upsert,
+    slip_rules=((f"累计完成投资超过总投资{PROGRESS_YUAN_SLIP_RATIO}倍",), ()),
+))
+
+ACTIVITIES = import_kind_declare(ImportKind(
+    "activities", "培训等活动", 70,
+    (
+        Column("date", "日期", DATE, required=True, key=True, width=12),
+        Column("region", "所属区域", TEXT, required=True, key=True, width=16, note="区划代码、名称或简称（如 武原、开发区）"),
+        Column("kind", "类型", CHOICE, required=True, choices=ACTIVITY_KINDS, width=10),
+        Column("title", "名称", TEXT, required=True, key=True, max_length=200, width=34),
+        Column("attendance", "参加人数", INTEGER, unit="人", minimum="0", width=10),
+    ),
+    "日期 + 所属区域 + 名称",
+    check=activities_check, write=activities_bulk_upsert,
+))
