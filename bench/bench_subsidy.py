@@ -18,11 +18,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from lianghua.policies.engine import (  # noqa: E402
-    CATEGORIES,
-    evaluate_cases,
-    load_policy_set,
-)
+from lianghua.policies.engine import evaluate_cases, load_policy_set  # noqa: E402
+from lianghua.policies.vocabulary import CATEGORIES  # noqa: E402
 
 CREDENTIAL_LEVELS = {
     "future_factory_demo": ["provincial"],

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from lianghua.policies.engine import ENUMS, FACT_KINDS, evaluate_case, parse_case
+from lianghua.policies.engine import evaluate_case
 from lianghua.policies.fact_form import ENUM_NAMES, FACT_LABELS, enum_names_complete, matter_fields
 from lianghua.policies.rules import policy_set_current
+from lianghua.policies.vocabulary import ENUMS, FACT_KINDS, parse_case
 from tests.factories import EnterpriseFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,15 +15,14 @@ from hypothesis import strategies as st
 
 from lianghua.policies.engine import (
     ALL_RULES,
-    CATEGORIES,
     DEFAULT_POLICY_DIR,
-    PolicyDataError,
     evaluate_case,
     evaluate_cases,
     load_policy_set,
-    parse_case,
     to_jsonable,
 )
+from lianghua.policies.vocabulary import CATEGORIES, parse_case
+from lianghua.rulebook.parameters import RulebookDataError
 
 CASES_DIR = Path(__file__).parent / "cases"
 POLICIES = load_policy_set()
@@ -97,10 +96,42 @@ def test_stacking_cap_drops_an_award_with_no_room_left(tmp_path):
     assert {row["rule"] for row in result["not_applied"]} >= {"001.green_project", "001.digital_pure"}
 
 
+def _copied_with_principle(tmp_path, principle_lines: str):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for path in DEFAULT_POLICY_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    stacking = tmp_path / "jiaxing-2024-002.yaml"
+    text = stacking.read_text(encoding="utf-8")
+    stated = "  principle: stack_capped\n  cap_parameter: renovation_stacking.cap_per_project\n"
+    assert stated in text
+    stacking.write_text(text.replace(stated, principle_lines), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_combination_principle_is_read_from_the_data_file(tmp_path):
+    # 002 as published: from 2024-04-25 the three renovation subsidies stack, 2000 + 500 + 300.
+    stacked = evaluate_case(POLICIES, parse_case(_project_case("2024-06-01")))
+    assert stacked["total"] == 2800 and len(stacked["awards"]) == 3
+    # The same file with 就高不重复 as its principle: only the highest, 2000, is paid; the others say why.
+    highest = load_policy_set(_copied_with_principle(tmp_path, "  principle: highest_only\n"))
+    result = evaluate_case(highest, parse_case(_project_case("2024-06-01")))
+    assert {row["rule"]: row["amount"] for row in result["awards"]} == {"001.smart_renovation": 2000}
+    reasons = {row["rule"]: row["reason"] for row in result["not_applied"]}
+    assert reasons["001.green_project"].startswith("就高不重复：本项可得500万元")
+    assert reasons["001.digital_pure"].startswith("就高不重复：本项可得300万元")
+
+
+def test_an_unknown_principle_or_cap_is_a_data_error(tmp_path):
+    with pytest.raises(RulebookDataError, match="未知的组合原则"):
+        load_policy_set(_copied_with_principle(tmp_path / "a", "  principle: stack_everything\n"))
+    with pytest.raises(RulebookDataError, match="cap_parameter"):
+        load_policy_set(_copied_with_principle(tmp_path / "b", "  principle: stack_capped\n  cap_parameter: no.such\n"))
+
+
 def test_settings_must_name_an_open_parameter():
-    with pytest.raises(PolicyDataError):
+    with pytest.raises(RulebookDataError):
         load_policy_set(settings={"jiaxing-2022-draft-001.digital_pure.rate": 0.6})
-    with pytest.raises(PolicyDataError):
+    with pytest.raises(RulebookDataError):
         load_policy_set(settings={"jiaxing-2020-003.no_such_parameter": 1})
 
 

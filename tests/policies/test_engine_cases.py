@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from lianghua.policies.engine import FactsError, PolicySet, evaluate_case, load_policy_set, parse_case
+from lianghua.policies.engine import evaluate_case, load_policy_set
+from lianghua.policies.vocabulary import parse_case
+from lianghua.rulebook.facts import FactsError
+from lianghua.rulebook.parameters import DocumentSet
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -32,7 +35,7 @@ def _load_cases() -> list[Any]:
 
 
 @cache
-def _policy_set(settings_key: str) -> PolicySet:
+def _policy_set(settings_key: str) -> DocumentSet:
     settings = yaml.safe_load(settings_key) or {}
     return load_policy_set(settings=settings)
 

@@ -13,8 +13,9 @@ from ninja.pagination import paginate
 from lianghua.accounts.scope import user_sees_region
 from lianghua.core.query_params import ApiPages, YearText, api_query, query_year
 from lianghua.regions.models import Region
+from lianghua.rulebook.evaluation import fmt
 
-from .engine import evaluate_cases, fmt, to_jsonable
+from .engine import evaluate_cases, to_jsonable
 from .estimates import budget_estimate
 from .models import SubsidyResult
 from .rules import policy_set_current

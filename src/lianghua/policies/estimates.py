@@ -14,8 +14,10 @@ from django.db.models import Q
 from lianghua.enterprises.models import Credential
 from lianghua.projects.models import Project
 from lianghua.regions.models import Region
+from lianghua.rulebook.evaluation import fmt
+from lianghua.rulebook.parameters import DocumentSet
 
-from .engine import RULES_BY_ID, PolicySet, evaluate_cases, fmt
+from .engine import RULES_BY_ID, evaluate_cases
 from .facts import CREDENTIAL_KIND_TO_ENGINE, credential_facts, project_facts, project_matter_date
 from .rules import policy_set_current
 
@@ -75,7 +77,7 @@ class BudgetEstimate:
         }
 
 
-def budget_estimate(*, region: Region, year: int, policy_set: PolicySet | None = None) -> BudgetEstimate:
+def budget_estimate(*, region: Region, year: int, policy_set: DocumentSet | None = None) -> BudgetEstimate:
     policy_set = policy_set or policy_set_current()
     in_region = Q(enterprise__region__path__startswith=region.path)
     dated_in_year = (

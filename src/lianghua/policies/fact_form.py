@@ -1,7 +1,7 @@
 """The calculator's form, described once over the engine's facts vocabulary.
 
-The keys, their kinds and which matter each belongs to come from `engine.FACT_KINDS`, `engine.ENUMS`
-and `engine.KEYS_BY_MATTER`; this module adds only what a form needs on top: Chinese labels, units,
+The keys, their kinds and which matter each belongs to come from `vocabulary.FACT_KINDS`, `vocabulary.ENUMS`
+and `vocabulary.KEYS_BY_MATTER`; this module adds only what a form needs on top: Chinese labels, units,
 the scale of a percentage input, and Chinese names of enum values the engine names only in rule titles.
 `tests/policies/test_calculator_form.py` checks that every engine key and value has a label here and
 that nothing here is unknown to the engine.
@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .engine import (
-    ALL_RULES,
+from lianghua.rulebook.evaluation import fmt
+
+from .engine import ALL_RULES
+from .vocabulary import (
     ENUMS,
     FACT_KINDS,
     GRADES,
@@ -25,7 +27,6 @@ from .engine import (
     MATTERS,
     REQUIRED_BY_MATTER,
     TAX_KEYS,
-    fmt,
 )
 
 MATTER_NAMES = {"project": "项目", "credential": "认定荣誉", "service": "服务", "finance": "金融"}

@@ -10,7 +10,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .engine import FACT_KINDS, fmt
+from lianghua.rulebook.evaluation import fmt
+
+from .vocabulary import FACT_KINDS
 
 # Project subtypes are free text in imports; these words decide the engine category.
 DIGITAL_SUBTYPE_WORDS = (

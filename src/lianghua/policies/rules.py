@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import Max
 
-from .engine import DEFAULT_POLICY_DIR, PolicySet, load_policy_set
+from lianghua.rulebook.parameters import DocumentSet
+
+from .engine import DEFAULT_POLICY_DIR, load_policy_set
 from .models import PolicySetting
 
 _cache: dict[str, Any] = {"key": None, "policy_set": None}
@@ -20,12 +22,12 @@ def policy_settings() -> dict[str, object]:
     return {row.name: row.value for row in PolicySetting.objects.all()}
 
 
-def policy_set_current() -> PolicySet:
+def policy_set_current() -> DocumentSet:
     files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in DEFAULT_POLICY_DIR.glob("*.yaml")))
     settings_state = PolicySetting.objects.aggregate(last=Max("set_at"), n=Max("id"))
     key = (files, settings_state["last"], settings_state["n"], PolicySetting.objects.count())
     if _cache["key"] != key:
         _cache["policy_set"] = load_policy_set(settings=policy_settings())
         _cache["key"] = key
-    policy_set: PolicySet = _cache["policy_set"]
+    policy_set: DocumentSet = _cache["policy_set"]
     return policy_set

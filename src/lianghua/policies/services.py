@@ -14,11 +14,14 @@ from django.db import transaction
 
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
+from lianghua.rulebook.facts import FactsError
+from lianghua.rulebook.parameters import RulebookDataError
 
-from .engine import FactsError, PolicyDataError, evaluate_case, load_policy_set, parse_case, to_jsonable
+from .engine import evaluate_case, load_policy_set, to_jsonable
 from .facts import credential_facts, facts_from_json, facts_jsonable, project_facts, project_matter_date
 from .models import PolicySetting, SubsidyApplication, SubsidyApplicationStatusLog, SubsidyResult
 from .rules import policy_set_current, policy_settings
+from .vocabulary import parse_case
 
 Status = SubsidyApplication.Status
 # 申报 → 审核 → 公示 → 拨付; 驳回 from any open status. 拨付 and 驳回 are final.
@@ -175,7 +178,7 @@ def policy_setting_set(*, name: str, value: Any, by, note: str = "") -> PolicySe
     candidate = {**policy_settings(), name: value}
     try:
         load_policy_set(settings=candidate)
-    except PolicyDataError as exc:
+    except RulebookDataError as exc:
         raise ValidationError(str(exc)) from exc
     setting, created = PolicySetting.objects.get_or_create(name=name, defaults={"value": value})
     before = None if created else snapshot(setting)

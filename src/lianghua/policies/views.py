@@ -22,8 +22,9 @@ from lianghua.core.query_params import QueryValueError, query_problem_page, quer
 from lianghua.enterprises.selectors import credentials_visible_to
 from lianghua.projects.selectors import projects_visible_to
 from lianghua.regions.models import Region
+from lianghua.rulebook.facts import FactsError
 
-from .engine import FACT_KINDS, FactsError, evaluate_case, parse_case
+from .engine import evaluate_case
 from .estimates import budget_estimate, budget_estimate_xlsx
 from .fact_form import (
     FACT_LABELS,
@@ -47,6 +48,7 @@ from .services import (
     subsidy_application_submit,
     subsidy_result_compute,
 )
+from .vocabulary import FACT_KINDS, parse_case
 
 EXAMPLE_FACTS = {
     "matter": "project",

@@ -11,11 +11,12 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from lianghua.core.commands import LianghuaCommand
-from lianghua.policies.engine import evaluate_cases, fmt, to_jsonable
+from lianghua.policies.engine import evaluate_cases, to_jsonable
 from lianghua.policies.estimates import budget_estimate, budget_estimate_xlsx
 from lianghua.policies.rules import policy_set_current
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
+from lianghua.rulebook.evaluation import fmt
 
 
 class Command(LianghuaCommand):

@@ -1,0 +1,260 @@
+"""Documents and their dated parameters, compiled once from YAML into sorted date tables.
+
+A data file is one document: its id, title, seed file, status (final / draft), period (start, or a start
+that is a setting; end), combination principle, and parameters. Each parameter has a unit, the clause it
+comes from, its text, and `values` keyed by the date each takes effect (`start` = the document's start;
+`null` ends a value). `setting: true` marks a number the document leaves open: its value comes from the
+installation's settings (`<document>.<parameter>`), and until then a rule reading it raises
+MissingSetting. Reading a parameter on a day is one bisect.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Table = dict[str, Decimal]
+Tiers = tuple[tuple[Decimal, Decimal], ...]  # (lower bound, value), ascending
+ParamValue = Decimal | Table | Tiers
+
+DEFAULT_PRINCIPLE = "highest_only"
+# The combination principles evaluation.PRINCIPLES implements (checked there), named by the data files.
+PRINCIPLE_NAMES = ("highest_only", "stack_capped")
+
+
+class RulebookDataError(Exception):
+    """A data file or a setting is malformed; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # "<document>.<key>"
+    key: str
+    document: str
+    unit: str
+    clause: str
+    setting: bool
+    note: str
+    starts: tuple[int, ...]  # ordinals, ascending
+    values: tuple[ParamValue | None, ...]
+    start_isos: tuple[str, ...]  # the same dates as text, for the trace
+    # One read-only trace row per dated value (index -1: read before the first value), built once
+    # at load so a case only appends references.
+    trace_rows: tuple[dict[str, Any], ...]
+
+    def at(self, ordinal: int) -> tuple[ParamValue | None, int]:
+        """The value in force on the day and the index of its start (-1: before the first value)."""
+        index = bisect.bisect_right(self.starts, ordinal) - 1
+        if index < 0:
+            return None, -1
+        return self.values[index], index
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How the awards of one matter combine under a document (its data file's `combination`)."""
+
+    principle: str  # a name of evaluation.PRINCIPLES
+    clause: str
+    cap_parameter: str = ""  # stack_capped: the parameter capping the stacked awards
+    stacked: str = "可叠加补助"  # stack_capped: what stacks, as explanations name it ("技改补助")
+    per: str = "单个事项"  # stack_capped: what the cap is per, as explanations name it ("单个项目")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    title: str
+    source: str
+    status: str
+    start: date
+    end: date | None
+    start_is_setting: bool
+    start_note: str
+    period_clause: str
+    combination: Combination
+    parameters: dict[str, Parameter]
+    start_ordinal: int
+    end_ordinal: int
+    short: str  # the seed number, "001"
+    period_label: str
+    assumption: str
+
+    def in_force(self, ordinal: int) -> bool:
+        return self.start_ordinal <= ordinal <= self.end_ordinal
+
+
+def to_decimal(raw: object, where: str) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
+        raise RulebookDataError(f"{where}: 数值无效 {raw!r}")
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation as exc:
+        raise RulebookDataError(f"{where}: 数值无效 {raw!r}") from exc
+
+
+def value_compile(raw: object, where: str) -> ParamValue | None:
+    """A number, a table {key: number} or tiers [{min_revenue, amount}] (sorted ascending)."""
+    if raw is None:
+        return None
+    if isinstance(raw, Mapping):
+        return {str(k): to_decimal(v, f"{where}.{k}") for k, v in raw.items()}
+    if isinstance(raw, list):
+        tiers: list[tuple[Decimal, Decimal]] = []
+        for item in raw:
+            if not isinstance(item, Mapping) or set(item) != {"min_revenue", "amount"}:
+                raise RulebookDataError(f"{where}: 分档须为 [{{min_revenue, amount}}] 列表")
+            tiers.append((to_decimal(item["min_revenue"], where), to_decimal(item["amount"], where)))
+        return tuple(sorted(tiers))
+    return to_decimal(raw, where)
+
+
+def value_json(value: ParamValue | None) -> Any:
+    """A parameter value as the trace shows it (Decimals stay Decimal)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, dict):
+        return dict(value)
+    return [{"min_revenue": low, "amount": amount} for low, amount in value]
+
+
+def as_date(raw: object, where: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError as exc:
+            raise RulebookDataError(f"{where}: 日期无效 {raw!r}") from exc
+    raise RulebookDataError(f"{where}: 日期无效 {raw!r}")
+
+
+def _trace_rows(
+    name: str, unit: str, clause: str, ordered: list[tuple[date, ParamValue | None]]
+) -> tuple[dict[str, Any], ...]:
+    rows = [
+        {"parameter": name, "value": value_json(value), "effective": day.isoformat(), "unit": unit, "clause": clause}
+        for day, value in ordered
+    ]
+    rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause})
+    return tuple(rows)  # rows[-1] answers index -1
+
+
+def _combination(raw: Mapping[str, Any], origin: str, parameters: Mapping[str, Parameter]) -> Combination:
+    combination = Combination(
+        principle=str(raw.get("principle", DEFAULT_PRINCIPLE)),
+        clause=str(raw.get("clause", "")),
+        cap_parameter=str(raw.get("cap_parameter", "")),
+        stacked=str(raw.get("stacked", "可叠加补助")),
+        per=str(raw.get("per", "单个事项")),
+    )
+    if combination.principle not in PRINCIPLE_NAMES:
+        raise RulebookDataError(f"{origin}: 未知的组合原则 combination.principle {combination.principle!r}"
+                                f"（可选：{'、'.join(PRINCIPLE_NAMES)}）")
+    if combination.principle == "stack_capped" and combination.cap_parameter not in parameters:
+        raise RulebookDataError(f"{origin}: combination.cap_parameter {combination.cap_parameter!r} 不是本文件的参数")
+    return combination
+
+
+def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], origin: str) -> Document:
+    """One data file's document, with the settings that fill its open parameters and start date."""
+    doc_id = str(raw["id"])
+    period = raw["period"]
+    start_setting = period.get("start_setting")
+    start_is_setting = period.get("start") is None
+    if start_is_setting:
+        if not start_setting:
+            raise RulebookDataError(f"{origin}: period.start 为空但没有 start_setting")
+        start = as_date(settings.get(f"{doc_id}.start", start_setting["default"]), f"{doc_id}.start")
+    else:
+        start = as_date(period["start"], f"{origin} period.start")
+    end = as_date(period["end"], f"{origin} period.end") if period.get("end") else None
+
+    parameters: dict[str, Parameter] = {}
+    for key, spec in raw["parameters"].items():
+        name = f"{doc_id}.{key}"
+        dated: dict[date, ParamValue | None] = {}
+        for when, value in spec["values"].items():
+            day = start if when == "start" else as_date(when, name)
+            dated[day] = value_compile(value, name)
+        is_setting = bool(spec.get("setting", False))
+        if name in settings:
+            if not is_setting:
+                raise RulebookDataError(f"{name} 不是设置项，不能覆盖文件中的数值")
+            first = min(dated)
+            dated = {first: value_compile(settings[name], name)}
+        ordered = sorted(dated.items())
+        parameters[key] = Parameter(
+            name=name,
+            key=key,
+            document=doc_id,
+            unit=str(spec.get("unit", "")),
+            clause=str(spec.get("clause", "")),
+            setting=is_setting,
+            note=str(spec.get("note", spec.get("text", ""))),
+            starts=tuple(day.toordinal() for day, _ in ordered),
+            values=tuple(value for _, value in ordered),
+            start_isos=tuple(day.isoformat() for day, _ in ordered),
+            trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), ordered),
+        )
+    short = doc_id.rsplit("-", 1)[-1]
+    return Document(
+        id=doc_id,
+        title=str(raw["title"]),
+        source=str(raw["source"]),
+        status=str(raw["status"]),
+        start=start,
+        end=end,
+        start_is_setting=start_is_setting,
+        start_note=str((start_setting or {}).get("note", "")),
+        period_clause=str(period.get("clause", "")),
+        combination=_combination(raw.get("combination") or {}, origin, parameters),
+        parameters=parameters,
+        start_ordinal=start.toordinal(),
+        end_ordinal=end.toordinal() if end else date.max.toordinal(),
+        short=short,
+        period_label=(
+            f"{start.isoformat()}{'（设置值，假设）' if start_is_setting else ''}至"
+            f"{end.isoformat() if end else '未规定截止'}"
+        ),
+        assumption=(
+            f"{short}《{raw['title']}》为{'征求意见稿' if raw['status'] == 'draft' else '正式文件'}，"
+            f"执行起始日文件未载明，按设置取{start.isoformat()}（假设）。"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentSet:
+    documents: dict[str, Document]
+    version: str  # sha256 of the data files and the settings: stored with every result
+    settings: dict[str, object] = field(default_factory=dict)
+
+
+def documents_load(directory: Path, settings: Mapping[str, object] | None = None) -> DocumentSet:
+    """Read and compile every `*.yaml` in `directory`. `settings` fills parameters a document leaves
+    open (`<document>.<parameter>`) and an undated document's start (`<document>.start`); a setting
+    naming nothing open is an error."""
+    settings = dict(settings or {})
+    digest = hashlib.sha256()
+    documents: dict[str, Document] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        text = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + text + b"\0")
+        raw = yaml.safe_load(text)
+        document = document_compile(raw, settings, path.name)
+        documents[document.id] = document
+    for key in settings:
+        doc_id, _, param = key.partition(".")
+        if doc_id not in documents or (param != "start" and param not in documents[doc_id].parameters):
+            raise RulebookDataError(f"未知设置项 {key}")
+    digest.update(repr(sorted((k, str(v)) for k, v in settings.items())).encode())
+    return DocumentSet(documents=documents, version=digest.hexdigest()[:16], settings=settings)
