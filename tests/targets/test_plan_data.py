@@ -8,6 +8,7 @@ import textwrap
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from lianghua.audit.models import ChangeRecord
 from lianghua.targets.loaders import PlanDataError, load_indicators, load_plans, plan_file_read
@@ -312,3 +313,27 @@ tables:
     load_plans(directory)
     row = Target.objects.get(plan__code="test-plan", region__code="330424001")
     assert row.value is None and row.note == "武原一格提取后不可读。"
+
+
+def test_indicator_parameters_are_checked_by_their_computation(tmp_path):
+    """Each computation states what its params must be (targets/computations/); the loader asks it, and
+    a bad file names every problem with the indicator."""
+    from lianghua.targets.loaders import indicator_file_read
+
+    path = tmp_path / "indicators.yaml"
+    common = {"unit": "个", "additive": True, "description": "口径", "source": "测试"}
+    path.write_text(yaml.safe_dump({"indicators": [
+        {"code": "a", "name": "甲", "computation": "projects_started", "params": {"category": "blue"}, **common},
+        {"code": "b", "name": "乙", "computation": "credentials_new", "params": {"kind": "no_such",
+                                                                              "min_level": "town"}, **common},
+        {"code": "c", "name": "丙", "computation": "activities", "params": {"kind": "party"}, **common},
+        {"code": "d", "name": "丁", "computation": "counted_somehow", **common},
+    ]}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PlanDataError) as caught:
+        indicator_file_read(path, kinds={"tech_center"})
+    errors = caught.value.errors
+    assert any(e.startswith("indicators.yaml a：projects_started 需要 params.category") for e in errors)
+    assert "indicators.yaml b：credentials_new 未知的认定类型 'no_such'（见 data/reference/credential_kinds.csv）" in errors
+    assert any(e.startswith("indicators.yaml b：credentials_new min_level 应为 county/municipal") for e in errors)
+    assert any(e.startswith("indicators.yaml c：activities params.kind 应为 training/") for e in errors)
+    assert any(e.startswith("indicators.yaml d：未知的计算方式 'counted_somehow'") for e in errors)

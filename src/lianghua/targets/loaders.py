@@ -23,16 +23,9 @@ from django.db import transaction
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
+from .computations import COMPUTATIONS
 from .models import Indicator, Plan, Target
 
-# How actual values are counted (implemented in targets/progress*.py).
-COMPUTATIONS = frozenset({
-    "projects_started", "investment_completed", "energy_saved_accepted", "digital_level_coverage",
-    "green_factory_coverage", "mujun_value_added", "mujun_tax", "labour_productivity",
-    "credentials_new", "credentials_held", "activities", "reported",
-})
-CREDENTIAL_COMPUTATIONS = frozenset({"credentials_new", "credentials_held"})
-LEVELS = ("county", "municipal", "provincial", "national")  # low → high
 INDICATOR_FIELDS = {"code", "name", "unit", "computation", "params", "better", "additive", "description",
                     "source", "order", "disabled_on"}
 PLAN_FIELDS = {"code", "name", "issuer", "doc_number", "issued_on", "effective_from", "effective_to",
@@ -125,22 +118,9 @@ def _indicator_validate(row: Any, index: int, kinds: set[str] | None, errors: li
         return None
     computation = row.get("computation")
     if computation and computation not in COMPUTATIONS:
-        errors.append(f"{where}：未知的计算方式 {computation!r}")
-    if computation in CREDENTIAL_COMPUTATIONS:
-        specs = params.get("any_of") or [params]
-        for spec in specs:
-            kind, level = spec.get("kind"), spec.get("min_level")
-            if not kind:
-                errors.append(f"{where}：{computation} 需要 params.kind（或 any_of）")
-            elif kinds is not None and kind not in kinds:
-                errors.append(f"{where}：未知的认定类型 {kind!r}（见 data/reference/credential_kinds.csv）")
-            if level not in LEVELS:
-                errors.append(f"{where}：min_level 应为 {'/'.join(LEVELS)}，而不是 {level!r}")
-            if "max_level" in spec and (spec["max_level"] not in LEVELS
-                                        or LEVELS.index(spec["max_level"]) < LEVELS.index(level or "county")):
-                errors.append(f"{where}：max_level {spec['max_level']!r} 无效")
-    if computation == "projects_started" and params.get("category") not in ("digital", "green"):
-        errors.append(f"{where}：projects_started 需要 params.category（digital 或 green）")
+        errors.append(f"{where}：未知的计算方式 {computation!r}（可选：{'、'.join(COMPUTATIONS)}）")
+    elif computation:
+        errors += [f"{where}：{computation} {problem}" for problem in COMPUTATIONS[computation].params_problems(params, kinds)]
     return row
 
 

@@ -30,14 +30,6 @@ STATUS_LABELS: dict[str, str] = {
 # 滞后 while completion is at least this share of the reference (time progress, or 1 for stocks).
 LAGGING_SHARE = Decimal("0.8")
 
-# Computations whose actual is a stock at the window end (a rate, a level, a count of holders):
-# "how far through the year are we" says nothing about them, so their status compares the actual
-# with the target itself (see `progress_status`).
-STOCK_COMPUTATIONS = frozenset({
-    "digital_level_coverage", "green_factory_coverage", "mujun_value_added", "mujun_tax",
-    "labour_productivity", "credentials_held",
-})
-
 ONE = Decimal(1)
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

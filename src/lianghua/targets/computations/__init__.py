@@ -1,0 +1,12 @@
+"""Every indicator computation, declared once in the module of its family; data/indicators.yaml names
+them by code. Progress (targets/progress.py), the records page (targets/records.py) and the indicator
+loader (targets/loaders.py) read this one table."""
+
+from ..computation import Computation
+from . import activities, credentials, enterprise_years, projects, reported
+
+COMPUTATIONS: dict[str, Computation] = {
+    computation.code: computation
+    for family in (projects, enterprise_years, credentials, activities, reported)
+    for computation in family.COMPUTATIONS
+}

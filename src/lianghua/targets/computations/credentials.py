@@ -1,0 +1,216 @@
+"""The credential computations: enterprises newly credentialed in the window (新增认定: the first
+credential of the kind at or above the minimum level; an upgrade of one held before is not new), and
+enterprises holding one at the window end (持有认定). Counts and records use the same filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from lianghua.enterprises.models import Credential, CredentialKind, Enterprise
+from lianghua.enterprises.selectors import credentials_visible_to, enterprises_visible_to
+
+from .. import progress_math as pm
+from ..computation import (
+    CREDENTIALS,
+    ENTERPRISE_COLUMNS,
+    LEVEL_LABELS,
+    Actuals,
+    Computation,
+    ProgressRecords,
+    RecordsAsk,
+    RegionFold,
+    RegistrySource,
+    per_window,
+    stock_counted,
+)
+
+LEVELS = tuple(Credential.LEVEL_RANK)  # low → high
+
+
+def level_rank(level: str | None) -> int | None:
+    return None if level in (None, "") else Credential.LEVEL_RANK[str(level)]
+
+
+def levels_between(min_level: str | None, max_level: str | None) -> list[str]:
+    low, high = level_rank(min_level) or 0, level_rank(max_level) or 99
+    return [level for level, rank in Credential.LEVEL_RANK.items() if low <= rank <= high]
+
+
+def credential_specs(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """[{kind, min_level, max_level}] from an indicator's params ({kind, min_level} or any_of)."""
+    specs = params.get("any_of") or [params]
+    return [{"kind": s["kind"], "min_level": s.get("min_level"),
+             "max_level": s.get("max_level", params.get("max_level"))} for s in specs]
+
+
+def credential_match_q(params: dict[str, Any], prefix: str = "") -> Q:
+    """Credentials of the kind(s) at or above the minimum level (and, with max_level, at most it)."""
+    matched = None
+    for spec in credential_specs(params):
+        one = Q(**{f"{prefix}kind__code": spec["kind"]})
+        if spec["min_level"]:
+            one &= Q(**{f"{prefix}level_rank__gte": level_rank(spec["min_level"])})
+        if spec["max_level"]:
+            one &= Q(**{f"{prefix}level_rank__lte": level_rank(spec["max_level"])})
+        matched = one if matched is None else matched | one
+    return matched if matched is not None else Q(pk__in=[])
+
+
+def credential_valid_on_q(day: dt.date, prefix: str = "") -> Q:
+    """Held on `day`: granted on or before it and not ended (ends_on after it, or none)."""
+    return Q(**{f"{prefix}granted_on__lte": day}) & (Q(**{f"{prefix}ends_on__isnull": True})
+                                                     | Q(**{f"{prefix}ends_on__gt": day}))
+
+
+# The credential, project and coverage conditions below are written from the enterprise's side
+# ("credentials__…", "projects__…"): the grouped queries start from the region's enterprises (region
+# index) and reach their rows through the enterprise foreign-key indexes, a plan the database keeps
+# whether or not it has table statistics. Records use the same conditions with .filter(…).distinct().
+
+
+def credentials_new_q(params: dict[str, Any], window: pm.Window) -> Q:
+    """Enterprises whose FIRST matching credential was granted in the window: one granted in it and
+    none before its start (an upgrade of a centre held before is not new)."""
+    in_window = credential_match_q(params, "credentials__") & Q(credentials__granted_on__gte=window.start,
+                                                                credentials__granted_on__lte=window.end)
+    specs = credential_specs(params)
+    if len(specs) == 1:
+        # One kind: the earlier credential is of the joined row's kind, so the lookup goes through the
+        # (enterprise, kind) index instead of scanning every credential of that kind.
+        # The level is named by `level` (not level_rank) so all three columns of that index apply.
+        earlier = Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
+                                            granted_on__lt=window.start,
+                                            level__in=levels_between(specs[0]["min_level"], specs[0]["max_level"]))
+    else:
+        earlier = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("pk"),
+                                            granted_on__lt=window.start)
+    return in_window & ~Q(Exists(earlier))
+
+
+def credentials_held_q(params: dict[str, Any], day: dt.date) -> Q:
+    """Enterprises holding a matching credential on `day`; with max_level, not also a higher one."""
+    held = None
+    for spec in credential_specs(params):
+        one = (Q(credentials__kind__code=spec["kind"], credentials__level_rank__gte=level_rank(spec["min_level"]) or 0)
+               & credential_valid_on_q(day, "credentials__"))
+        if spec["max_level"]:
+            above = [level for level, rank in Credential.LEVEL_RANK.items() if rank > (level_rank(spec["max_level"]) or 0)]
+            higher = (Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
+                                                level__in=above)
+                      .filter(credential_valid_on_q(day)))
+            one &= ~Q(Exists(higher))
+        held = one if held is None else held | one
+    return held if held is not None else Q(pk__in=[])
+
+
+# ── counts ──
+
+def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], year: int,
+                           fold: RegionFold) -> list[Actuals]:
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(**{f"n{i}": Count("id", distinct=True, filter=credentials_new_q(params, w))
+                         for i, w in enumerate(windows)}).order_by())
+    return per_window(fold, rows, "region_id", len(windows))
+
+
+def _credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(n0=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
+    return per_window(fold, rows, "region_id", 1)[0]
+
+
+# ── records ──
+
+def credential_rule_text(params: dict[str, Any]) -> str:
+    """"市级及以上企业技术中心", "省级绿色工厂（不含更高级别）"… for the explanation."""
+    specs = credential_specs(params)
+    names = dict(CredentialKind.objects.filter(code__in=[s["kind"] for s in specs]).values_list("code", "name"))
+    parts = []
+    for spec in specs:
+        name = names.get(spec["kind"], spec["kind"])
+        low = LEVEL_LABELS.get(spec["min_level"] or "county", "")
+        if spec["max_level"] and spec["max_level"] == spec["min_level"]:
+            parts.append(f"{low}{name}（不含更高级别）")
+        elif spec["max_level"]:
+            parts.append(f"{low}至{LEVEL_LABELS[spec['max_level']]}{name}")
+        else:
+            parts.append(f"{low}及以上{name}")
+    return "或".join(parts)
+
+def credential_records(ask: RecordsAsk) -> ProgressRecords:
+    """One row per enterprise counted: its first (new) or highest (held) matching credential."""
+    user, computation, params, region, window, where = (ask.user, ask.computation, ask.params, ask.region,
+                                                        ask.window, ask.where)
+    enterprises = enterprises_visible_to(user).filter(region__path__startswith=region.path)
+    if computation == "credentials_new":
+        counted = enterprises.filter(credentials_new_q(params, window)).distinct()
+        credentials = credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted,
+                                                          granted_on__gte=window.start, granted_on__lte=window.end)
+        order = ("enterprise_id", "granted_on", "-level_rank")
+    else:
+        counted = enterprises.filter(credentials_held_q(params, window.end)).distinct()
+        credentials = (credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted)
+                       .filter(credential_valid_on_q(window.end)))
+        order = ("enterprise_id", "-level_rank", "granted_on")
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    # One row per enterprise: its first (new) or highest (held) matching credential.
+    for row in credentials.order_by(*order).values("enterprise_id", "enterprise__credit_code", "enterprise__name",
+                                                   "enterprise__region__name", "kind__name", "level", "granted_on"):
+        if row["enterprise_id"] in seen:
+            continue
+        seen.add(row["enterprise_id"])
+        rows.append({"credit_code": row["enterprise__credit_code"], "enterprise": row["enterprise__name"],
+                     "region": row["enterprise__region__name"], "credential": row["kind__name"],
+                     "level": LEVEL_LABELS.get(row["level"], row["level"]), "granted_on": row["granted_on"],
+                     "contribution": 1})
+    rows.sort(key=lambda r: (r["granted_on"], r["credit_code"]))
+    kinds = credential_rule_text(params)
+    if computation == "credentials_new":
+        rule = (f"{where}内首次获得（{kinds}）认定的企业（此前已有同类认定、窗口内仅升级的不算新增），"
+                f"共 {len(rows)} 家。")
+    else:
+        rule = f"{window.end} 持有（{kinds}）认定（未到期、未撤销）的企业共 {len(rows)} 家。"
+    return ProgressRecords(
+        kind=CREDENTIALS, rows=rows, total=Decimal(len(rows)),
+        columns=[*ENTERPRISE_COLUMNS, ("credential", "认定类型"), ("level", "级别"), ("granted_on", "认定日期")],
+        explanation=rule, **ask.common)
+
+
+# ── the declarations ──
+
+
+def credential_rows(params: dict[str, Any]) -> RegistrySource:
+    kinds = tuple(sorted({spec["kind"] for spec in credential_specs(params)}))
+    return RegistrySource(("credentials", *kinds), Credential.objects.filter(kind__code__in=kinds),
+                          "enterprise__region_id")
+
+
+def credential_params_problems(params: dict[str, Any], credential_kinds: set[str] | None) -> list[str]:
+    """{kind, min_level[, max_level]} or any_of a list of them; kinds of data/reference/credential_kinds.csv."""
+    problems = []
+    for spec in params.get("any_of") or [params]:
+        kind, level = spec.get("kind"), spec.get("min_level")
+        if not kind:
+            problems.append("需要 params.kind（或 any_of）")
+        elif credential_kinds is not None and kind not in credential_kinds:
+            problems.append(f"未知的认定类型 {kind!r}（见 data/reference/credential_kinds.csv）")
+        if level not in LEVELS:
+            problems.append(f"min_level 应为 {'/'.join(LEVELS)}，而不是 {level!r}")
+        if "max_level" in spec and (spec["max_level"] not in LEVELS
+                                    or LEVELS.index(spec["max_level"]) < LEVELS.index(level or "county")):
+            problems.append(f"max_level {spec['max_level']!r} 无效")
+    return problems
+
+
+COMPUTATIONS = (
+    Computation("credentials_new", actual_credentials_new, credential_records, source=credential_rows,
+                params_problems=credential_params_problems),
+    Computation("credentials_held", stock_counted(_credentials_held), credential_records, stock=True,
+                source=credential_rows, params_problems=credential_params_problems),
+)
