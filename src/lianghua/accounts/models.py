@@ -4,17 +4,19 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .roles import ROLE_CHOICES, ROLES
+
+
+def _role_in(codes: list[str]) -> models.Q:
+    """Role is one of `codes` (written as the migrations have it: one code compares by equality)."""
+    return models.Q(role=codes[0]) if len(codes) == 1 else models.Q(role__in=codes)
+
 
 class User(AbstractUser):
-    """A person with one role and one region scope (or one enterprise, for enterprise users)."""
+    """A person with one role (accounts/roles.py) and one region scope (or one enterprise, for enterprise
+    users)."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", "管理员"
-        OFFICER = "officer", "经信部门工作人员"
-        LEADER = "leader", "领导（只读）"
-        ENTERPRISE = "enterprise", "企业用户"
-
-    role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.OFFICER)
+    role = models.CharField("角色", max_length=12, choices=ROLE_CHOICES, default="officer")
     region = models.ForeignKey(
         "regions.Region", verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT,
         related_name="users",
@@ -28,24 +30,19 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        # What each role's scope needs, from the declarations (a new role may need a migration here).
         constraints = [
             models.CheckConstraint(
                 name="user_enterprise_role_has_enterprise",
-                condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
+                condition=~_role_in([r.code for r in ROLES.values() if r.needs_enterprise])
+                | models.Q(enterprise__isnull=False),
             ),
             models.CheckConstraint(
                 name="user_region_role_has_region",
-                condition=~models.Q(role__in=["officer", "leader"]) | models.Q(region__isnull=False),
+                condition=~_role_in([r.code for r in ROLES.values() if r.needs_region])
+                | models.Q(region__isnull=False),
             ),
         ]
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == self.Role.ADMIN or self.is_superuser
-
-    @property
-    def can_write(self) -> bool:
-        return self.is_administrator or self.role == self.Role.OFFICER
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from lianghua.regions.models import Region
 
+from .roles import Capability, user_may
 from .scope import scope_queryset, user_home_region
 
 
@@ -15,7 +16,7 @@ def regions_visible_to(user) -> QuerySet[Region]:
 def region_options(user) -> list[Region]:
     """Regions a filter may offer: the user's own subtree (an administrator without a region: the
     installation's home region, 嘉兴市 by default), in tree order. Enterprise users get none."""
-    if user.role == user.Role.ENTERPRISE:
+    if not user_may(user, Capability.VIEW):
         return []
     base = user_home_region(user)
     if base is None:

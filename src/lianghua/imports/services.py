@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.audit.services import domain_event_record
 
 from .forms_xlsx import form_write
@@ -37,29 +38,9 @@ class _DryRunRollback(Exception):
     pass
 
 
-class CommandLineOperator:
-    """Who imports from `lianghua import` without --user: the server's operator, with an administrator's
-    scope. Recorded as no user (actor empty) in batches and history."""
-
-    pk = None
-    region = None
-    region_id = None
-    enterprise_id = None
-    is_administrator = True
-    is_authenticated = True
-    is_active = True
-    can_write = True
-
-    def __str__(self) -> str:
-        return "命令行"
-
-
-COMMAND_LINE = CommandLineOperator()
-
-
 def user_may_import(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.can_write
-                and (user.is_administrator or user.region_id is not None))
+    """Officers (in their region) and administrators import; `None` is the command line's operator."""
+    return user_may(user, Capability.IMPORT)
 
 
 def import_template_write(*, kind: str, path) -> Path:
@@ -153,7 +134,7 @@ def _checked_and_written(import_definition: ImportKind, path: Path, batch: Impor
                     if dry_run:
                         raise _DryRunRollback
                     domain_event_record(
-                        kind="import.applied", actor=by, region=by.region, batch=batch.pk,
+                        kind="import.applied", actor=by, region=getattr(by, "region", None), batch=batch.pk,
                         import_kind=import_definition.code,
                         file=batch.original_name, rows=batch.rows_total, created=batch.rows_created,
                         updated=batch.rows_updated,
@@ -189,7 +170,7 @@ def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
     run's row stays locked meanwhile, so two confirmations at once (a double click, the page and the
     API) apply the file once: the second waits and is then refused.
     """
-    if not (by.is_administrator or batch.by_id == by.pk):
+    if not (user_may(by, Capability.ADMINISTER) or batch.by_id == getattr(by, "pk", None)):
         raise ImportNotAllowed("只能确认自己的试导入")
     with transaction.atomic():
         dry_run = ImportBatch.objects.select_for_update().get(pk=batch.pk)

@@ -17,6 +17,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name  # 0 -> A, 26 -> AA: the column as the spreadsheet labels it
 
+from lianghua.accounts.roles import user_sees_everything
 from lianghua.core.formatting import decimal_plain
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import home_region, region_lookup_table
@@ -131,9 +132,10 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    own = None if user.is_administrator else user.region
-    names = region_lookup_table(within=user.region or home_region())
-    wider = region_lookup_table(within=home_region()) if user.region is not None else names
+    own = None if user_sees_everything(user) else user.region
+    region = getattr(user, "region", None)  # None: the command line's operator
+    names = region_lookup_table(within=region or home_region())
+    wider = region_lookup_table(within=home_region()) if region is not None else names
     return Scope(region=own, names=names, wider_names=wider)
 
 

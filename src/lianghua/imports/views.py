@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from lianghua.accounts.roles import Capability, user_may
+
 from .kinds import TYPE_LABELS, import_kinds
 from .models import ImportBatch
 from .selectors import import_batches_visible_to
@@ -69,7 +71,7 @@ def import_batch(request, pk: int):
         "errors_hidden": max(0, len(batch.errors) - ERRORS_SHOWN),
         "unchanged": batch.rows_total - batch.rows_created - batch.rows_updated,
         "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.applied_batch_id is None
-        and user_may_import(request.user) and (request.user.is_administrator or batch.by_id == request.user.pk),
+        and user_may_import(request.user) and (user_may(request.user, Capability.ADMINISTER) or batch.by_id == request.user.pk),
         "confirmed_dry_run": getattr(batch, "confirmed_dry_run", None),  # the dry run this batch applied
     })
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import user_home_region, user_sees_region
 from lianghua.accounts.selectors import region_options
 from lianghua.core.pages import page_of
@@ -251,8 +252,8 @@ def application_list(request):
 
 @login_required
 def application_new(request):
-    if not request.user.can_write and request.user.role != request.user.Role.ENTERPRISE:
-        raise PermissionDenied
+    if not user_may(request.user, Capability.CLAIM):
+        raise PermissionDenied("您的账号不能提交奖补申报")
     form = {
         k: request.POST.get(k, request.GET.get(k, ""))
         for k in ("project", "credential", "matter_date", "facts", "note")
@@ -293,10 +294,11 @@ def application_new(request):
 def application_detail(request, pk: int):
     application = get_object_or_404(subsidy_applications_visible_to(request.user), pk=pk)
     if request.method == "POST":
-        if not request.user.can_write:
-            raise PermissionDenied
+        recompute = request.POST.get("action") == "recompute"
+        if not user_may(request.user, Capability.WRITE if recompute else Capability.APPROVE):
+            raise PermissionDenied("您的账号不能测算或审核奖补申报")
         try:
-            if request.POST.get("action") == "recompute":
+            if recompute:
                 subsidy_result_compute(application=application, by=request.user)
                 messages.success(request, "已按现行规则重新测算（原结果保留）")
             else:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lianghua.accounts.models import User
+from lianghua.accounts.roles import ADMIN, ROLES
 from lianghua.enterprises.models import Enterprise
 from lianghua.imports.services import import_run, problem_text
 from lianghua.regions.models import Region
@@ -456,7 +457,7 @@ def demo_reported_actuals_enter(*, as_of: dt.date, by) -> int:
 
 def demo_admin_ensure():
     admin, created = User.objects.get_or_create(
-        username="admin", defaults={"role": User.Role.ADMIN, "is_superuser": True, "is_staff": True,
+        username="admin", defaults={"role": ADMIN.code, "is_superuser": True, "is_staff": True,
                                     "display_name": "演示管理员"})
     if created:
         admin.set_password(DEMO_PASSWORD)
@@ -483,13 +484,13 @@ def demo_users_ensure(*, enterprise_credit_code: str | None = None) -> list[Demo
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        logins.append(DemoLogin(username, User.Role(user.role).label, user.region.name if user.region else ""))
+        logins.append(DemoLogin(username, ROLES[user.role].label, user.region.name if user.region else ""))
     existing = User.objects.filter(username="qiye").select_related("enterprise").first()
     if existing is None:
         enterprise = (Enterprise.objects.filter(credit_code=enterprise_credit_code).first() if enterprise_credit_code
                       else Enterprise.objects.filter(region__code="330424102").order_by("id").first())
         if enterprise is not None:
-            existing = User(username="qiye", role=User.Role.ENTERPRISE, enterprise=enterprise,
+            existing = User(username="qiye", role="enterprise", enterprise=enterprise,
                             region=enterprise.region, display_name=f"{enterprise.name}（演示）")
             existing.set_password(DEMO_PASSWORD)
             existing.save()

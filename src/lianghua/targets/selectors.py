@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from lianghua.accounts.scope import scope_queryset
+from lianghua.accounts.scope import scope_queryset, user_sees_everything
 
 from .models import Plan, Target
 
@@ -14,7 +14,7 @@ def targets_visible_to(user) -> QuerySet[Target]:
 
 def plans_visible_to(user) -> QuerySet[Plan]:
     """Plans with at least one target the user may see (every plan for administrators)."""
-    if getattr(user, "is_authenticated", False) and user.is_active and user.is_administrator:
+    if user_sees_everything(user):
         return Plan.objects.select_related("region")
     visible = targets_visible_to(user).filter(plan=OuterRef("pk"))
     return Plan.objects.select_related("region").filter(Exists(visible))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import user_sees_region
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record
@@ -25,7 +26,7 @@ def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, 
     or a computed indicator where the registry holds none of its records (`regions_without_records`) —
     as of a date, with its source. Earlier entries are kept; progress reads the latest with
     as_of ≤ its as-of date. `by` must be able to write in the region (None for system loads)."""
-    if by is not None and not (getattr(by, "can_write", False) and user_sees_region(by, region)):
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, region)):
         raise PermissionDenied("无权为该区域填报")
     errors: dict[str, list[str]] = {}
     if indicator.computation != "reported" and not regions_without_records(indicator, [region]):

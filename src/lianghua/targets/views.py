@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import user_sees_region
 from lianghua.core.query_params import QueryValueError, query_date, query_problem_page, query_year
 from lianghua.regions.models import Region
@@ -32,8 +33,8 @@ def _wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
-def _no_enterprise_users(user):
-    if user.role == user.Role.ENTERPRISE:
+def _region_views_allowed(user):
+    if not user_may(user, Capability.VIEW):
         raise PermissionDenied("企业用户只能查看本企业信息")
 
 
@@ -41,8 +42,8 @@ def _no_enterprise_users(user):
 @login_required
 def dashboard(request):
     user = request.user
-    if user.role == user.Role.ENTERPRISE:
-        if user.enterprise_id:
+    if not user_may(user, Capability.VIEW):
+        if user.enterprise_id:  # an enterprise user's home is their enterprise's page
             return redirect("enterprises:detail", pk=user.enterprise_id)
         raise PermissionDenied("企业用户只能查看本企业信息")
     choice = dashboard_choice(user, request.GET)
@@ -84,7 +85,7 @@ def _record_link(kind: str, row: dict) -> str | None:
 def records(request):
     """The projects / enterprises / credentials / activities counted in one actual value."""
     user = request.user
-    _no_enterprise_users(user)
+    _region_views_allowed(user)
     params = request.GET
     plan = plans_visible_to(user).filter(code=params.get("plan", "")).first()
     indicator = Indicator.objects.filter(code=params.get("indicator", "")).first()
@@ -130,7 +131,7 @@ def records(request):
         "nav": "dashboard", "plan": plan, "indicator": indicator, "region": region, "year": year,
         "basis": basis, "basis_label": Target.Basis(basis).label, "as_of": as_of, "found": found,
         "rows": rows, "back": back,
-        "can_report": found.kind == "reported" and user.can_write and user_sees_region(user, region),
+        "can_report": found.kind == "reported" and user_may(user, Capability.WRITE) and user_sees_region(user, region),
     })
 
 
@@ -171,7 +172,7 @@ def report_actual(request):
 @require_safe
 @login_required
 def plan_list(request):
-    _no_enterprise_users(request.user)
+    _region_views_allowed(request.user)
     plans = list(plans_visible_to(request.user).order_by("-start_year", "code"))
     counts = {}
     for plan_id in targets_visible_to(request.user).values_list("plan_id", flat=True):
@@ -185,7 +186,7 @@ def plan_list(request):
 @login_required
 def plan_detail(request, code: str):
     user = request.user
-    _no_enterprise_users(user)
+    _region_views_allowed(user)
     plan = get_object_or_404(plans_visible_to(user), code=code)
     targets = list(
         targets_visible_to(user).filter(plan=plan).select_related("indicator", "region")

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from lianghua.core.commands import LianghuaCommand
 from lianghua.imports.kinds import import_kinds
-from lianghua.imports.services import COMMAND_LINE, ImportNotAllowed, import_run, problem_text
+from lianghua.imports.services import ImportNotAllowed, import_run, problem_text
 
 
 class Command(LianghuaCommand):
@@ -25,7 +25,7 @@ class Command(LianghuaCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
-        by = COMMAND_LINE
+        by = None  # the command line's operator: every region, recorded as no user
         if user:
             by = get_user_model().objects.select_related("region").filter(username=user).first()
             if by is None:

@@ -1,0 +1,7 @@
+"""What a page may offer the person looking at it: `may.view`, `may.write`, `may.import`… (roles.py)."""
+
+from .roles import Capability, user_may
+
+
+def capabilities(request) -> dict[str, dict[str, bool]]:
+    return {"may": {capability.value: user_may(request.user, capability) for capability in Capability}}
