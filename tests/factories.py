@@ -16,6 +16,7 @@ from lianghua.enterprises.models import (
     Industry,
 )
 from lianghua.projects.models import Activity, Project, ProjectProgress
+from lianghua.projects.stages import STAGE_BY_CODE
 from lianghua.regions.models import Region
 
 
@@ -104,6 +105,22 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     planned_start = datetime.date(2025, 1, 1)
     planned_end = datetime.date(2025, 12, 31)
     stage = "reserve"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        """A project the database accepts (projects/invariants.py): the dates its stage requires and a
+        test leaves out are filled in order — started at its planned start, or on the day it ended or
+        was accepted when that came earlier; ended on the day it was accepted, or at its planned end."""
+        required = STAGE_BY_CODE[kwargs.get("stage", "reserve")].required_fields
+        for field in ("planned_start", "planned_end", "total_investment_wan"):
+            if field in required and kwargs.get(field) is None:
+                kwargs[field] = getattr(cls, field)
+        if "actual_start" in required and kwargs.get("actual_start") is None:
+            later = [d for d in (kwargs.get("actual_end"), kwargs.get("accepted_on")) if d is not None]
+            kwargs["actual_start"] = min([kwargs["planned_start"], *later])
+        if "actual_end" in required and kwargs.get("actual_end") is None:
+            kwargs["actual_end"] = kwargs.get("accepted_on") or max(kwargs["planned_end"], kwargs["actual_start"])
+        return kwargs
 
 
 class ProjectProgressFactory(factory.django.DjangoModelFactory):

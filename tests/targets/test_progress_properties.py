@@ -61,9 +61,10 @@ def test_county_equals_the_sum_of_its_towns(region, projects, credentials, activ
     kinds = {k.code: k for k in CredentialKind.objects.filter(code__in=["tech_center", "green_factory"])}
     with transaction.atomic():
         for p in projects:
+            start, accepted = sorted((p["start"], p["accepted"]))  # accepted after it started (invariants)
             made = ProjectFactory(enterprise=EnterpriseFactory(region_code=p["town"]), category=p["category"],
-                                  stage=p["stage"], actual_start=DAY0 + dt.timedelta(p["start"]),
-                                  accepted_on=DAY0 + dt.timedelta(p["accepted"]), energy_saved_tce=D(p["tce"]),
+                                  stage=p["stage"], actual_start=DAY0 + dt.timedelta(start),
+                                  accepted_on=DAY0 + dt.timedelta(accepted), energy_saved_tce=D(p["tce"]),
                                   energy_saving_verified=p["verified"])
             cumulative = 0
             for month, amount in sorted(dict(p["reports"]).items()):

@@ -44,7 +44,7 @@ def world(region):
                                   tax_wan=D(200 + n))
             DigitalLevelFactory(enterprise=enterprise, level=D("1.5") + D(n) / 2, assessed_on=dt.date(2025, 2, 1))
             project = ProjectFactory(enterprise=enterprise, category="digital" if n % 2 else "green",
-                                     actual_start=dt.date(2024 + n % 2, 5, 1), accepted_on=dt.date(2025, 4, 1),
+                                     actual_start=dt.date(2024 + n % 2, 3, 1), accepted_on=dt.date(2025, 4, 1),
                                      energy_saved_tce=D(1000 + n), energy_saving_verified=True, stage="accepted")
             ProjectProgressFactory(project=project, month=dt.date(2024, 12, 1), cumulative_investment_wan=D(100))
             ProjectProgressFactory(project=project, month=dt.date(2025, 8, 1),

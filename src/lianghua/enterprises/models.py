@@ -65,6 +65,14 @@ class Enterprise(models.Model):
         return credit_code_is_valid(self.credit_code)
 
 
+# The yearly figures that are never negative (the import's columns say the same: minimum 0).
+YEAR_NON_NEGATIVE = (
+    *((field, "金额不能为负数") for field in ("revenue_wan", "value_added_wan", "tax_wan", "rd_wan")),
+    ("land_mu", "用地面积不能为负数"),
+    ("energy_tce", "综合能耗不能为负数"),
+)
+
+
 class EnterpriseYear(models.Model):
     """One enterprise's figures for one year. Units are in the field names."""
 
@@ -87,7 +95,13 @@ class EnterpriseYear(models.Model):
         ordering = ["enterprise_id", "year"]
         # Every count reads a region's enterprises first and their years through this constraint's index;
         # a (year, is_above_scale) index went unused by the planner and only slowed imports.
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
+            *(models.CheckConstraint(name=f"enterprise_year_{field}_not_negative",
+                                     condition=models.Q(**{f"{field}__gte": 0}) | models.Q(**{f"{field}__isnull": True}),
+                                     violation_error_message=message)
+              for field, message in YEAR_NON_NEGATIVE),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}/{self.year}"
@@ -119,6 +133,9 @@ class Credential(models.Model):
         ordering = ["enterprise_id", "granted_on"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="credential_unique"),
+            models.CheckConstraint(name="credential_ends_after_granted",
+                                   condition=models.Q(ends_on__gte=models.F("granted_on")) | models.Q(ends_on__isnull=True),
+                                   violation_error_message="到期/撤销日期早于认定日期"),
         ]
         indexes = [models.Index(fields=["kind", "level_rank", "granted_on"])]
 

@@ -6,11 +6,9 @@ imports/validation.py).
 import datetime
 from collections import defaultdict
 from decimal import Decimal
-from itertools import pairwise
 from typing import NamedTuple
 
 from lianghua.core.bulk import FETCH_CHUNK, chunks, where_in
-from lianghua.core.formatting import decimal_plain
 from lianghua.enterprises.import_kinds import CREDIT, enterprise_resolve, enterprise_verdicts
 from lianghua.imports.kinds import (
     BOOLEAN,
@@ -28,9 +26,10 @@ from lianghua.imports.kinds import (
 )
 from lianghua.imports.validation import YUAN_HINT, duplicates_check, field_taker, region_check
 
+from .invariants import PROJECT_MONEY, cumulative_problems, project_problems
 from .models import Activity, Project, ProjectProgress
 from .services import activities_bulk_upsert, project_progress_bulk_upsert, projects_bulk_upsert
-from .stages import FIELD_LABELS, STAGE_BY_CODE, STAGE_CHOICES, stage_missing_fields
+from .stages import FIELD_LABELS, STAGE_CHOICES
 
 # Unit slips (docs/imports.md): a figure typed in 元 where the column asks for 万元 is 10,000 times too
 # large. The thresholds lie far above any real value and far below the slipped one.
@@ -40,7 +39,6 @@ PROGRESS_OVERRUN_RATIO = Decimal("1.5")  # above this × total investment: a war
 # A likely slip, below the threshold above: a warning (a real outlier must still import). No seed gives
 # this number; we chose it.
 PROJECT_MONEY_WARN_WAN = Decimal("100000")  # one project's investment ≥ 10亿元, rare for a renovation
-PROJECT_MONEY = ("total_investment_wan", "equipment_investment_wan", "it_investment_wan", "civil_investment_wan")
 _STORED = (None, None)  # (value, file row) of a month not in the file
 
 PROJECT_CATEGORIES = choices_of(Project.Category.choices)
@@ -60,14 +58,6 @@ def _project_money(field_name: str, header: str, **kwargs) -> Column:
 PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
                   "actual_end", "accepted_on", "stage", "health", "energy_saved_tce", "co2_cut_t", "water_saved_t",
                   "robots_added")
-LABEL_FIELDS = {label: name for name, label in FIELD_LABELS.items()}
-DATE_ORDER = (  # (earlier, later, message at the later column)
-    ("planned_start", "planned_end", "计划竣工日期早于计划开工日期"),
-    ("actual_start", "actual_end", "实际竣工日期早于实际开工日期"),
-    ("actual_end", "accepted_on", "验收日期早于实际竣工日期"),
-)
-
-
 def projects_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
     project_fields = field_taker(PROJECT_FIELDS, result.fields)
@@ -82,14 +72,9 @@ def projects_check(kind, records, scope, result):
         ref = enterprise_resolve(record, verdicts, result)
         if record.get("code") in stored_paths and not scope.allows(stored_paths[record["code"]]):
             result.error(number, "项目编号", f"项目编号“{record['code']}”已被使用，请换用其他编号")
-        for earlier, later, message in DATE_ORDER:
-            if record.get(earlier) and record.get(later) and record[later] < record[earlier]:
-                result.error(number, FIELD_LABELS[later], f"{message}（{record[earlier].isoformat()}）")
-        stage = record.get("stage")
-        if stage is not None and "stage" not in record["_bad"]:
-            for label in stage_missing_fields(stage, record):
-                if LABEL_FIELDS[label] not in record["_bad"]:  # a cell that failed already has its error
-                    result.error(number, label, f"项目阶段为“{STAGE_BY_CODE[stage].name}”时必填")
+        # A cell that failed already has its error.
+        for field, message in project_problems(record, skip=record["_bad"]):
+            result.error(number, FIELD_LABELS[field], message)
         if ref is None or record["_bad"] or not record.get("code"):
             continue
         row = project_fields(record)
@@ -161,17 +146,11 @@ def progress_check(kind, records, scope, result):
                 result.warn(number, header, f"超过总投资（{total}万元）的{PROGRESS_OVERRUN_RATIO}倍，请核实")
         months[month] = (value, number)
         rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
-    # Cumulative figures never go down: compare each file row with the nearest month before it, and
-    # with the nearest stored month after it (a later file row is compared when its own turn comes).
+    # Cumulative figures never go down (projects/invariants.py): each file row against its neighbours.
     for months in series.values():
-        ordered = sorted(months.items())
-        for (prev_month, (prev_value, _)), (_month, (value, number)) in pairwise(ordered):
-            if number is not None and value < prev_value:
-                result.error(number, header, f"累计完成投资低于{prev_month:%Y-%m}的{decimal_plain(prev_value)}万元（累计数不应减少）")
-        for (_month, (value, number)), (next_month, (next_value, next_number)) in pairwise(ordered):
-            if number is not None and next_number is None and value > next_value:
-                result.error(number, header,
-                             f"累计完成投资高于已报的{next_month:%Y-%m}的{decimal_plain(next_value)}万元（累计数不应减少）")
+        points = [(month, value, number) for month, (value, number) in months.items()]
+        for number, message in cumulative_problems(points):
+            result.error(number, header, message)
 
 
 

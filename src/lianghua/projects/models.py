@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from .invariants import cumulative_problems, progress_constraints, project_constraints
 from .stages import STAGE_CHOICES
 
 MONEY = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
@@ -49,6 +51,7 @@ class Project(models.Model):
         verbose_name = "项目"
         verbose_name_plural = "项目"
         indexes = [models.Index(fields=["category", "actual_start"])]
+        constraints = project_constraints()  # date order, stage requirements, no negative money
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -87,11 +90,24 @@ class ProjectProgress(models.Model):
 
     class Meta:
         ordering = ["project_id", "month"]
-        constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique")]
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique"),
+                       *progress_constraints()]
         indexes = [models.Index(fields=["month"])]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.cumulative_investment_wan}万元"
+
+    def clean(self) -> None:
+        """A form's report (the admin's, a future page's) against the project's other months: the same
+        rule the import applies (projects/invariants.py)."""
+        if self.project_id is None or self.month is None or self.cumulative_investment_wan is None:
+            return
+        stored = (ProjectProgress.objects.filter(project_id=self.project_id).exclude(pk=self.pk)
+                  .exclude(month=self.month).values_list("month", "cumulative_investment_wan"))
+        points = [(month, value, None) for month, value in stored]
+        problems = cumulative_problems([*points, (self.month, self.cumulative_investment_wan, "cumulative")])
+        if problems:
+            raise ValidationError({"cumulative_investment_wan": [message for _, message in problems]})
 
 
 class Activity(models.Model):
