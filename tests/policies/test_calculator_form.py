@@ -59,7 +59,7 @@ def test_green_project_form_gives_the_engine_amount(client, county_officer):
     )
     body = response.content.decode()
     # 001 三（二）: equipment ≥ 300万, 350 tce ≥ 300, verified → 10% × 2000 = 200万 (cap 500万).
-    assert response.status_code == 200 and "合计 <strong>200</strong> 万元" in body, body
+    assert response.status_code == 200 and "合计 <strong>200.00</strong> 万元" in body, body
     assert "绿色化改造项目补助" in body
     same = evaluate_case(
         policy_set_current(),
@@ -88,9 +88,9 @@ def test_waste_utilisation_is_typed_in_percent(client, county_officer):
             "f_equipment_investment": "400", "f_third_party_verified": "yes"}
     paid = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "85%"}).content.decode()
     # 001 三（二）: verified, 85% ≥ 30% → 10% × 400 = 40万.
-    assert "合计 <strong>40</strong> 万元" in paid and "&quot;waste_utilization_rate&quot;: 0.85" in paid
+    assert "合计 <strong>40.00</strong> 万元" in paid and "&quot;waste_utilization_rate&quot;: 0.85" in paid
     short = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "25"}).content.decode()
-    assert "合计 <strong>0</strong> 万元" in short
+    assert "合计 <strong>0.00</strong> 万元" in short
     too_big = client.post("/subsidies/", {**base, "f_waste_utilization_rate": "120"}).content.decode()
     assert "废弃物综合利用率：应在0～100%之间" in too_big
 
@@ -105,14 +105,14 @@ def test_credential_form(client, county_officer):
          "f_count": "", "f_year_index": ""},
     ).content.decode()
     # 001 三（三）: 省级企业技术中心 50万元.
-    assert "合计 <strong>50</strong> 万元" in body and "企业技术中心奖励" in body
+    assert "合计 <strong>50.00</strong> 万元" in body and "企业技术中心奖励" in body
     with_tax = client.post(
         "/subsidies/",
         {"date": "2024-06-01", "matter": "credential", "f_credential": "tech_center", "f_level": "provincial",
          "f_rd_expense": "100"},
     ).content.decode()
     # 002 三、13: R&D 100万 × 100% = 100万 of deduction, shown apart, not in the total; the tax group stays open.
-    assert "合计 <strong>50</strong> 万元" in with_tax and "研发费用加计扣除 100 万元" in with_tax
+    assert "合计 <strong>50.00</strong> 万元" in with_tax and "研发费用加计扣除 100.00 万元" in with_tax
     assert '<details class="calc-tax" open>' in with_tax
 
 
@@ -150,7 +150,7 @@ def test_expert_json_is_still_accepted(client, county_officer):
         {"date": "2023-06-01", "matter": "project", "use_json": "on", "facts": json.dumps(facts)},
     ).content.decode()
     # 001 三（三）: 国际首台（套） 200万元; the form switches to the credential fields.
-    assert "合计 <strong>200</strong> 万元" in body and 'value="first_set" selected' in body
+    assert "合计 <strong>200.00</strong> 万元" in body and 'value="first_set" selected' in body
 
 
 def test_prefill_from_a_registered_project(client, baibu_officer):
@@ -165,7 +165,7 @@ def test_prefill_from_a_registered_project(client, baibu_officer):
         {"date": "2024-06-01", "matter": "project", "f_categories": ["green_energy"],
          "f_equipment_investment": "1234", "f_third_party_verified": "yes", "f_energy_saving_tce": "400"},
     ).content.decode()
-    assert "合计 <strong>123.4</strong> 万元" in body  # 10% × 1234
+    assert "合计 <strong>123.40</strong> 万元" in body  # 10% × 1234
 
 
 def test_prefill_from_another_town_is_refused(client, baibu_officer):
@@ -198,7 +198,7 @@ def test_finance_form(client, county_officer):
          "f_insured_amount": "2000"},
     ).content.decode()
     # 001 三（三）: premium 30 ≤ 2% × 2000 = 40 → 70% × 30 = 21万 (≤ 50万 per set per year).
-    assert "合计 <strong>21</strong> 万元" in body and "首台（套）保险保费补偿" in body
+    assert "合计 <strong>21.00</strong> 万元" in body and "首台（套）保险保费补偿" in body
 
 
 def test_reasons_name_facts_by_their_chinese_labels(client, county_officer):

@@ -292,7 +292,7 @@ def test_calculator_page_explains_the_amount(client, officer):
     response = client.post("/subsidies/", {"date": "2023-06-01", "facts": json.dumps(facts)})
     body = response.content.decode()
     assert (
-        response.status_code == 200 and "合计 <strong>50</strong> 万元" in body and "纯数字化改造项目" in body
+        response.status_code == 200 and "合计 <strong>50.00</strong> 万元" in body and "纯数字化改造项目" in body
     )
     partial = client.post("/subsidies/", {"date": "2023-06-01", "facts": "{bad"}, HTTP_HX_REQUEST="true")
     assert "输入有误" in partial.content.decode() and "<html" not in partial.content.decode()

@@ -125,7 +125,7 @@ def test_investment_is_cumulative_at_window_end_minus_before_window(haiyan, regi
     # Annual 2025 at 2025-06-30: p1 700 − 150 = 550; p2 1000.5 − 0; p3 300 − 300 = 0 → 1550.5 万元.
     county = pick(rows, COUNTY, "investment", "annual")
     assert county.actual == D("0.15505")
-    assert county.as_dict()["actual"] == 0.1551     # 0.15505 rounded half-up to 4 places
+    assert county.as_dict()["actual"] == "0.1551"     # 0.15505 rounded half-up to 4 places
     # Cumulative since 2024-01-01: p1 700, p3 300 → 百步 1000 万元 = 0.1 亿元.
     baibu_row = pick(rows, BAIBU, "investment", "cumulative")
     assert baibu_row.actual == D("0.1")
@@ -241,7 +241,7 @@ def test_mujun_and_productivity_sum_over_above_scale_enterprises(haiyan, region)
     rows = compute(haiyan, region)
     va = pick(rows, COUNTY, "mujun_value_added", "annual")
     assert va.actual == D(2000) / D(30) and va.data_year == 2025                            # 66.67 万元/亩
-    assert va.as_dict()["actual"] == 66.6667
+    assert va.as_dict()["actual"] == "66.6667"
     assert pick(rows, COUNTY, "mujun_tax", "annual").actual == D(400) / D(30)               # 13.33
     productivity = pick(rows, COUNTY, "labour_productivity", "annual")
     assert productivity.actual == D("12.5")                                                 # 2500 ÷ 200

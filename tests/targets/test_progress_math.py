@@ -84,11 +84,6 @@ def test_competition_ranks():
     assert pm.competition_ranks([D("0.5"), None, D("0.9"), D("0.5"), D(0)]) == [2, None, 1, 2, 4]
 
 
-def test_ratio_and_json_numbers():
+def test_ratio():
     assert pm.ratio(D(1), D(4), scale=D(100)) == 25
     assert pm.ratio(D(1), D(0)) is None
-    assert pm.json_number(D(2000) / D(30)) == 66.6667
-    assert pm.json_number(D("0.055")) == 0.055
-    assert pm.json_number(D("4.0000")) == 4 and isinstance(pm.json_number(D("4.0000")), int)
-    assert pm.json_number(D("0.00005")) == 0.0001   # half-up
-    assert pm.json_number(None) is None

@@ -114,7 +114,7 @@ def test_investment_records_show_each_project_contribution(haiyan, region, world
     assert records.kind == "projects" and len(records.rows) == 3
     assert [r["contribution"] for r in records.rows] == [D("350.25"), D("351.25"), D("352.25")]
     assert records.total == D("0.105375")
-    assert "1053.75 万元" in records.explanation
+    assert "1,053.75 万元" in records.explanation
     annual = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(COUNTY), year=2025,
                               basis="annual", as_of=AS_OF)
     assert annual.contribution_total == 6 * D("250.25") + 2 * 3   # (350.25 + n) − 100 in each town
@@ -141,7 +141,7 @@ def test_reported_records_list_every_entry_and_mark_the_one_used(haiyan, region,
                                basis="annual", as_of=AS_OF)
     assert records.total == 11 and [r["counted"][0] for r in records.rows] == ["是", "否"]
     payload = records.as_dict()
-    assert payload["total"] == 11 and payload["rows"][0]["as_of"] == "2025-09-30"
+    assert payload["total"] == "11" and payload["rows"][0]["as_of"] == "2025-09-30"
 
 
 def test_where_the_registry_holds_no_records_of_the_kind_the_records_are_the_reported_entries(

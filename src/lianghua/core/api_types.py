@@ -1,15 +1,11 @@
-"""Types shared by the API schemas."""
+"""Types shared by the API schemas: every Decimal leaves the API as exact decimal text, never a float."""
 
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from .formatting import decimal_text
 
-def decimal_text(value: Decimal | None) -> str | None:
-    """Money, land and energy leave the API as exact decimal text ("1234.5"), never as floats."""
-    return None if value is None else format(value.normalize(), "f")
-
-
-# A schema field read from a DecimalField: the model's Decimal becomes its exact text.
+# A schema field read from a DecimalField: the model's Decimal becomes its exact text ("1234.5").
 DecimalText = Annotated[str | None, BeforeValidator(lambda v: decimal_text(v) if isinstance(v, Decimal) else v)]

@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from .formatting import datetime_text, decimal_text, yes_no
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -22,15 +24,17 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return yes_no(value)
     return value
 
 
 def _csv_text(value):
     """A CSV cell; text that Excel would read as a formula (=, +, -, @) is quoted with a leading '."""
     if isinstance(value, Decimal):
-        # Without trailing zeros, so SQLite and PostgreSQL exports read the same.
-        return format(value.normalize(), "f")
+        # Exact, without trailing zeros, so SQLite and PostgreSQL exports read the same.
+        return decimal_text(value)
+    if isinstance(value, datetime):
+        return datetime_text(value)
     value = _cell(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -71,7 +75,7 @@ def _xlsx(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
                 # Excel stores doubles; the figures here have at most 4 decimals, exact enough as a number.
                 sheet.write_number(r, c, float(value))
             elif isinstance(value, datetime):
-                sheet.write_string(r, c, value.isoformat(sep=" ", timespec="minutes"))
+                sheet.write_string(r, c, datetime_text(value))
             elif isinstance(value, date):
                 sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), date_format)
             elif isinstance(value, str):

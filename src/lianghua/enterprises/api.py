@@ -4,7 +4,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from lianghua.core.api_types import decimal_text
+from lianghua.core.formatting import decimal_text
 from lianghua.core.pages import PAGE_SIZE
 from lianghua.core.query_params import ApiPages, FlagText, YearText
 

@@ -4,7 +4,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from lianghua.core.api_types import DecimalText, decimal_text
+from lianghua.core.api_types import DecimalText
+from lianghua.core.formatting import decimal_text
 from lianghua.core.pages import PAGE_SIZE
 from lianghua.core.query_params import ApiPages, YearText
 

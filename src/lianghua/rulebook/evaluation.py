@@ -16,6 +16,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from lianghua.core.formatting import decimal_plain
+
 from .parameters import PRINCIPLE_NAMES, Document, Parameter, ParamValue, Table, Tiers
 
 ZERO = Decimal(0)
@@ -47,9 +49,7 @@ def fmt(value: Decimal) -> str:
     """Plain decimal text without exponent or trailing zeros: 3000, 12.5 (explanations)."""
     text = _FMT_CACHE.get(value)
     if text is None:
-        text = f"{value:f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
+        text = decimal_plain(value)
         if len(_FMT_CACHE) < _CACHE_LIMIT:
             _FMT_CACHE[value] = text
     return text

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
-from lianghua.core.api_types import decimal_text
+from lianghua.core.formatting import decimal_text
 from lianghua.core.query_params import (
     DateText,
     FlagText,
@@ -66,12 +66,12 @@ class TargetProgressOut(Schema):
     unit: str = Field(description="单位")
     year: int = Field(description="年度")
     basis: str = Field(description="口径：annual 年度 / cumulative 累计")
-    target: float | None = Field(description="目标值")
-    stretch: float | None = Field(description="力争值")
+    target: str | None = Field(description="目标值（十进制字符串，四舍五入到4位小数；下同）")
+    stretch: str | None = Field(description="力争值")
     comparator: str = Field(description="比较方式")
-    actual: float | None = Field(description="实际值（无数据为空，不是 0）")
-    completion: float | None = Field(description="完成率（小数，1 = 100%）")
-    time_progress: float | None = Field(description="时间进度（小数）")
+    actual: str | None = Field(description="实际值（无数据为空，不是 0）")
+    completion: str | None = Field(description="完成率（小数，1 = 100%）")
+    time_progress: str | None = Field(description="时间进度（小数）")
     status: str = Field(description="状态：done 已完成 / normal 正常 / lagging 滞后 / severe 严重滞后 / nodata 无数据")
     status_label: str = Field(description="状态（中文）")
     data_year: int | None = Field(description="实际值所用数据年度")
@@ -97,9 +97,9 @@ class RecordsOut(Schema):
     window_end: dt.date = Field(description="统计窗口止")
     data_year: int | None = Field(description="所用数据年度")
     explanation: str = Field(description="计数口径说明")
-    total: float | None = Field(description="合计（即该实际值）")
+    total: str | None = Field(description="合计（即该实际值；十进制字符串，四舍五入到4位小数）")
     columns: list[RecordColumn] = Field(description="列")
-    rows: list[dict[str, Any]] = Field(description="计入的记录，每行一条")
+    rows: list[dict[str, Any]] = Field(description="计入的记录，每行一条（金额等数值为十进制字符串，日期 YYYY-MM-DD，时间为北京时间 ISO 8601）")
 
 
 class CheckOut(Schema):

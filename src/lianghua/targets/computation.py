@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet
 
+from lianghua.core.formatting import datetime_iso, decimal_text, number
 from lianghua.enterprises.models import Credential, CredentialKind
 from lianghua.regions.models import Region
 
@@ -182,7 +183,9 @@ class ProgressRecords:
     def as_dict(self) -> dict[str, Any]:
         def plain(value: Any) -> Any:
             if isinstance(value, Decimal):
-                return pm.json_number(value, 4)
+                return decimal_text(value, 4)
+            if isinstance(value, dt.datetime):
+                return datetime_iso(value)
             if isinstance(value, dt.date):
                 return value.isoformat()
             return value
@@ -193,7 +196,7 @@ class ProgressRecords:
             "columns": [{"key": k, "label": label} for k, label in self.columns],
             "rows": [{k: plain(v) for k, v in row.items()} for row in self.rows],
             "explanation": self.explanation,
-            "total": pm.json_number(self.total),
+            "total": decimal_text(self.total, 4),
             "unit": self.unit,
             "window_start": self.window_start.isoformat(),
             "window_end": self.window_end.isoformat(),
@@ -202,10 +205,8 @@ class ProgressRecords:
 
 
 def number_text(value: Decimal | None) -> str:
-    if value is None:
-        return "无数据"
-    text = format(pm.round_half_up(value, 4).normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    """A figure in an explanation: up to 4 decimals, with separators ("12,345.6"); 无数据 when missing."""
+    return "无数据" if value is None else number(decimal_text(value, 4))
 
 
 def window_text(window: pm.Window, basis: str) -> str:

@@ -21,12 +21,15 @@ from typing import Any
 
 from django.db.models import Exists, Q, QuerySet
 
+from lianghua.core.formatting import decimal_text
 from lianghua.regions.models import Region
 
 from . import progress_math as pm
 from .computation import COMPUTED, NONE, REPORTED, Actuals, Measure, RegionFold, RegistrySource, keeper_path
 from .computations import COMPUTATIONS
 from .models import Indicator, Plan, ReportedActual, Target
+
+JSON_PLACES = 4  # decimals of every figure in as_dict
 
 __all__ = ["COMPUTED", "NONE", "REPORTED", "TargetProgress", "indicator_actuals", "progress_compute"]
 
@@ -62,8 +65,8 @@ class TargetProgress:
     source_clause: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: actuals and targets rounded half-up to 4 decimals, completion and time progress
-        (fractions, 1 = 100%) to 4 decimals, dates ISO."""
+        """JSON-ready (the API, `progress --format json`): every figure as exact decimal text rounded half-up
+        to 4 decimals — actuals, targets, completion and time progress (fractions, 1 = 100%) — dates ISO."""
         return {
             "plan": self.plan,
             "region_code": self.region_code,
@@ -73,12 +76,12 @@ class TargetProgress:
             "unit": self.unit,
             "year": self.year,
             "basis": self.basis,
-            "target": pm.json_number(self.target),
-            "stretch": pm.json_number(self.stretch),
+            "target": decimal_text(self.target, JSON_PLACES),
+            "stretch": decimal_text(self.stretch, JSON_PLACES),
             "comparator": self.comparator,
-            "actual": pm.json_number(self.actual),
-            "completion": pm.json_number(self.completion),
-            "time_progress": pm.json_number(self.time_progress),
+            "actual": decimal_text(self.actual, JSON_PLACES),
+            "completion": decimal_text(self.completion, JSON_PLACES),
+            "time_progress": decimal_text(self.time_progress, JSON_PLACES),
             "status": self.status,
             "status_label": self.status_label,
             "data_year": self.data_year,

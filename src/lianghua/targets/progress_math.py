@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 ANNUAL = "annual"
 CUMULATIVE = "cumulative"
@@ -151,20 +151,6 @@ def competition_ranks(values: Sequence[Decimal | None]) -> list[int | None]:
     for position, value in enumerate(ranked, start=1):
         first_position.setdefault(value, position)
     return [None if v is None else first_position[v] for v in values]
-
-
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def json_number(value: Decimal | None, places: int = 4) -> int | float | None:
-    """A Decimal as a JSON number rounded half-up to `places` decimals; whole numbers as int."""
-    if value is None:
-        return None
-    rounded = round_half_up(value, places)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)
 
 
 def sum_decimals(values: Iterable[Decimal]) -> Decimal:

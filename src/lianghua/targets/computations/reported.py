@@ -15,8 +15,10 @@ def reported_records(ask: RecordsAsk, preface: str = "") -> ProgressRecords:
                                              as_of__lte=as_of)
                .order_by("-as_of", "-reported_at", "-id"))
     rows = rows_of(entries, {"as_of": "as_of", "value": "value", "source": "source",
-                           "reported_by": "reported_by__username", "reported_at": "reported_at"})
+                           "reported_by": "reported_by__username", "reported_by_name": "reported_by__display_name",
+                           "reported_at": "reported_at"})
     for position, row in enumerate(rows):
+        row["reported_by"] = row.pop("reported_by_name") or row["reported_by"] or "系统"
         row["counted"] = "是" if position == 0 else "否（已被更新的填报取代）"
         row["contribution"] = row["value"] if position == 0 else pm.ZERO
     total = rows[0]["value"] if rows else None

@@ -7,18 +7,17 @@ date. xlsx without -o writes 目标完成情况-PLAN-REGION-YEAR.xlsx in the cur
 
 import datetime as dt
 import json
-from decimal import Decimal
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from lianghua.core.commands import LianghuaCommand
+from lianghua.core.formatting import percent, quantity
 from lianghua.core.text_table import text_table
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 from lianghua.targets.models import Plan
 from lianghua.targets.progress import TargetProgress, progress_compute
-from lianghua.targets.progress_math import round_half_up
 
 BASIS_LABELS = {"annual": "年度", "cumulative": "累计"}
 SOURCE_LABELS = {"computed": "计算", "reported": "填报", "none": "—"}
@@ -31,25 +30,14 @@ COLUMNS = [
 ]
 
 
-def _number(value: Decimal | None, places: int = 4) -> str:
-    if value is None:
-        return "—"
-    text = format(round_half_up(value, places).normalize(), "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def _percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{round_half_up(value * 100, 1)}%"
-
-
 def row_cells(row: TargetProgress) -> list[str]:
-    target = "无法识别" if row.target is None else COMPARATOR_SIGNS.get(row.comparator, "") + _number(row.target)
+    target = "无法识别" if row.target is None else COMPARATOR_SIGNS.get(row.comparator, "") + quantity(row.target, row.unit)
     if row.stretch is not None:
-        target += f"（力争{_number(row.stretch)}）"
+        target += f"（力争{quantity(row.stretch, row.unit)}）"
     return [
         row.region_name, row.indicator_name, row.unit, BASIS_LABELS.get(row.basis, row.basis), str(row.year),
-        target, _number(row.actual, 2 if row.unit in ("%", "万元/亩", "万元/人") else 4), _percent(row.completion),
-        "不适用" if row.is_stock else _percent(row.time_progress), row.status_label,
+        target, quantity(row.actual, row.unit), percent(row.completion),
+        "不适用" if row.is_stock else percent(row.time_progress), row.status_label,
         "" if row.rank is None else str(row.rank), "" if row.data_year is None else str(row.data_year),
         SOURCE_LABELS.get(row.actual_source, row.actual_source),
     ]
@@ -131,12 +119,14 @@ class Command(LianghuaCommand):
         book = xlsxwriter.Workbook(path)
         sheet = book.add_worksheet("目标完成情况")
         bold = book.add_format({"bold": True})
-        percent = book.add_format({"num_format": "0.0%"})
+        percent_format = book.add_format({"num_format": "0.0%"})
         sheet.write(0, 0, f"{plan.name}  {region.name}  {year}年  截至{as_of}", bold)
         headers = [h for _, h in COLUMNS] + ["备注"]
         sheet.write_row(2, 0, headers, bold)
         for index, row in enumerate(rows, start=3):
             data = row.as_dict()
+            figures = {"target": row.target, "actual": row.actual, "completion": row.completion,
+                       "time_progress": None if row.is_stock else row.time_progress}
             for col, (key, _) in enumerate(COLUMNS):
                 value = data[key]
                 if key == "basis":
@@ -145,8 +135,9 @@ class Command(LianghuaCommand):
                     value = SOURCE_LABELS.get(value, value)
                 elif key == "time_progress" and row.is_stock:
                     value = "不适用"
-                if key in ("completion", "time_progress") and isinstance(value, int | float):
-                    sheet.write_number(index, col, value, percent)
+                if key in figures and figures[key] is not None:  # numeric cells, not text
+                    sheet.write_number(index, col, float(figures[key]),
+                                       percent_format if key in ("completion", "time_progress") else None)
                 elif value is None:
                     sheet.write_blank(index, col, None)
                 else:

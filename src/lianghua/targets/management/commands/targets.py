@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.management.base import CommandError
 
 from lianghua.core.commands import LianghuaCommand
+from lianghua.core.formatting import decimal_text, percent
 from lianghua.core.text_table import text_table
 from lianghua.targets.decomposition import (
     BASIS_LABELS,
@@ -28,16 +29,12 @@ RULE = ("舍入容差 = 下级个数 × 0.5 × 10^-d，d 为下级目标公布�
 
 
 def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    """A published target or sum as exact text (the check compares published decimals)."""
+    return decimal_text(value) or ""
 
 
 def _percent(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{(value * 100).quantize(Decimal('0.01'))}%"
+    return percent(value, 2, empty="")
 
 
 def check_as_dict(check: DecompositionCheck) -> dict:
