@@ -1,18 +1,45 @@
-from django.contrib import admin
+"""Users and API tokens in the admin: every change of a user, their role or scope, and every token
+revocation leaves a change record (passwords and token hashes never enter the log)."""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from lianghua.audit.admin_mixins import AuditedAdmin
+from lianghua.audit.services import domain_event_record
+
 from .models import ApiToken, User
+from .services import api_token_revoke
 
 
 @admin.register(User)
-class PlatformUserAdmin(UserAdmin):
+class PlatformUserAdmin(AuditedAdmin, UserAdmin):
     list_display = ["username", "display_name", "role", "region", "enterprise", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["region", "enterprise"]
     fieldsets = [*UserAdmin.fieldsets, ("平台角色", {"fields": ["display_name", "role", "region", "enterprise"]})]
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the form was valid and saved
+            user = User.objects.get(pk=id)
+            domain_event_record(kind="user.password_changed", actor=request.user, region=user.region,
+                                user=user.username)
+        return response
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
+    """Tokens are made by `lianghua createtoken` (the key is shown once); here they are read and revoked."""
+
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["key_hash", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="撤销所选令牌")
+    def revoke(self, request, queryset):
+        revoked = [api_token_revoke(token=token, by=request.user) for token in queryset if token.revoked_at is None]
+        messages.success(request, f"已撤销 {len(revoked)} 个令牌")

@@ -45,11 +45,23 @@ class ChangeRecord(models.Model):
 
 
 class DomainEvent(models.Model):
-    """What matters to the programme: an import, a stage change, a target edit, a bulletin, a subsidy."""
+    """What matters to the programme: an import, a stage change, a 填报值, a subsidy, an account change."""
+
+    class Kind(models.TextChoices):
+        IMPORT_APPLIED = "import.applied", "数据导入"
+        PROJECT_STAGE_CHANGED = "project.stage_changed", "项目阶段变更"
+        TARGET_ACTUAL_REPORTED = "target.actual_reported", "填报实际值"
+        SUBSIDY_SUBMITTED = "subsidy.submitted", "提交奖补申报"
+        SUBSIDY_COMPUTED = "subsidy.computed", "奖补测算"
+        SUBSIDY_STATUS_CHANGED = "subsidy.status_changed", "奖补申报状态变更"
+        SUBSIDY_SETTING_CHANGED = "subsidy.setting_changed", "奖补参数设置"
+        API_TOKEN_CREATED = "api_token.created", "生成API令牌"
+        API_TOKEN_REVOKED = "api_token.revoked", "撤销API令牌"
+        USER_PASSWORD_CHANGED = "user.password_changed", "修改用户密码"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=48, db_index=True)  # "import.applied", "project.stage_changed"
+    kind = models.CharField(max_length=48, db_index=True, choices=Kind.choices)
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL)
     payload = models.JSONField(default=dict)
 
@@ -57,4 +69,4 @@ class DomainEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return self.kind
+        return self.get_kind_display()

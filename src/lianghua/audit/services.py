@@ -18,9 +18,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Never written to the change log: a password hash or a token's hash is a secret even hashed.
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+SECRET_SHOWN = "（已隐去）"
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of a row, JSON-ready (foreign keys as their ids)."""
-    return {f.attname: _jsonable(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+    """The concrete field values of a row, JSON-ready (foreign keys as their ids; secrets hidden)."""
+    return {f.attname: SECRET_SHOWN if f.attname in SECRET_FIELDS and getattr(instance, f.attname)
+            else _jsonable(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
 
 
 def change_record(
@@ -61,6 +67,9 @@ def change_records_bulk(
 
 
 def domain_event_record(*, kind: str, actor=None, region=None, **payload: Any) -> DomainEvent:
+    """An event of one of the declared kinds (DomainEvent.Kind); an undeclared kind is a programming error."""
+    if kind not in DomainEvent.Kind.values:
+        raise ValueError(f"undeclared domain event kind {kind!r} (audit.models.DomainEvent.Kind)")
     return DomainEvent.objects.create(
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,

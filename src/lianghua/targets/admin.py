@@ -7,7 +7,10 @@ from .models import Indicator, Plan, ReportedActual, Target
 
 
 @admin.register(Target)
-class TargetAdmin(AuditedAdmin):
+class TargetAdmin(LoadedDataAdmin):
+    """Targets change through their plan's data file and `lianghua init` (which records every change);
+    an edit here would be put back by the next init, so the admin only shows them."""
+
     list_display = ["plan", "indicator", "region", "year", "basis", "value", "comparator", "stretch_value"]
     list_filter = ["plan", "indicator", "year", "basis"]
     raw_id_fields = ["region"]
