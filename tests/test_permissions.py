@@ -212,6 +212,8 @@ def test_leaders_cannot_post_anything(client, county_leader, two_towns):  # noqa
     for path in [*PAGES, reverse("enterprises:detail", args=[two_towns.wuyuan.pk]),
                  reverse("projects:detail", args=[two_towns.w1.pk])]:
         assert client.post(path, {"name": "x"}).status_code in (403, 405), path
+    assert client.post(reverse("projects:advance", args=[two_towns.w1.pk]),
+                       {"to_stage": "completed"}).status_code == 403
     # The import page (imports app) refuses a leader's upload.
     assert client.post("/imports/", {"kind": "projects"}).status_code == 403
     # The API offers a leader no write either (no POST route on these resources).
@@ -365,6 +367,11 @@ OUT_OF_SCOPE = [
      _records("digital_projects", "330424", 2026), 403, "county_officer"),
     ("api records of 武原: reported", "api:plan_records", "get", f"/api/v1/plans/{PLAN}/records",
      _records("loans", WUYUAN, 2026), 403, "county_officer"),
+    ("advance a 武原 project", "projects:advance", "post", lambda t: f"/projects/{t.w1.pk}/stage/",
+     {"to_stage": "completed"}, 404, None),
+    ("subsidy settings page", "policies:settings", "get", "/subsidies/settings/", {}, 403, "admin_user"),
+    ("a subsidy setting", "policies:settings", "post", "/subsidies/settings/",
+     {"name": "jiaxing-2020-003.other_smart.min_investment", "value": "1000"}, 403, None),
     ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",
      {"plan": PLAN, "indicator": "loans", "region": WUYUAN, "year": "2026", "basis": "annual",
       "as_of": "2026-06-30", "value": "1", "source": "百步代填"}, 403, None),

@@ -1,41 +1,19 @@
-"""Enterprise write services: single upsert with history, bulk upserts that update by natural key."""
+"""Enterprise write services: bulk upserts that update by natural key, with history."""
 
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from lianghua.audit.models import ChangeRecord
 from lianghua.enterprises.models import Credential, CredentialKind, Enterprise, EnterpriseYear
 from lianghua.enterprises.services import (
     credentials_bulk_upsert,
-    enterprise_upsert,
     enterprise_years_bulk_upsert,
     enterprises_bulk_upsert,
 )
 from tests.factories import EnterpriseFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
-
-
-def test_enterprise_upsert_creates_then_updates_with_history(county_officer, region):
-    code = valid_credit_code(901)
-    enterprise, created = enterprise_upsert(credit_code=code, name="甲公司", region=region("武原"), by=county_officer)
-    assert created
-    again, created = enterprise_upsert(credit_code=code.lower(), name="甲公司（更名）", region=region("百步镇"),
-                                       by=county_officer)
-    assert not created and again.pk == enterprise.pk
-    assert Enterprise.objects.get(pk=enterprise.pk).region.code == "330424102"
-    update = ChangeRecord.objects.get(model="enterprises.enterprise", object_pk=str(enterprise.pk), action="update")
-    assert update.before["name"] == "甲公司" and update.after["name"] == "甲公司（更名）"
-    assert update.actor == county_officer
-
-
-def test_enterprise_upsert_refuses_a_bad_check_character(county_officer, region):
-    code = valid_credit_code(902)
-    bad = code[:17] + ("0" if code[17] != "0" else "1")
-    with pytest.raises(ValidationError, match="校验位错误"):
-        enterprise_upsert(credit_code=bad, name="乙公司", region=region("武原"), by=county_officer)
 
 
 def test_bulk_upsert_creates_updates_and_skips_unchanged(county_officer, region):

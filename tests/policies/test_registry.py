@@ -9,7 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from lianghua.audit.models import ChangeRecord, DomainEvent
@@ -145,7 +145,7 @@ def test_status_moves_forward_and_rejection_needs_a_reason(officer):
     ]
 
 
-def test_an_old_result_stays_explainable_after_the_settings_change(officer):
+def test_an_old_result_stays_explainable_after_the_settings_change(officer, admin_user):
     project = ProjectFactory(
         enterprise=EnterpriseFactory(region_code=WUYUAN),
         category="digital",
@@ -159,8 +159,8 @@ def test_an_old_result_stays_explainable_after_the_settings_change(officer):
     application = subsidy_application_submit(by=officer, project=project)
     first = application.latest_result
     assert first.total_wan == 0 and "other_smart.min_investment" in " ".join(first.result["warnings"])
-    policy_setting_set(
-        name="jiaxing-2020-003.other_smart.min_investment", value=1000, by=officer, note="县局设定"
+    policy_setting_set(  # an administrator sets what the document leaves open
+        name="jiaxing-2020-003.other_smart.min_investment", value=1000, by=admin_user, note="县局设定"
     )
     second = subsidy_result_compute(application=application, by=officer)
     assert second.total_wan == Decimal("400")  # 2020年实施 2000 × 20%
@@ -170,9 +170,11 @@ def test_an_old_result_stays_explainable_after_the_settings_change(officer):
     assert SubsidyResult.objects.filter(application=application).count() == 2
 
 
-def test_only_open_parameters_can_be_set(officer):
+def test_only_open_parameters_can_be_set(admin_user, officer):
     with pytest.raises(ValidationError):
-        policy_setting_set(name="jiaxing-2022-draft-001.green_project.rate", value=0.2, by=officer)
+        policy_setting_set(name="jiaxing-2022-draft-001.green_project.rate", value=0.2, by=admin_user)
+    with pytest.raises(PermissionDenied):  # and only by an administrator
+        policy_setting_set(name="jiaxing-2020-003.other_smart.min_investment", value=1000, by=officer)
 
 
 # --- scope -------------------------------------------------------------------------------------

@@ -100,18 +100,6 @@ def percent(fraction: Any, places: int = 1, *, empty: str = EMPTY) -> str:
     return f"{number(figure * 100, places)}%"
 
 
-def date_text(day: dt.date | None, *, empty: str = EMPTY) -> str:
-    if day is None:
-        return empty
-    if isinstance(day, dt.datetime):
-        return datetime_text(day, empty=empty)
-    return day.isoformat()
-
-
-def month_text(day: dt.date | None, *, empty: str = EMPTY) -> str:
-    return empty if day is None else f"{day.year:04d}-{day.month:02d}"
-
-
 def datetime_text(moment: dt.datetime | None, *, empty: str = EMPTY) -> str:
     """A moment as officers read it: Asia/Shanghai, to the minute ("2026-12-02 04:28")."""
     if moment is None:

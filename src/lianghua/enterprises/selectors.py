@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from lianghua.accounts.scope import scope_queryset
 
-from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear
+from .models import Credential, Enterprise, EnterpriseYear
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
@@ -16,9 +16,4 @@ def enterprise_years_visible_to(user) -> QuerySet[EnterpriseYear]:
 
 def credentials_visible_to(user) -> QuerySet[Credential]:
     return scope_queryset(user, Credential.objects.all(), region_field="enterprise__region",
-                          enterprise_field="enterprise_id")
-
-
-def digital_levels_visible_to(user) -> QuerySet[DigitalLevel]:
-    return scope_queryset(user, DigitalLevel.objects.all(), region_field="enterprise__region",
                           enterprise_field="enterprise_id")

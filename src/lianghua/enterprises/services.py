@@ -1,4 +1,4 @@
-"""Writes to the enterprise registry. Pages, the API, imports and the demo all go through these.
+"""Writes to the enterprise registry. Imports and the demo go through these (and so will the pages).
 
 The `*_bulk_upsert` services take rows already validated (the import validator resolves regions,
 industries and credit codes to ids and collects every problem first); each row is a dict of model
@@ -9,40 +9,13 @@ changed row.
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lianghua.audit.bulk import UpsertResult, rows_upsert
-from lianghua.audit.models import ChangeRecord
-from lianghua.audit.services import change_record, snapshot
 
-from .credit_code import credit_code_problem
 from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 
 LEVEL_NAMES = dict(Credential.Level.choices)
-
-
-@transaction.atomic
-def enterprise_upsert(*, credit_code: str, name: str, region, industry=None, by) -> tuple[Enterprise, bool]:
-    """Create the enterprise with this credit code, or update its name, region and industry.
-    Returns (enterprise, created)."""
-    credit_code = credit_code.strip().upper()
-    problem = credit_code_problem(credit_code)
-    if problem:
-        raise ValidationError({"credit_code": f"统一社会信用代码{problem}"})
-    if not name.strip():
-        raise ValidationError({"name": "企业名称不能为空"})
-    enterprise = Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
-    if enterprise is None:
-        enterprise = Enterprise.objects.create(credit_code=credit_code, name=name.strip(), region=region,
-                                               industry=industry)
-        change_record(actor=by, instance=enterprise, action=ChangeRecord.Action.CREATE)
-        return enterprise, True
-    before = snapshot(enterprise)
-    enterprise.name, enterprise.region, enterprise.industry = name.strip(), region, industry
-    enterprise.save()
-    change_record(actor=by, instance=enterprise, action=ChangeRecord.Action.UPDATE, before=before)
-    return enterprise, False
 
 
 @transaction.atomic

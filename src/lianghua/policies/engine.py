@@ -135,6 +135,7 @@ def evaluate_case(policy_set: DocumentSet, case: Case) -> dict[str, Any]:
             "amount": amount,
             "explanation": award.explanation,
         })
+    trace = ctx.trace_rows()
     return {
         "id": case.id,
         "date": day_iso,
@@ -144,7 +145,9 @@ def evaluate_case(policy_set: DocumentSet, case: Case) -> dict[str, Any]:
         "warnings": warnings,
         "assumptions": [documents[doc_id].assumption for doc_id in assumed],
         "tax_estimates": tax,
-        "trace": ctx.trace_rows(),
+        "trace": trace,
+        # The administrator's values this result used (numbers the documents leave open).
+        "settings_used": [row for row in trace if row["setting"] and row["value"] is not None],
     }
 
 

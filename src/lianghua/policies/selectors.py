@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from lianghua.accounts.scope import scope_queryset
 
-from .models import SubsidyApplication, SubsidyResult
+from .models import SubsidyApplication
 
 
 def subsidy_applications_visible_to(user) -> QuerySet[SubsidyApplication]:
@@ -12,10 +12,3 @@ def subsidy_applications_visible_to(user) -> QuerySet[SubsidyApplication]:
         "enterprise", "region", "project", "credential", "credential__kind"
     )
     return scope_queryset(user, queryset, region_field="region", enterprise_field="enterprise_id")
-
-
-def subsidy_results_visible_to(user) -> QuerySet[SubsidyResult]:
-    queryset = SubsidyResult.objects.select_related("application")
-    return scope_queryset(
-        user, queryset, region_field="application__region", enterprise_field="application__enterprise_id"
-    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
 from lianghua.rulebook.facts import FactsError
@@ -174,7 +175,10 @@ def subsidy_application_advance(
 
 @transaction.atomic
 def policy_setting_set(*, name: str, value: Any, by, note: str = "") -> PolicySetting:
-    """Set a parameter the documents leave open; refused unless the data files mark it a setting."""
+    """Set a parameter the documents leave open; refused unless the data files mark it a setting, and
+    unless `by` administers the installation (None: the command line's operator)."""
+    if not user_may(by, Capability.ADMINISTER):
+        raise PermissionDenied("只有管理员可以设置奖补参数")
     candidate = {**policy_settings(), name: value}
     try:
         load_policy_set(settings=candidate)
@@ -192,5 +196,18 @@ def policy_setting_set(*, name: str, value: Any, by, note: str = "") -> PolicySe
         action=ChangeRecord.Action.CREATE if created else ChangeRecord.Action.UPDATE,
         before=before,
     )
-    domain_event_record(kind="subsidy.setting_changed", actor=by, name=name, value=str(value))
+    domain_event_record(kind="subsidy.setting_changed", actor=by, name=name, value=value, note=setting.note)
     return setting
+
+
+@transaction.atomic
+def policy_setting_clear(*, name: str, by, note: str = "") -> None:
+    """Remove an administrator's value: the rule reading it pays nothing again, and says so."""
+    if not user_may(by, Capability.ADMINISTER):
+        raise PermissionDenied("只有管理员可以设置奖补参数")
+    setting = PolicySetting.objects.select_for_update().filter(name=name).first()
+    if setting is None:
+        raise ValidationError(f"参数“{name}”未设置")
+    change_record(actor=by, instance=setting, action=ChangeRecord.Action.DELETE, before=snapshot(setting))
+    setting.delete()
+    domain_event_record(kind="subsidy.setting_changed", actor=by, name=name, value=None, note=note[:300])

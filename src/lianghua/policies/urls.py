@@ -14,4 +14,5 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("budget/", views.budget, name="budget"),
     path("budget.xlsx", views.budget_xlsx, name="budget_xlsx"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -45,10 +45,13 @@ from .rules import policy_set_current
 from .selectors import subsidy_applications_visible_to
 from .services import (
     STATUS_NEXT,
+    policy_setting_clear,
+    policy_setting_set,
     subsidy_application_advance,
     subsidy_application_submit,
     subsidy_result_compute,
 )
+from .settings_open import open_settings, setting_value_read, setting_value_text
 from .vocabulary import FACT_KINDS, parse_case
 
 EXAMPLE_FACTS = {
@@ -390,3 +393,31 @@ def budget_xlsx(request):
     )
     response["Content-Disposition"] = f"attachment; filename=subsidy-budget-{region.code}-{year}.xlsx"
     return response
+
+
+@login_required
+def settings_page(request):
+    """The numbers the documents leave open, set by an administrator (policies/settings_open.py)."""
+    if not user_may(request.user, Capability.ADMINISTER):
+        raise PermissionDenied("只有管理员可以设置奖补参数")
+    settings = {s.name: s for s in open_settings()}
+    if request.method == "POST":
+        found = settings.get(request.POST.get("name", ""))
+        if found is None:
+            messages.error(request, "未知的参数")
+            return redirect("policies:settings")
+        try:
+            if request.POST.get("clear"):
+                policy_setting_clear(name=found.name, by=request.user, note=request.POST.get("note", ""))
+                messages.success(request, f"已清除：{found.note}")
+            else:
+                value = setting_value_read(found, request.POST.get("value", ""))
+                policy_setting_set(name=found.name, value=value, by=request.user, note=request.POST.get("note", ""))
+                messages.success(request, f"已设置：{found.note} = {setting_value_text(found.form, value)}")
+        except ValueError as exc:
+            messages.error(request, f"{found.note}：{exc}")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("policies:settings")
+    return render(request, "policies/settings.html", {"nav": "subsidies", "settings": list(settings.values())})
+

@@ -1,10 +1,13 @@
 """Project pages: the list (filter, search, sort, page, export) and one project's record."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.selectors import region_options
 from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
@@ -13,6 +16,7 @@ from lianghua.core.tabular import tabular_response
 from .listing import SORTS, project_list_filter, projects_listed
 from .models import Project
 from .selectors import projects_visible_to
+from .services import project_advance_stage
 from .stages import STAGE_BY_CODE, STAGES, stage_missing_fields
 
 EXPORT_HEADERS = ["项目编号", "项目名称", "统一社会信用代码", "企业名称", "所属区域", "项目类别", "项目子类",
@@ -105,3 +109,19 @@ def project_by_code(request, code: str):
     """/projects/c/<code>/ → the detail page; the records behind a dashboard number link here."""
     found = get_object_or_404(projects_visible_to(request.user).only("pk"), code=code)
     return redirect("projects:detail", pk=found.pk)
+
+
+@require_POST
+@login_required
+def project_advance(request, pk: int):
+    """The detail page's 推进 button: the next stage, through the service (stage log, history, event)."""
+    if not user_may(request.user, Capability.WRITE):
+        raise PermissionDenied("您的账号不能变更项目阶段")
+    project = get_object_or_404(projects_visible_to(request.user).select_related("enterprise__region"), pk=pk)
+    try:
+        log = project_advance_stage(project=project, to_stage=request.POST.get("to_stage", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已推进到“{log.get_to_stage_display()}”（{log.changed_on:%Y-%m-%d}）")
+    return redirect("projects:detail", pk=project.pk)

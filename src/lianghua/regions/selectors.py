@@ -6,11 +6,6 @@ from django.db.models import Q, QuerySet
 from .models import Region
 
 
-def region_subtree(region: Region) -> QuerySet[Region]:
-    """R and every region below it."""
-    return Region.objects.filter(path__startswith=region.path)
-
-
 def region_children(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(parent=region, disabled_on__isnull=True).order_by("order", "code")
 

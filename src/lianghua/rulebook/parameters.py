@@ -138,13 +138,16 @@ def as_date(raw: object, where: str) -> date:
 
 
 def _trace_rows(
-    name: str, unit: str, clause: str, ordered: list[tuple[date, ParamValue | None]]
+    name: str, unit: str, clause: str, setting: bool, ordered: list[tuple[date, ParamValue | None]]
 ) -> tuple[dict[str, Any], ...]:
+    """`setting`: the value is the installation's (an administrator's), not the document's."""
     rows = [
-        {"parameter": name, "value": value_json(value), "effective": day.isoformat(), "unit": unit, "clause": clause}
+        {"parameter": name, "value": value_json(value), "effective": day.isoformat(), "unit": unit, "clause": clause,
+         "setting": setting}
         for day, value in ordered
     ]
-    rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause})
+    rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause,
+                 "setting": setting})
     return tuple(rows)  # rows[-1] answers index -1
 
 
@@ -203,7 +206,8 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
             starts=tuple(day.toordinal() for day, _ in ordered),
             values=tuple(value for _, value in ordered),
             start_isos=tuple(day.isoformat() for day, _ in ordered),
-            trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), ordered),
+            trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), is_setting,
+                                   ordered),
         )
     short = doc_id.rsplit("-", 1)[-1]
     return Document(
