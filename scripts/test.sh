@@ -15,7 +15,7 @@ echo "== ruff"
 .venv/bin/ruff check src tests bench
 echo "== import-linter (the floors: no import runs back up a layer)"
 .venv/bin/lint-imports --no-cache
-echo "== mypy --strict (pure computations)"
+echo "== mypy --strict (rulebook, progress, records, decomposition, import pipeline)"
 .venv/bin/mypy
 
 # The suite on both cores; the browser tests after it, in one process, since their live server flushes

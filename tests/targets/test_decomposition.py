@@ -24,11 +24,11 @@ from lianghua.targets.decomposition import (
     UNREADABLE,
     TargetFigure,
     decomposition_check,
-    plan_decomposition_check,
     published_decimals,
     rounding_tolerance,
 )
 from lianghua.targets.models import Plan, Target
+from lianghua.targets.selectors import plan_decomposition_check
 
 D = Decimal
 

@@ -9,6 +9,7 @@ is written by this module and `audit.services`, nowhere else.
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from lianghua.core.bulk import (
     WRITE_BATCH,
+    AnyField,
     Row,
     chunks,
     existing_by_key,
@@ -92,13 +94,18 @@ def _snapshot_sql(model: type[models.Model], alias: str, vendor: str) -> str:
     return parts[0] if len(parts) == 1 else f"json_patch({', '.join(parts)})"
 
 
-def _is_integer(f: models.Field) -> bool:
+def _column(f: Any) -> str:
+    """A concrete field's column name."""
+    return str(f.column)
+
+
+def _is_integer(f: AnyField) -> bool:
     """Ids, foreign keys to them, counts."""
-    return isinstance(f.target_field if f.is_relation else f, models.IntegerField)
+    return isinstance(f.target_field if isinstance(f, models.ForeignKey) else f, models.IntegerField)
 
 
 @contextmanager
-def history_recorded(*, model: type[models.Model], by, import_batch, created: Sequence[Row],
+def history_recorded(*, model: type[models.Model], by: Any, import_batch: Any, created: Sequence[Row],
                      updated: Sequence[Row], describe: Callable[[Row], str]) -> Iterator[None]:
     """One ChangeRecord per created and updated row (rows with their "id"), with the row as stored
     before (updated rows: snapshot taken on entry) and after (on exit): wrap the UPDATE of `updated`.
@@ -136,7 +143,7 @@ def history_recorded(*, model: type[models.Model], by, import_batch, created: Se
                            [update])
     yield
     history = ChangeRecord._meta
-    columns = ", ".join(quote(history.get_field(name).column) for name in (
+    columns = ", ".join(quote(_column(history.get_field(name))) for name in (
         "at", "actor", "model", "object_pk", "object_repr", "action", "before", "after", "import_batch_id"))
     at = history.get_field("at").get_db_prep_save(timezone.now(), conn)
     with conn.cursor() as cursor:
@@ -154,8 +161,8 @@ def rows_upsert(
     model: type[models.Model],
     rows: Sequence[Row],
     key: Sequence[str],
-    by,
-    import_batch=None,
+    by: Any,
+    import_batch: Any = None,
     describe: Callable[[Row], str],
     derive: Callable[[Row], None] | None = None,
     derived_fields: Sequence[str] = (),
@@ -178,7 +185,7 @@ def rows_upsert(
     # Stamped fields (created_at, updated_at) are not read: imports never compare them.
     existing = existing_by_key(model, key, map(key_of, rows),
                                [f.attname for f in fields if f.attname not in stamped])
-    last_id = model.objects.aggregate(last=models.Max("id"))["last"] or 0
+    last_id = model._default_manager.aggregate(last=models.Max("id"))["last"] or 0
     to_insert: list[Row] = []
     changed_fields: set[str] = set()
     for values in rows:

@@ -12,26 +12,33 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 FETCH_CHUNK = 5000  # values per IN (...) list: below SQLite's variable limit, few round trips
 WRITE_BATCH = 5000  # rows per executemany call
 
 Row = dict[str, Any]
+if TYPE_CHECKING:
+    AnyField = models.Field[Any, Any]  # django-stubs' generic field; plain Field at run time
+else:
+    AnyField = models.Field
+T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
-def chunks(values: Sequence, size: int) -> Iterable[Sequence]:
+def chunks(values: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
 
-def writable_fields(model: type[models.Model]) -> list[models.Field]:
+def writable_fields(model: type[models.Model]) -> list[AnyField]:
     """The concrete fields a bulk write sends: all but the primary key."""
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
+def _preparer(f: AnyField, conn: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """How a non-null value of this field goes to the database (None: as it is). Text, numbers and
     dates pass as they are on PostgreSQL (psycopg adapts them in C). Datetimes go through the backend
     once per distinct value (an import stamps one `now`); JSON through the field. On SQLite a Decimal or
@@ -42,7 +49,7 @@ def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
     if isinstance(f, models.DateTimeField):
         cache: dict[Any, Any] = {}
 
-        def prepared(value):
+        def prepared(value: Any) -> Any:
             if value not in cache:
                 cache[value] = f.get_db_prep_save(value, conn)
             return cache[value]
@@ -56,7 +63,7 @@ def _preparer(f: models.Field, conn) -> Callable[[Any], Any] | None:
     return None
 
 
-def _parameters(rows: Sequence[Row], plan: list[tuple[str, Callable[[Any], Any] | None]]) -> list[tuple]:
+def _parameters(rows: Sequence[Row], plan: list[tuple[str, Callable[[Any], Any] | None]]) -> list[tuple[Any, ...]]:
     """The executemany parameters of `rows`, built column by column: itemgetter takes each column in C,
     only the columns that need preparing are touched in Python, and zip makes the rows in C."""
     columns = []
@@ -83,7 +90,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[Row]) -> None:
     _prepared_insert(model, (_parameters(chunk, plan) for chunk in chunks(rows, WRITE_BATCH)))
 
 
-def _prepared_insert(model: type[models.Model], batches: Iterable[Sequence[Sequence]]) -> None:
+def _prepared_insert(model: type[models.Model], batches: Iterable[Sequence[Sequence[Any]]]) -> None:
     """INSERT rows given as batches of value sequences in `writable_fields(model)` order, already prepared."""
     fields = writable_fields(model)
     conn = connections[DEFAULT_DB_ALIAS]
@@ -135,7 +142,7 @@ def rows_update(model: type[models.Model], rows: Sequence[Row], attnames: Sequen
             cursor.executemany(sql, _parameters(chunk, plan))
 
 
-def _in_condition(model: type[models.Model], attname: str, values: Sequence) -> tuple[str, list]:
+def _in_condition(model: type[models.Model], attname: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     """SQL and parameters for "`attname` is among `values`". PostgreSQL gets the list as one array
     parameter (`= ANY(%s)`, adapted by psycopg in C) instead of 5,000 placeholders each quoted in Python."""
     conn = connections[DEFAULT_DB_ALIAS]
@@ -147,7 +154,7 @@ def _in_condition(model: type[models.Model], attname: str, values: Sequence) -> 
     return f"{target} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
-def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str, values: Sequence) -> models.QuerySet:
+def where_in(queryset: models.QuerySet[M], model: type[M], attname: str, values: Sequence[Any]) -> models.QuerySet[M]:
     """queryset restricted to rows whose `attname` is among `values` (plain str/int/date values).
 
     The same as filter(<attname>__in=values), without Django preparing each value of the list through
@@ -158,7 +165,7 @@ def where_in(queryset: models.QuerySet, model: type[models.Model], attname: str,
     return queryset.extra(where=[condition], params=params)
 
 
-def key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:
+def key_getter(key: Sequence[str]) -> Callable[[Row], tuple[Any, ...]]:
     """The row's key as a tuple, taken in C."""
     if len(key) == 1:
         only = key[0]
@@ -166,7 +173,7 @@ def key_getter(key: Sequence[str]) -> Callable[[Row], tuple]:
     return itemgetter(*key)
 
 
-def _stored_reader(f: models.Field, conn) -> Callable[[list], list]:
+def _stored_reader(f: AnyField, conn: BaseDatabaseWrapper) -> Callable[[list[Any]], list[Any]]:
     """A column of stored values as Python values to compare with an import's: Django's own converters
     for the field, except a Decimal on SQLite (stored there as REAL or INTEGER), which becomes the
     Decimal of its shortest repr — equal to Django's quantized Decimal for the at most 15 digits our
@@ -179,7 +186,7 @@ def _stored_reader(f: models.Field, conn) -> Callable[[list], list]:
     if not converters:
         return lambda column: column
 
-    def read(column: list) -> list:
+    def read(column: list[Any]) -> list[Any]:
         for converter in converters:
             column = [converter(v, col, conn) for v in column]
         return column
@@ -187,8 +194,8 @@ def _stored_reader(f: models.Field, conn) -> Callable[[list], list]:
     return read
 
 
-def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterable[tuple],
-                    attnames: Sequence[str]) -> dict[tuple, Row]:
+def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterable[tuple[Any, ...]],
+                    attnames: Sequence[str]) -> dict[tuple[Any, ...], Row]:
     """The stored rows of `model` whose key (a tuple of attnames) is among `keys`, as dicts of "id" and
     `attnames`, fetched by the first key field in chunks, matched on the whole key. Read with a plain
     cursor and converted column by column."""
@@ -202,7 +209,7 @@ def existing_by_key(model: type[models.Model], key: Sequence[str], keys: Iterabl
     select = (f"SELECT {', '.join(quote(by_attname[name].column) for name in names)} "
               f"FROM {quote(model._meta.db_table)} WHERE ")
     key_of = key_getter(key)
-    found: dict[tuple, Row] = {}
+    found: dict[tuple[Any, ...], Row] = {}
     with conn.cursor() as cursor:
         for chunk in chunks(sorted({k[0] for k in keys}), FETCH_CHUNK):
             condition, params = _in_condition(model, key[0], chunk)

@@ -80,7 +80,7 @@ class Column:
 # check(kind, records, scope, result): resolves references, adds row errors and the rows to write.
 KindCheck = Callable[["ImportKind", list[dict[str, Any]], "Scope", "Validation"], None]
 # column_check(kind, columns, extremes, numbers, result): a check across parsed columns (warnings).
-ColumnCheck = Callable[["ImportKind", dict[str, list], dict[str, tuple], list[int], "Validation"], None]
+ColumnCheck = Callable[["ImportKind", dict[str, list[Any]], dict[str, tuple[Any, Any]], list[int], "Validation"], None]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 
@@ -27,21 +28,22 @@ class FileUnreadable(Exception):
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[tuple[int, list]]  # (spreadsheet row number, cells); the header is row 1
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells); the header is row 1
 
 
-def header_normalize(text) -> str:
+def header_normalize(text: Any) -> str:
     """Headers match whatever the spaces around them and whether the parentheses are full-width."""
     return re.sub(r"\s+", "", str(text or "").translate(FULL_WIDTH))
 
 
-def _blank(cells: list) -> bool:
+def _blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def table_read(path: Path) -> Table:
     """The first sheet (or the CSV) as header + non-blank data rows."""
     suffix = path.suffix.lower()
+    grid: list[list[Any]]
     if suffix in SPREADSHEET_SUFFIXES:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
@@ -71,7 +73,7 @@ def table_read(path: Path) -> Table:
 
 # --- cell coercion: each returns the value or None for an empty cell, or raises ValueError(reason) ---
 
-def _text_of(value) -> str:
+def _text_of(value: Any) -> str:
     if type(value) is str:  # every CSV cell
         return value.strip()
     if isinstance(value, float) and value.is_integer():
@@ -83,14 +85,14 @@ def _text_of(value) -> str:
     return str(value).strip()
 
 
-def cell_text(value) -> str | None:
+def cell_text(value: Any) -> str | None:
     if value is None:
         return None
     text = _text_of(value)
     return text or None
 
 
-def cell_credit_code(value) -> str | None:
+def cell_credit_code(value: Any) -> str | None:
     if type(value) is str and len(value) == 18 and value.isalnum():  # the common case, already clean
         return value.upper()
     text = cell_text(value)
@@ -100,12 +102,12 @@ def cell_credit_code(value) -> str | None:
 _NUMBER_CHARS = str.maketrans("０１２３４５６７８９．－", "0123456789.-", ",，")
 
 
-def _number_text(value) -> str:
+def _number_text(value: Any) -> str:
     # Thousands separators and full-width digits are common in hand-typed sheets.
     return str(value).strip().translate(_NUMBER_CHARS)
 
 
-def cell_decimal(value) -> Decimal | None:
+def cell_decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if type(value) is str:  # the common case: a clean number in a CSV cell
@@ -128,7 +130,7 @@ def cell_decimal(value) -> Decimal | None:
     return cell_decimal(str(value))  # any other cell type: read as its text
 
 
-def _decimal_of_text(value) -> Decimal | None:
+def _decimal_of_text(value: Any) -> Decimal | None:
     text = _number_text(value)
     if not text:
         return None
@@ -141,7 +143,7 @@ def _decimal_of_text(value) -> Decimal | None:
     return number
 
 
-def cell_integer(value) -> int | None:
+def cell_integer(value: Any) -> int | None:
     number = cell_decimal(value)
     if number is None:
         return None
@@ -154,7 +156,7 @@ TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗"}
 
 
-def cell_boolean(value) -> bool | None:
+def cell_boolean(value: Any) -> bool | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -181,7 +183,7 @@ _MONTH_PATTERNS = (
 )
 
 
-def cell_date(value) -> datetime.date | None:
+def cell_date(value: Any) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
@@ -201,7 +203,7 @@ def cell_date(value) -> datetime.date | None:
     raise ValueError(f"“{text}”不是日期（应如 2025-03-01）")
 
 
-def cell_month(value) -> datetime.date | None:
+def cell_month(value: Any) -> datetime.date | None:
     """The first day of the month the cell names."""
     if value is None or value == "":
         return None
@@ -219,6 +221,9 @@ def cell_month(value) -> datetime.date | None:
                 return datetime.date(year, month, 1)
             raise ValueError(f"“{text}”不是有效月份")
     try:
-        return cell_date(text).replace(day=1)
+        parsed = cell_date(text)
     except ValueError:
-        raise ValueError(f"“{text}”不是月份（应如 2025-03）") from None
+        parsed = None
+    if parsed is None:
+        raise ValueError(f"“{text}”不是月份（应如 2025-03）")
+    return parsed.replace(day=1)

@@ -14,9 +14,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -38,14 +40,16 @@ class _DryRunRollback(Exception):
     pass
 
 
-def user_may_import(user) -> bool:
+def user_may_import(user: Any) -> bool:
     """Officers (in their region) and administrators import; `None` is the command line's operator."""
     return user_may(user, Capability.IMPORT)
 
 
-def import_template_write(*, kind: str, path) -> Path:
+def import_template_write(*, kind: str, path: str | Path) -> Path:
     """The blank .xlsx form of `kind` (header row, drop-down lists, a 填写说明 sheet)."""
-    return form_write(import_kind(kind), Path(path))
+    written = Path(path)
+    form_write(import_kind(kind), written)
+    return written
 
 
 def import_template_bytes(*, kind: str) -> bytes:
@@ -62,7 +66,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _batch_start(*, kind: str, path: Path, original_name: str, by) -> ImportBatch:
+def _batch_start(*, kind: str, path: Path, original_name: str, by: Any) -> ImportBatch:
     batch = ImportBatch.objects.create(kind=kind, original_name=original_name[:200], sha256=_sha256(path),
                                        status=ImportBatch.Status.REJECTED,
                                        by=by if getattr(by, "pk", None) else None)
@@ -85,7 +89,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run: bool = False) -> ImportBatch:
+def import_run(*, kind: str, path: str | Path, original_name: str | None = None, by: Any,
+               dry_run: bool = False) -> ImportBatch:
     """Check the file at `path` and, when it is clean and this is no dry run, write it.
 
     Returns the batch: status 已导入 / 试导入 / 有错误，未导入, its row counts, and its errors and
@@ -111,7 +116,7 @@ def import_run(*, kind: str, path, original_name: str | None = None, by, dry_run
     return batch
 
 
-def _checked_and_written(import_definition: ImportKind, path: Path, batch: ImportBatch, by,
+def _checked_and_written(import_definition: ImportKind, path: Path, batch: ImportBatch, by: Any,
                          dry_run: bool) -> tuple[list[RowProblem], list[RowProblem]]:
     """The file's problems and warnings; when there are no problems its rows are written (and rolled
     back on a dry run), with the batch's counts set."""
@@ -147,7 +152,7 @@ def _checked_and_written(import_definition: ImportKind, path: Path, batch: Impor
     return problems, warnings
 
 
-def import_upload(*, kind: str, upload, by, dry_run: bool = False) -> ImportBatch:
+def import_upload(*, kind: str, upload: UploadedFile, by: Any, dry_run: bool = False) -> ImportBatch:
     """import_run for an uploaded file (web page, API): spooled to a private temporary folder first."""
     name = Path(upload.name or "upload").name
     with tempfile.TemporaryDirectory() as folder:
@@ -162,7 +167,7 @@ class ImportNotConfirmable(ValueError):
     """The batch is no clean dry run, or one already applied; the message is for the user."""
 
 
-def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
+def import_confirm(*, batch: ImportBatch, by: Any) -> ImportBatch:
     """Apply the very file a clean dry run checked (it is checked again: the data may have moved on).
 
     Returns the new batch. When it applied, the dry run records it and refuses any later confirmation;
@@ -194,5 +199,5 @@ def import_confirm(*, batch: ImportBatch, by) -> ImportBatch:
     return applied
 
 
-def problem_text(problem: dict) -> str:
+def problem_text(problem: dict[str, Any]) -> str:
     return str(RowProblem(problem["row"], problem["column"], problem["message"]))

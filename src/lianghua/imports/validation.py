@@ -60,7 +60,8 @@ def yuan_rule_note() -> str:
             f"可能按元填写的会提醒核实，不影响导入：{'、'.join(warned)}。")
 
 FAILED = object()  # a cell that could not be read
-NOFAILED_CELLS: frozenset[str] = frozenset()
+Record = dict[str, Any]  # a parsed row: field -> value, "_row" (its number) and "_bad" (fields that failed)
+NO_FAILED_CELLS: frozenset[str] = frozenset()
 
 COERCE: dict[str, Callable[[Any], Any]] = {
     TEXT: cell_text,
@@ -121,7 +122,7 @@ class Scope:
 
     def refusal(self, region_name: str) -> str:
         """For a region the row itself names: the region tree is public, its records are not."""
-        return f"{region_name}不在您的管辖范围（{self.region.name}）内"
+        return f"{region_name}不在您的管辖范围（{self.region.name if self.region else ''}）内"
 
     def not_found(self, what: str) -> str:
         """A record the row refers to that is unknown or outside the user's region: one message for both,
@@ -131,7 +132,7 @@ class Scope:
         return f"在您的管辖范围（{self.region.name}）内未找到{what}"
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Any) -> Scope:
     own = None if user_sees_everything(user) else user.region
     region = getattr(user, "region", None)  # None: the command line's operator
     names = region_lookup_table(within=region or home_region())
@@ -154,13 +155,15 @@ def choice_values(column: Column) -> list[str]:
 def _choice_lookup(column: Column) -> dict[str, str]:
     if isinstance(column.choices, StoredChoices):
         return {**column.choices.also(), **{header_normalize(k): v for k, v in column.choices.shown().items()}}
-    lookup = {header_normalize(k): v for k, v in column.choices.items()}
+    choices = column.choices or {}
+    lookup = {header_normalize(k): v for k, v in choices.items()}
     # 国家/省/市/县 without 级 are common too.
-    lookup.update({header_normalize(k).removesuffix("级"): v for k, v in column.choices.items() if k.endswith("级")})
+    lookup.update({header_normalize(k).removesuffix("级"): v for k, v in choices.items() if k.endswith("级")})
     return lookup
 
 
-def _bounds_message(column: Column, value) -> str | None:
+def _bounds_message(column: Column, value: Any) -> str:
+    """Why a value out of the column's bounds is refused (called only for such a value)."""
     if column.minimum is not None and value < Decimal(column.minimum):
         if column.minimum == "0":
             return "金额不能为负数" if column.unit == "万元" else "不能为负数"
@@ -171,13 +174,13 @@ def _bounds_message(column: Column, value) -> str | None:
         if column.minimum is not None:
             return f"应在{column.minimum}–{column.maximum}之间（填的是{value}）"
         return f"不能大于{column.maximum}"
-    return None
+    return f"超出范围（填的是{value}）"
 
 
 _TEXT_CELLS = {str, type(None)}
 
 
-def _column_coerce(coerce: Callable[[Any], Any], raw: list) -> list:
+def _column_coerce(coerce: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
     """map(coerce, raw), raising ValueError at the first bad cell. A column of text cells (every CSV
     column) that repeats its values — years, 是/否, round figures, months — is coerced once per distinct
     value; a column of plain figures is read by Decimal in C. Only text: 1, 1.0 and True are equal keys
@@ -200,7 +203,7 @@ def _column_coerce(coerce: Callable[[Any], Any], raw: list) -> list:
     return list(map(coerce, raw))
 
 
-def _numbers_check(column: Column, values: list, numbers: list[int],
+def _numbers_check(column: Column, values: list[Any], numbers: list[int],
                    fail: Callable[[int, Column, str], None], result: "Validation") -> tuple[Any, Any] | None:
     """A numeric column's bounds and unit slip (元 typed for 万元); returns its least and greatest value
     (None for a column without one). These are found in C; the cells are looked at one by one only when
@@ -313,8 +316,9 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
     # Rows of one width (every CSV written by a program, every calamine sheet) transpose in C.
     widths = set(map(len, grid))
     by_column = list(zip(*grid, strict=True)) if len(widths) == 1 else None
-    fields, columns = ["_row"], [numbers]
-    extremes: dict[str, tuple] = {}  # field -> (least, greatest) of a numeric column
+    fields: list[str] = ["_row"]
+    columns: list[list[Any]] = [numbers]
+    extremes: dict[str, tuple[Any, Any]] = {}  # field -> (least, greatest) of a numeric column
     failed: list[tuple[int, str]] = []  # (position, field) of cells that did not pass
 
     def fail(position: int, column: Column, message: str) -> None:
@@ -364,7 +368,7 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
         kind.column_check(kind, dict(zip(fields, columns, strict=True)), extremes, numbers, result)
 
     fields.append("_bad")  # shared; a record with a failed cell gets a set of its own
-    columns.append([NOFAILED_CELLS] * len(numbers))
+    columns.append([NO_FAILED_CELLS] * len(numbers))
     records = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
     for position, name in failed:
         record = records[position]
@@ -375,14 +379,14 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
     return records
 
 
-def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict], tuple | None],
+def duplicates_check(kind: ImportKind, records: list[Record], key: Callable[[Record], tuple[Any, ...] | None],
                      result: Validation) -> None:
     """The same key twice in one file: the later row is the error."""
     keys = list(map(key, records))
     present = [k for k in keys if k is not None]
     if len(set(present)) == len(present):  # the usual file: no key twice, found in C
         return
-    first: dict[tuple, int] = {}
+    first: dict[tuple[Any, ...], int] = {}
     header = kind.key_columns[0].header
     for record, value in zip(records, keys, strict=True):
         if value is None:
@@ -397,7 +401,7 @@ def duplicates_check(kind: ImportKind, records: list[dict], key: Callable[[dict]
 # ----------------------------------------------------------------------------------------------------
 # Lookups shared by the kinds
 
-def region_check(record: dict, scope: Scope, result: Validation, header: str = "所属区域") -> Region | None:
+def region_check(record: Record, scope: Scope, result: Validation, header: str = "所属区域") -> Region | None:
     text = record.get("region")
     if text is None or "region" in record["_bad"]:
         return None
@@ -407,7 +411,7 @@ def region_check(record: dict, scope: Scope, result: Validation, header: str = "
     if region is None:
         result.error(record["_row"], header, f"区域“{text}”不唯一，请填写区划代码")
         return None
-    if region is False:
+    if not isinstance(region, Region):
         result.error(record["_row"], header, f"未知区域“{text}”")
         return None
     if not scope.allows(region.path):
@@ -416,7 +420,7 @@ def region_check(record: dict, scope: Scope, result: Validation, header: str = "
     return region
 
 
-def field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[dict], dict[str, Any]]:
+def field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[Record], dict[str, Any]]:
     """record -> {name: value} for those of `names` the file has columns for, taken in C. Only for
     records without a failed cell (a failed cell is absent from its record)."""
     taken = [n for n in names if n in present]
@@ -430,7 +434,7 @@ def field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[dict
 
 
 
-def table_validate(kind: ImportKind, table: Table, user) -> Validation:
+def table_validate(kind: ImportKind, table: Table, user: Any) -> Validation:
     """Every problem of the file, and the rows to write when there is none."""
     result = Validation(kind=kind)
     records = records_parse(kind, table, result)

@@ -21,9 +21,8 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
 from .dashboard import default_year, plan_year_read
-from .decomposition import plan_decomposition_check
 from .models import Indicator, Plan, Target
-from .selectors import plans_visible_to, targets_visible_to
+from .selectors import plan_decomposition_check, plans_visible_to, targets_visible_to
 
 router = Router(tags=["targets"])
 

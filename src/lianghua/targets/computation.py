@@ -29,7 +29,7 @@ from . import progress_math as pm
 
 WAN_PER_YI = Decimal(10000)  # 万元 → 亿元
 TCE_PER_WAN_TCE = Decimal(10000)  # 吨标准煤 → 万吨标煤
-MONEY_SUM = DecimalField(max_digits=28, decimal_places=4)
+MONEY_SUM: DecimalField[Decimal, Decimal] = DecimalField(max_digits=28, decimal_places=4)
 
 COMPUTED = "computed"
 REPORTED = "reported"

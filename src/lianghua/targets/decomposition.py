@@ -20,16 +20,17 @@ region that has targets of the indicator in other years or bases but not in this
 E.g. Haiyan 2024 investment: towns 1.92 + 24.21 + … + 1.31 = 49.99 vs 全县 50, d = 2, tolerance
 9 × 0.005 = 0.045 → rounding. 清洁生产审核 到2025年: towns sum to 10 vs 全县 20 → mismatch.
 
-`decomposition_check` is pure (plain rows in, plain results out); `plan_decomposition_check` builds
-the rows of one plan from the database.
+`decomposition_check` is pure (plain rows in, plain results out; mypy --strict);
+`targets.selectors.plan_decomposition_check` builds the rows of one plan from the database.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 OK = "ok"
 ROUNDING = "rounding"
@@ -69,7 +70,7 @@ class DecompositionCheck:
     tolerance: Decimal
     status: str
     missing: tuple[tuple[str, str], ...] = ()  # (code, name) of child regions without a target here
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def is_issue(self) -> bool:
@@ -128,13 +129,13 @@ def decomposition_check(figures: Iterable[TargetFigure], additive: set[str]) -> 
 
 def _check(parent: TargetFigure, kids: tuple[TargetFigure, ...],
            missing: tuple[tuple[str, str], ...] = ()) -> DecompositionCheck:
-    common = {"indicator": parent.indicator, "year": parent.year, "basis": parent.basis,
-              "region": parent.region, "region_name": parent.region_name, "target": parent.value,
-              "children": kids, "missing": missing}
-    if parent.value is None or any(k.value is None for k in kids):
-        return DecompositionCheck(**common, children_sum=None, difference=None, relative=None, decimals=0,
-                                  tolerance=Decimal(0), status=UNREADABLE)
-    values = [k.value for k in kids]
+    unreadable = DecompositionCheck(
+        indicator=parent.indicator, year=parent.year, basis=parent.basis, region=parent.region,
+        region_name=parent.region_name, target=parent.value, children=kids, missing=missing, children_sum=None,
+        difference=None, relative=None, decimals=0, tolerance=Decimal(0), status=UNREADABLE)
+    values = [k.value for k in kids if k.value is not None]
+    if parent.value is None or len(values) < len(kids):
+        return unreadable
     total = sum(values, Decimal(0))
     difference = total - parent.value
     relative = difference / parent.value if parent.value else None
@@ -145,27 +146,5 @@ def _check(parent: TargetFigure, kids: tuple[TargetFigure, ...],
         status = ROUNDING
     else:
         status = MISMATCH
-    return DecompositionCheck(**common, children_sum=total, difference=difference, relative=relative,
-                              decimals=decimals, tolerance=tolerance, status=status)
-
-
-def plan_decomposition_check(plan) -> list[DecompositionCheck]:
-    """The check over one plan's targets in the database (reads only). `extra` carries the
-    indicator's name and unit for display."""
-    from .models import Indicator, Target
-
-    targets = (Target.objects.filter(plan=plan, indicator__additive=True)
-               .select_related("indicator", "region__parent").order_by("indicator__order", "region__path"))
-    figures = [
-        TargetFigure(indicator=t.indicator.code, region=t.region.code,
-                     parent=t.region.parent.code if t.region.parent else None, year=t.year, basis=t.basis,
-                     value=t.value, region_name=t.region.name, region_order=t.region.order)
-        for t in targets
-    ]
-    additive = {f.indicator for f in figures}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=additive)}
-    checks = decomposition_check(figures, additive)
-    for check in checks:
-        indicator = indicators[check.indicator]
-        check.extra.update(indicator_name=indicator.name, unit=indicator.unit, plan=plan.code)
-    return checks
+    return replace(unreadable, children_sum=total, difference=difference, relative=relative, decimals=decimals,
+                   tolerance=tolerance, status=status)

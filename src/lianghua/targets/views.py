@@ -22,9 +22,9 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_children, region_resolve
 
 from .dashboard import dashboard_choice, default_year, plan_year_read, progress_layout, records_query
-from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS, plan_decomposition_check
+from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS
 from .models import Indicator, Target
-from .selectors import plans_visible_to, targets_visible_to
+from .selectors import plan_decomposition_check, plans_visible_to, targets_visible_to
 
 
 def _wants_fragment(request) -> bool:

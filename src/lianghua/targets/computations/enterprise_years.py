@@ -24,6 +24,7 @@ from ..computation import (
     MONEY_SUM,
     Actuals,
     Computation,
+    FlowCount,
     Measure,
     ProgressRecords,
     RecordsAsk,
@@ -207,11 +208,11 @@ def ratio_records(ask: RecordsAsk) -> ProgressRecords:
 # ── the declarations ──
 
 
-def _coverage_count(computation: str):  # noqa: ANN202 - a StockCount
+def _coverage_count(computation: str) -> FlowCount:
     return stock_counted(lambda p, w, y, f: _coverage(computation, p, w, y, f))
 
 
-def _ratio_count(computation: str):  # noqa: ANN202 - a StockCount
+def _ratio_count(computation: str) -> FlowCount:
     return stock_counted(lambda p, w, y, f: _per_land_or_head(computation, y, f))
 
 

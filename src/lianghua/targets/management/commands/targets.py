@@ -20,9 +20,9 @@ from lianghua.targets.decomposition import (
     STATUS_LABELS,
     UNREADABLE,
     DecompositionCheck,
-    plan_decomposition_check,
 )
 from lianghua.targets.models import Plan
+from lianghua.targets.selectors import plan_decomposition_check
 
 RULE = ("舍入容差 = 下级个数 × 0.5 × 10^-d，d 为下级目标公布的小数位数（取该行最多者）；"
         "整数目标视为精确，容差为 0。")
