@@ -156,6 +156,46 @@ def history_recorded(*, model: type[models.Model], by: Any, import_batch: Any, c
         cursor.execute(f"DROP TABLE {staging}")
 
 
+@dataclass
+class _Stamps:
+    """The auto_now/auto_now_add fields of a model and the moment an import stamps them with."""
+
+    stamped: list[str]  # set on a new row
+    refreshed: list[str]  # set again on a changed row
+    now: Any
+
+
+def _rows_sorted(rows: Sequence[Row], existing: dict[tuple[Any, ...], Row], key_of: Callable[[Row], tuple[Any, ...]],
+                 defaults: Row, stamps: _Stamps, derive: Callable[[Row], None] | None,
+                 result: UpsertResult) -> tuple[list[Row], set[str]]:
+    """The rows to insert (with defaults, derived and stamped fields), and the changed rows as
+    (before, after) into `result` (counting the unchanged); returns (to insert, fields changed)."""
+    to_insert: list[Row] = []
+    changed_fields: set[str] = set()
+    for values in rows:
+        current = existing.get(key_of(values))
+        if current is None:
+            row = {**defaults, **values}
+            if derive:
+                derive(row)
+            for name in stamps.stamped:
+                row[name] = stamps.now
+            to_insert.append(row)
+            continue
+        diff = [f for f, v in values.items() if current[f] != v]
+        if not diff:
+            result.unchanged += 1
+            continue
+        after = {**current, **values}
+        if derive:
+            derive(after)
+        for name in stamps.refreshed:
+            after[name] = stamps.now
+        changed_fields.update(diff)
+        result.updated.append((current, after))
+    return to_insert, changed_fields
+
+
 def rows_upsert(
     *,
     model: type[models.Model],
@@ -177,39 +217,16 @@ def rows_upsert(
     if not rows:
         return result
     fields = writable_fields(model)
-    now = timezone.now()
-    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    refreshed = [f.attname for f in fields if getattr(f, "auto_now", False)]
-    defaults = {f.attname: f.get_default() for f in fields}
+    stamps = _Stamps(
+        stamped=[f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)],
+        refreshed=[f.attname for f in fields if getattr(f, "auto_now", False)], now=timezone.now())
     key_of = key_getter(key)
     # Stamped fields (created_at, updated_at) are not read: imports never compare them.
     existing = existing_by_key(model, key, map(key_of, rows),
-                               [f.attname for f in fields if f.attname not in stamped])
+                               [f.attname for f in fields if f.attname not in stamps.stamped])
     last_id = model._default_manager.aggregate(last=models.Max("id"))["last"] or 0
-    to_insert: list[Row] = []
-    changed_fields: set[str] = set()
-    for values in rows:
-        current = existing.get(key_of(values))
-        if current is None:
-            row = {**defaults, **values}
-            if derive:
-                derive(row)
-            for name in stamped:
-                row[name] = now
-            to_insert.append(row)
-            continue
-        diff = [f for f, v in values.items() if current[f] != v]
-        if not diff:
-            result.unchanged += 1
-            continue
-        after = {**current, **values}
-        if derive:
-            derive(after)
-        for name in refreshed:
-            after[name] = now
-        changed_fields.update(diff)
-        result.updated.append((current, after))
-
+    to_insert, changed_fields = _rows_sorted(rows, existing, key_of, {f.attname: f.get_default() for f in fields},
+                                             stamps, derive, result)
     rows_insert(model, to_insert)
     if to_insert:
         ids_assign(model, key, to_insert, last_id)
@@ -217,5 +234,5 @@ def rows_upsert(
     updated = [after for _, after in result.updated]
     with history_recorded(model=model, by=by, import_batch=import_batch, created=result.created,
                           updated=updated, describe=describe):
-        rows_update(model, updated, sorted(changed_fields | set(refreshed) | set(derived_fields)))
+        rows_update(model, updated, sorted(changed_fields | set(stamps.refreshed) | set(derived_fields)))
     return result

@@ -61,6 +61,7 @@ def yuan_rule_note() -> str:
 
 FAILED = object()  # a cell that could not be read
 Record = dict[str, Any]  # a parsed row: field -> value, "_row" (its number) and "_bad" (fields that failed)
+Fail = Callable[[int, Column, str], None]  # (position in the file's rows, column, message)
 NO_FAILED_CELLS: frozenset[str] = frozenset()
 
 COERCE: dict[str, Callable[[Any], Any]] = {
@@ -204,7 +205,7 @@ def _column_coerce(coerce: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
 
 
 def _numbers_check(column: Column, values: list[Any], numbers: list[int],
-                   fail: Callable[[int, Column, str], None], result: "Validation") -> tuple[Any, Any] | None:
+                   fail: Fail, result: "Validation") -> tuple[Any, Any] | None:
     """A numeric column's bounds and unit slip (元 typed for 万元); returns its least and greatest value
     (None for a column without one). These are found in C; the cells are looked at one by one only when
     one of them is out of range."""
@@ -294,9 +295,8 @@ def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[st
     return seen
 
 
-def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[dict[str, Any]]:
-    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
-    present in the file appear (an absent optional column leaves stored values alone)."""
+def _column_positions(kind: ImportKind, table: Table, result: Validation) -> dict[str, int]:
+    """field -> index of its column in the file; a missing required column is an error on row 1."""
     positions: dict[str, int] = {}
     seen = headers_check(kind, table, result)
     for column in kind.columns:
@@ -306,16 +306,60 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
                 result.error(1, column.header, "缺少此列（请使用导入模板）")
             continue
         positions[column.field] = index
+    return positions
+
+
+def _column_values(column: Column, raw: list[Any], fail: Fail) -> list[Any]:
+    """A column's cells coerced by its type and checked against it (required, choices, length); a cell
+    that fails is FAILED and has its error. The whole column goes through `_column_coerce` (fast);
+    only a column with a bad cell is read again cell by cell, for the messages."""
+    coerce = COERCE[column.type]
+    failed: set[int] = set()
+
+    def failing(position: int, message: str) -> None:
+        failed.add(position)
+        fail(position, column, message)
+
+    try:
+        values = _column_coerce(coerce, raw)
+    except ValueError:
+        values = []
+        for position, cell in enumerate(raw):
+            try:
+                values.append(coerce(cell))
+            except ValueError as exc:
+                failing(position, str(exc))
+                values.append(FAILED)
+    if column.required:
+        for position in [p for p, v in enumerate(values) if v is None]:
+            failing(position, "不能为空")
+    if column.type == CHOICE:
+        lookup = _choice_lookup(column)
+        values = [v if v is None or v is FAILED else lookup.get(v) or lookup.get(header_normalize(v), FAILED)
+                  for v in values]
+        wrong = [p for p, v in enumerate(values) if v is FAILED and raw[p] not in (None, "") and p not in failed]
+        allowed = "、".join(choice_values(column)) if wrong else ""
+        for position in wrong:
+            failing(position, f"“{cell_text(raw[position])}”不是可选值（可选：{allowed}）")
+    elif column.max_length is not None:
+        for position in [p for p, v in enumerate(values)
+                         if v is not None and v is not FAILED and len(v) > column.max_length]:
+            failing(position, f"超过{column.max_length}个字")
+    return values
+
+
+def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Record]:
+    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
+    present in the file appear (an absent optional column leaves stored values alone)."""
+    positions = _column_positions(kind, table, result)
     if result.errors:
         return []
-
     # Column by column: list comprehensions over a whole column cost a fraction of a per-cell loop, and
     # the per-cell path with its error messages runs only for a column that has a bad cell.
     numbers = [number for number, _ in table.rows]
     grid = [cells for _, cells in table.rows]
     # Rows of one width (every CSV written by a program, every calamine sheet) transpose in C.
-    widths = set(map(len, grid))
-    by_column = list(zip(*grid, strict=True)) if len(widths) == 1 else None
+    by_column = list(zip(*grid, strict=True)) if len(set(map(len, grid))) == 1 else None
     fields: list[str] = ["_row"]
     columns: list[list[Any]] = [numbers]
     extremes: dict[str, tuple[Any, Any]] = {}  # field -> (least, greatest) of a numeric column
@@ -328,38 +372,14 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[di
     for column in kind.columns:
         if column.field not in positions:
             continue
-        index, coerce = positions[column.field], COERCE[column.type]
+        index = positions[column.field]
         if by_column is None:
             raw = [cells[index] if index < len(cells) else None for cells in grid]
         else:
             raw = list(by_column[index]) if index < len(by_column) else [None] * len(grid)
-        try:
-            values = _column_coerce(coerce, raw)
-        except ValueError:
-            values = []
-            for position, cell in enumerate(raw):
-                try:
-                    values.append(coerce(cell))
-                except ValueError as exc:
-                    fail(position, column, str(exc))
-                    values.append(FAILED)
-        if column.required:
-            for position in [p for p, v in enumerate(values) if v is None]:
-                fail(position, column, "不能为空")
-        if column.type == CHOICE:
-            lookup = _choice_lookup(column)
-            values = [v if v is None or v is FAILED else lookup.get(v) or lookup.get(header_normalize(v), FAILED)
-                      for v in values]
-            wrong = [p for p, v in enumerate(values) if v is FAILED and raw[p] not in (None, "")]
-            allowed = "、".join(choice_values(column)) if wrong else ""
-            for position in wrong:
-                if (position, column.field) not in failed:
-                    fail(position, column, f"“{cell_text(raw[position])}”不是可选值（可选：{allowed}）")
-        elif column.max_length is not None:
-            for position in [p for p, v in enumerate(values)
-                             if v is not None and v is not FAILED and len(v) > column.max_length]:
-                fail(position, column, f"超过{column.max_length}个字")
-        elif column.minimum is not None or column.maximum is not None:
+        values = _column_values(column, raw, fail)
+        if column.type != CHOICE and column.max_length is None and (
+                column.minimum is not None or column.maximum is not None):
             if found := _numbers_check(column, values, numbers, fail, result):
                 extremes[column.field] = found
         fields.append(column.field)
