@@ -11,6 +11,7 @@ Pure Python (no Django), so every layer may use it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,14 +123,24 @@ def yes_no(flag: Any) -> str:
     return "是" if flag else "否"
 
 
-def cell_text(value: Any, *, empty: str = EMPTY) -> str:
-    """Any record cell for a person: figures by `number`, dates and times as above, booleans 是/否."""
+_LABEL_UNIT = re.compile(r"[(（]([^()（）]+)[)）]$")
+
+
+def unit_of_label(label: str) -> str:
+    """The unit a column header states: "窗口内完成投资(万元)" -> "万元"; "" when it states none."""
+    found = _LABEL_UNIT.search(label)
+    return found[1] if found else ""
+
+
+def cell_text(value: Any, *, empty: str = EMPTY, unit: str = "") -> str:
+    """Any record cell for a person: figures by `number` (in the decimals of `unit`, when its column
+    states one), dates and times as above, booleans 是/否."""
     if value is None or value == "":
         return empty
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, int | float | Decimal):
-        return number(value)
+        return quantity(value, unit) if unit in PLACES_BY_UNIT else number(value)
     if isinstance(value, dt.datetime):
         return datetime_text(value, empty=empty)
     if isinstance(value, dt.date):

@@ -22,6 +22,8 @@ from lianghua.regions.selectors import region_resolve
 
 from .dashboard import default_year, plan_year_read
 from .models import Indicator, Plan, Target
+from .progress import progress_compute
+from .records import progress_records
 from .selectors import plan_decomposition_check, plans_visible_to, targets_visible_to
 
 router = Router(tags=["targets"])
@@ -181,8 +183,6 @@ def plan_targets(request, code: str, region: str | None = None, year: YearText =
             summary="目标完成情况（区域默认为当前用户所属区域，年度默认为当前方案年度，截至日期默认今天）")
 def plan_progress(request, code: str, region: str | None = None, year: YearText = None,
                   as_of: DateText = None, children: FlagText = None):
-    from .progress import progress_compute
-
     plan = _plan(request, code)
     year_read, as_of_read = _year(plan, year), _as_of(as_of)
     with_children = bool(api_query(query_flag, children, label="children（含下级区域）"))
@@ -195,8 +195,6 @@ def plan_progress(request, code: str, region: str | None = None, year: YearText 
 def plan_records(request, code: str, indicator: str, region: str | None = None, year: YearText = None,
                  basis: str = "annual", as_of: DateText = None):
     from django.core.exceptions import PermissionDenied
-
-    from .records import progress_records
 
     plan = _plan(request, code)
     found_indicator = Indicator.objects.filter(code=indicator).first()

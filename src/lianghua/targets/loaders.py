@@ -20,6 +20,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from lianghua.audit.services import change_records_bulk, snapshot
+from lianghua.enterprises.models import CredentialKind
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
@@ -149,8 +151,6 @@ def indicator_file_read(path: Path, kinds: set[str] | None = None) -> list[dict]
 @transaction.atomic
 def load_indicators(path: Path | None = None) -> int:
     """Upsert every indicator of data/indicators.yaml; returns how many were created or changed."""
-    from lianghua.enterprises.models import CredentialKind
-
     path = Path(path) if path else settings.DATA_DIR / "indicators.yaml"
     kinds = set(CredentialKind.objects.values_list("code", flat=True)) or None
     rows = indicator_file_read(path, kinds)
@@ -418,8 +418,6 @@ def load_plans(directory: Path | None = None) -> int:
     A target that is in the database but no longer in its plan's file is removed: the file is the
     plan's source of truth. Every target change is recorded in the audit log (actor: none = data load).
     """
-    from lianghua.audit.services import change_records_bulk, snapshot
-
     directory = Path(directory) if directory else settings.DATA_DIR / "plans"
     paths = sorted(directory.glob("*.yaml"))
     errors: list[str] = []

@@ -5,6 +5,7 @@ targets/records.py (helper modules of their own), and everything is scoped to th
 """
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import user_sees_region
+from lianghua.core.formatting import cell_text, unit_of_label
 from lianghua.core.query_params import QueryValueError, query_date, query_problem_page, query_year
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_children, region_resolve
@@ -24,7 +26,14 @@ from lianghua.regions.selectors import region_children, region_resolve
 from .dashboard import dashboard_choice, default_year, plan_year_read, progress_layout, records_query
 from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS
 from .models import Indicator, Target
+from .progress import progress_compute
+from .records import progress_records
 from .selectors import plan_decomposition_check, plans_visible_to, targets_visible_to
+from .services import reported_actual_record
+
+
+def _is_figure(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _wants_fragment(request) -> bool:
@@ -49,8 +58,6 @@ def dashboard(request):
     choice = dashboard_choice(user, request.GET)
     layout = None
     if choice.plan is not None and choice.region is not None:
-        from .progress import progress_compute
-
         rows = progress_compute(plan=choice.plan, region=choice.region, year=choice.year, as_of=choice.as_of,
                                 children=True)
         child_order = [(r.code, r.name) for r in region_children(choice.region)]
@@ -117,12 +124,12 @@ def records(request):
         problems.append(f"口径“{basis}”无法识别，应为 annual（年度）或 cumulative（累计）")
     if problems:
         return query_problem_page(request, problems, title=RECORDS_TITLE, back=reverse("targets:dashboard"))
-    from .records import progress_records
-
     found = progress_records(user=user, plan=plan, indicator=indicator, region=region, year=year,
                              basis=basis, as_of=as_of)
-    keys = [key for key, _ in found.columns]
-    rows = [{"cells": [row.get(key) for key in keys], "link": _record_link(found.kind, row)} for row in found.rows]
+    units = [(key, unit_of_label(label)) for key, label in found.columns]
+    rows = [{"cells": [{"text": cell_text(row.get(key), unit=unit), "numeric": _is_figure(row.get(key))}
+                       for key, unit in units],
+             "link": _record_link(found.kind, row)} for row in found.rows]
     template = "targets/_records_body.html" if _wants_fragment(request) else "targets/records.html"
     back = reverse("targets:dashboard") + "?" + "&".join(
         f"{k}={v}" for k, v in (("plan", plan.code), ("region", region.code), ("year", year),
@@ -139,8 +146,6 @@ def records(request):
 @login_required
 def report_actual(request):
     """填报值: an officer enters the actual of an indicator the registry cannot count."""
-    from .services import reported_actual_record
-
     user = request.user
     form = request.POST
     plan = plans_visible_to(user).filter(code=form.get("plan", "")).first()

@@ -26,11 +26,6 @@ def pct(value, places=1):
     return formatting.percent(value, int(places))
 
 
-@register.filter
-def cell(value):
-    """A record-table cell: numbers with separators, dates YYYY-MM-DD, times in Asia/Shanghai, 是/否, —."""
-    return formatting.cell_text(value)
-
 
 @register.filter
 def per_mu(year_row, field):
@@ -41,10 +36,6 @@ def per_mu(year_row, field):
         return formatting.EMPTY
     return formatting.number(value / land, 2)
 
-
-@register.filter
-def is_number(value) -> bool:
-    return formatting.as_decimal(value) is not None and not isinstance(value, str)
 
 
 @register.filter
