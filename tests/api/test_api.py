@@ -143,6 +143,11 @@ def test_openapi_schema_lists_every_path_with_chinese_descriptions(client):
     progress = schema["components"]["schemas"]["TargetProgressOut"]["properties"]
     assert progress["completion"]["description"] == "完成率（小数，1 = 100%）"
     assert "bearer" in str(schema["components"]["securitySchemes"]).lower()
+    # Every Decimal leaves the API as exact decimal text, and the schema says so.
+    decimal = {"type": "string", "format": "decimal", "examples": ["1234.5"]}
+    years = schema["components"]["schemas"]["EnterpriseYearOut"]["properties"]
+    for field in (progress["actual"], progress["completion"], years["revenue_wan"], years["land_mu"]):
+        assert decimal in field["anyOf"], field
 
 
 def test_api_lists_do_not_query_per_row(client, token, django_assert_max_num_queries):

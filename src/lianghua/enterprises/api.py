@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from lianghua.core.api_types import DecimalText
 from lianghua.core.formatting import decimal_text
 from lianghua.core.pages import PAGE_SIZE
 from lianghua.core.query_params import ApiPages, FlagText, YearText
@@ -55,13 +56,13 @@ class EnterpriseYearOut(Schema):
     year: int = Field(description="年度")
     is_above_scale: bool = Field(description="是否规上")
     is_key_energy: bool = Field(description="是否重点用能")
-    revenue_wan: str | None = Field(description="营业收入(万元)")
-    value_added_wan: str | None = Field(description="工业增加值(万元)")
-    tax_wan: str | None = Field(description="税收(万元)")
+    revenue_wan: DecimalText = Field(description="营业收入(万元)")
+    value_added_wan: DecimalText = Field(description="工业增加值(万元)")
+    tax_wan: DecimalText = Field(description="税收(万元)")
     employees: int | None = Field(description="年均职工人数")
-    land_mu: str | None = Field(description="用地面积(亩)")
-    energy_tce: str | None = Field(description="综合能耗(吨标准煤)")
-    rd_wan: str | None = Field(description="研发经费(万元)")
+    land_mu: DecimalText = Field(description="用地面积(亩)")
+    energy_tce: DecimalText = Field(description="综合能耗(吨标准煤)")
+    rd_wan: DecimalText = Field(description="研发经费(万元)")
 
 
 class CredentialOut(Schema):

@@ -101,29 +101,46 @@ def to_decimal(raw: object, where: str) -> Decimal:
         raise RulebookDataError(f"{where}: 数值无效 {raw!r}") from exc
 
 
+def tier_keys(raw: object) -> tuple[str, str] | None:
+    """The (bound, value) keys of tiers written as [{min_…: bound, …: value}], or None for other values.
+    The bound is the key that starts with "min_": {min_revenue, amount} (subsidy tiers), {min_score,
+    grade} or {min_mu, weight} (evaluation cut-offs and weights) alike."""
+    if not isinstance(raw, list) or not raw or not isinstance(raw[0], Mapping) or len(raw[0]) != 2:
+        return None
+    bounds = [str(k) for k in raw[0] if str(k).startswith("min_")]
+    if len(bounds) != 1:
+        return None
+    value = next(str(k) for k in raw[0] if str(k) != bounds[0])
+    return bounds[0], value
+
+
 def value_compile(raw: object, where: str) -> ParamValue | None:
-    """A number, a table {key: number} or tiers [{min_revenue, amount}] (sorted ascending)."""
+    """A number, a table {key: number} or tiers [{min_…: bound, …: value}] (sorted by bound)."""
     if raw is None:
         return None
     if isinstance(raw, Mapping):
         return {str(k): to_decimal(v, f"{where}.{k}") for k, v in raw.items()}
     if isinstance(raw, list):
+        keys = tier_keys(raw)
+        if keys is None:
+            raise RulebookDataError(f"{where}: 分档须为 [{{min_下限名: 下限, 取值名: 取值}}] 列表")
         tiers: list[tuple[Decimal, Decimal]] = []
         for item in raw:
-            if not isinstance(item, Mapping) or set(item) != {"min_revenue", "amount"}:
-                raise RulebookDataError(f"{where}: 分档须为 [{{min_revenue, amount}}] 列表")
-            tiers.append((to_decimal(item["min_revenue"], where), to_decimal(item["amount"], where)))
+            if not isinstance(item, Mapping) or set(item) != set(keys):
+                raise RulebookDataError(f"{where}: 每一档须有且只有 {keys[0]}、{keys[1]} 两项")
+            tiers.append((to_decimal(item[keys[0]], where), to_decimal(item[keys[1]], where)))
         return tuple(sorted(tiers))
     return to_decimal(raw, where)
 
 
-def value_json(value: ParamValue | None) -> Any:
-    """A parameter value as the trace shows it (Decimals stay Decimal)."""
+def value_json(value: ParamValue | None, keys: tuple[str, str] | None = None) -> Any:
+    """A parameter value as the trace shows it (Decimals stay Decimal; tiers with their own keys)."""
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, dict):
         return dict(value)
-    return [{"min_revenue": low, "amount": amount} for low, amount in value]
+    bound, shown = keys or ("min", "value")
+    return [{bound: low, shown: amount} for low, amount in value]
 
 
 def as_date(raw: object, where: str) -> date:
@@ -138,12 +155,13 @@ def as_date(raw: object, where: str) -> date:
 
 
 def _trace_rows(
-    name: str, unit: str, clause: str, setting: bool, ordered: list[tuple[date, ParamValue | None]]
+    name: str, unit: str, clause: str, setting: bool, ordered: list[tuple[date, ParamValue | None]],
+    keys: tuple[str, str] | None,
 ) -> tuple[dict[str, Any], ...]:
     """`setting`: the value is the installation's (an administrator's), not the document's."""
     rows = [
-        {"parameter": name, "value": value_json(value), "effective": day.isoformat(), "unit": unit, "clause": clause,
-         "setting": setting}
+        {"parameter": name, "value": value_json(value, keys), "effective": day.isoformat(), "unit": unit,
+         "clause": clause, "setting": setting}
         for day, value in ordered
     ]
     rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause,
@@ -185,6 +203,7 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
     for key, spec in raw["parameters"].items():
         name = f"{doc_id}.{key}"
         dated: dict[date, ParamValue | None] = {}
+        keys = next((found for v in spec["values"].values() if (found := tier_keys(v))), None)
         for when, value in spec["values"].items():
             day = start if when == "start" else as_date(when, name)
             dated[day] = value_compile(value, name)
@@ -194,6 +213,7 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
                 raise RulebookDataError(f"{name} 不是设置项，不能覆盖文件中的数值")
             first = min(dated)
             dated = {first: value_compile(settings[name], name)}
+            keys = tier_keys(settings[name]) or keys
         ordered = sorted(dated.items())
         parameters[key] = Parameter(
             name=name,
@@ -207,7 +227,7 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
             values=tuple(value for _, value in ordered),
             start_isos=tuple(day.isoformat() for day, _ in ordered),
             trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), is_setting,
-                                   ordered),
+                                   ordered, keys),
         )
     short = doc_id.rsplit("-", 1)[-1]
     return Document(

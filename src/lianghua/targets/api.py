@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from lianghua.accounts.scope import user_home_region, user_sees_region
+from lianghua.core.api_types import DecimalText
 from lianghua.core.formatting import decimal_text
 from lianghua.core.query_params import (
     DateText,
@@ -51,9 +52,9 @@ class TargetOut(Schema):
     region_name: str = Field(description="区域名称")
     year: int = Field(description="年度")
     basis: str = Field(description="口径：annual 年度 / cumulative 自方案起始年累计")
-    value: str | None = Field(description="目标值（十进制字符串；无法识别时为空）")
+    value: DecimalText = Field(description="目标值（十进制字符串；无法识别时为空）")
     comparator: str = Field(description="比较方式：gte ≥（“以上”）/ lte ≤ / eq =")
-    stretch_value: str | None = Field(description="力争值")
+    stretch_value: DecimalText = Field(description="力争值")
     source_clause: str = Field(description="出处（文件与条款）")
     note: str = Field(description="备注（原文含糊或缺失之处）")
 
@@ -67,12 +68,12 @@ class TargetProgressOut(Schema):
     unit: str = Field(description="单位")
     year: int = Field(description="年度")
     basis: str = Field(description="口径：annual 年度 / cumulative 累计")
-    target: str | None = Field(description="目标值（十进制字符串，四舍五入到4位小数；下同）")
-    stretch: str | None = Field(description="力争值")
+    target: DecimalText = Field(description="目标值（十进制字符串，四舍五入到4位小数；下同）")
+    stretch: DecimalText = Field(description="力争值")
     comparator: str = Field(description="比较方式")
-    actual: str | None = Field(description="实际值（无数据为空，不是 0）")
-    completion: str | None = Field(description="完成率（小数，1 = 100%）")
-    time_progress: str | None = Field(description="时间进度（小数）")
+    actual: DecimalText = Field(description="实际值（无数据为空，不是 0）")
+    completion: DecimalText = Field(description="完成率（小数，1 = 100%）")
+    time_progress: DecimalText = Field(description="时间进度（小数）")
     status: str = Field(description="状态：done 已完成 / normal 正常 / lagging 滞后 / severe 严重滞后 / nodata 无数据")
     status_label: str = Field(description="状态（中文）")
     data_year: int | None = Field(description="实际值所用数据年度")
@@ -98,7 +99,7 @@ class RecordsOut(Schema):
     window_end: dt.date = Field(description="统计窗口止")
     data_year: int | None = Field(description="所用数据年度")
     explanation: str = Field(description="计数口径说明")
-    total: str | None = Field(description="合计（即该实际值；十进制字符串，四舍五入到4位小数）")
+    total: DecimalText = Field(description="合计（即该实际值；十进制字符串，四舍五入到4位小数）")
     columns: list[RecordColumn] = Field(description="列")
     rows: list[dict[str, Any]] = Field(description="计入的记录，每行一条（金额等数值为十进制字符串，日期 YYYY-MM-DD，时间为北京时间 ISO 8601）")
 
@@ -110,9 +111,9 @@ class CheckOut(Schema):
     basis: str = Field(description="口径")
     region_code: str = Field(description="上级区域代码")
     region_name: str = Field(description="上级区域名称")
-    target: str | None = Field(description="上级目标")
-    children_sum: str | None = Field(description="下级目标之和")
-    difference: str | None = Field(description="差额（下级之和 − 上级）")
+    target: DecimalText = Field(description="上级目标")
+    children_sum: DecimalText = Field(description="下级目标之和")
+    difference: DecimalText = Field(description="差额（下级之和 − 上级）")
     tolerance: str = Field(description="允许的舍入误差")
     status: str = Field(description="ok 一致 / rounding 舍入误差 / mismatch 不一致 / unreadable 无法校核")
     children: dict[str, str | None] = Field(description="下级区域代码 → 目标值")

@@ -11,7 +11,8 @@ from lianghua.rulebook.evaluation import Context, NotApplied, RuleFn, RuleSet, c
 
 from ..vocabulary import LEVEL_NAMES
 
-__all__ = ["Context", "NotApplied", "RuleSet", "SubsidyContext", "SubsidyRules", "capped", "fmt", "pct"]
+__all__ = ["Context", "NotApplied", "RuleSet", "SubsidyContext", "SubsidyRules", "capped", "credential_rule", "fmt",
+           "pct"]
 
 
 class SubsidyContext(Context):
@@ -27,6 +28,12 @@ class SubsidyContext(Context):
 
 SubsidyRules = RuleSet[SubsidyContext]
 SubsidyRule = RuleFn[SubsidyContext]
+
+
+def credential_rule(rules: SubsidyRules, kind: str, clause: str, title: str, compute: SubsidyRule) -> None:
+    """A rule for holders of a credential kind, id "<document number>.<kind>" (001.tech_center)."""
+    number = rules.document.rsplit("-", 1)[-1]
+    rules.add(f"{number}.{kind}", clause=clause, title=title, matter="credential", kind=kind, compute=compute)
 
 
 def credential_level(ctx: SubsidyContext) -> str:

@@ -13,9 +13,9 @@ from lianghua.rulebook.evaluation import NotApplied, capped, fmt, pct
 
 from .common import (
     SubsidyContext,
-    SubsidyRule,
     SubsidyRules,
     award_by_level,
+    credential_rule,
     flat_award,
     per_item,
     per_year_award,
@@ -79,16 +79,13 @@ def other_smart_2020(ctx: SubsidyContext) -> tuple[Decimal, str]:
 # ── credentials ───────────────────────────────────────────────────────────────────────────────────
 
 
-def _credential(rule_id: str, clause: str, title: str, compute: SubsidyRule) -> None:
-    rules.add(f"003.{rule_id}", clause=clause, title=title, matter="credential", kind=rule_id, compute=compute)
 
-
-_credential("demo_industry", "三、1", "智能化改造示范行业专项激励",
-            per_year_award("demo_industry.award_per_year", "demo_industry.years", "智能化改造示范行业"))
-_credential("micro_demo_zone", "三、1", "小微企业智能化改造示范区专项激励",
-            per_year_award("micro_demo_zone.award_per_year", "demo_industry.years", "小微企业智能化改造示范区"))
-_credential("demo_enterprise", "三、1", "智能化改造示范企业奖励",
-            flat_award("demo_enterprise.award", "大、中、小三类企业智能化改造示范企业"))
+credential_rule(rules, "demo_industry", "三、1", "智能化改造示范行业专项激励",
+                per_year_award("demo_industry.award_per_year", "demo_industry.years", "智能化改造示范行业"))
+credential_rule(rules, "micro_demo_zone", "三、1", "小微企业智能化改造示范区专项激励",
+                per_year_award("micro_demo_zone.award_per_year", "demo_industry.years", "小微企业智能化改造示范区"))
+credential_rule(rules, "demo_enterprise", "三、1", "智能化改造示范企业奖励",
+                flat_award("demo_enterprise.award", "大、中、小三类企业智能化改造示范企业"))
 
 
 @rules.rule("003.service_cluster", clause="三、2", title="智能制造服务商集聚区专项激励", matter="credential", kind="service_cluster")
@@ -101,18 +98,18 @@ def service_cluster(ctx: SubsidyContext) -> tuple[Decimal, str]:
     return award, f"市级智能制造服务商集聚区第{index}年专项激励{fmt(award)}万元（500万元、300万元连续2年）"
 
 
-_credential("standard_lead", "三、3", "牵头制订智能制造标准奖励",
-            award_by_level("standard_lead.award_by_level", "智能制造标准（牵头制订、排名第一）"))
-_credential("identifier_node", "三、3", "工业互联网标识解析二级节点奖励",
-            flat_award("identifier_node.award", "工业互联网标识解析二级节点"))
-_credential("new_tech_demo", "三、3", "新技术深度应用示范企业奖励",
-            flat_award("new_tech_demo.award", "新技术与智能制造深度应用示范企业"))
-_credential("training_platform", "三、5", "智能制造实训平台奖励",
-            award_by_level("training_platform.award_by_level", "智能制造实训平台"))
-_credential("apprenticeship_pilot", "三、5", "现代学徒制试点院校奖励",
-            flat_award("apprenticeship_pilot.award", "市级现代学徒制试点院校", "municipal"))
-_credential("industrial_internet_platform", "三、6", "工业互联网平台奖励",
-            award_by_level("industrial_internet_platform.award_by_level", "云平台"))
+credential_rule(rules, "standard_lead", "三、3", "牵头制订智能制造标准奖励",
+                award_by_level("standard_lead.award_by_level", "智能制造标准（牵头制订、排名第一）"))
+credential_rule(rules, "identifier_node", "三、3", "工业互联网标识解析二级节点奖励",
+                flat_award("identifier_node.award", "工业互联网标识解析二级节点"))
+credential_rule(rules, "new_tech_demo", "三、3", "新技术深度应用示范企业奖励",
+                flat_award("new_tech_demo.award", "新技术与智能制造深度应用示范企业"))
+credential_rule(rules, "training_platform", "三、5", "智能制造实训平台奖励",
+                award_by_level("training_platform.award_by_level", "智能制造实训平台"))
+credential_rule(rules, "apprenticeship_pilot", "三、5", "现代学徒制试点院校奖励",
+                flat_award("apprenticeship_pilot.award", "市级现代学徒制试点院校", "municipal"))
+credential_rule(rules, "industrial_internet_platform", "三、6", "工业互联网平台奖励",
+                award_by_level("industrial_internet_platform.award_by_level", "云平台"))
 
 # ── services ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from lianghua.rulebook.evaluation import NotApplied, capped, fmt, pct
 
 from ..vocabulary import GREEN_CATEGORIES, LEVEL_NAMES
-from .common import SubsidyContext, SubsidyRule, SubsidyRules, award_by_level, flat_award, per_item
+from .common import SubsidyContext, SubsidyRules, award_by_level, credential_rule, flat_award, per_item
 
 DOCUMENT = "jiaxing-2022-draft-001"
 rules = SubsidyRules(DOCUMENT)
@@ -93,23 +93,20 @@ def green_project(ctx: SubsidyContext) -> tuple[Decimal, str]:
 # ── credentials ───────────────────────────────────────────────────────────────────────────────────
 
 
-def _credential(rule_id: str, clause: str, title: str, compute: SubsidyRule) -> None:
-    rules.add(f"001.{rule_id}", clause=clause, title=title, matter="credential", kind=rule_id, compute=compute)
 
-
-_credential("future_factory_demo", "三（一）", "省级未来工厂示范企业奖励",
-            flat_award("future_factory_demo.award", "省级未来工厂示范企业", "provincial"))
-_credential("future_factory_pilot", "三（一）", "省级未来工厂培育（试点）企业奖励",
-            flat_award("future_factory_pilot.award", "省级未来工厂培育（试点）企业", "provincial"))
-_credential("smart_factory_provincial", "三（一）", "省级智能工厂（数字化车间）奖励",
-            flat_award("smart_factory_provincial.award", "省级智能工厂（数字化车间）", "provincial"))
-_credential("green_factory", "三（二）", "绿色低碳工厂奖励",
-            award_by_level("green_factory.award_by_level", "绿色低碳工厂"))
-_credential("green_park", "三（二）", "绿色低碳园区奖励", award_by_level("green_park.award_by_level", "绿色低碳园区"))
-_credential("green_supply_chain", "三（二）", "绿色供应链管理企业奖励",
-            award_by_level("green_supply_chain.award_by_level", "绿色供应链管理企业"))
-_credential("green_design_enterprise", "三（二）", "绿色设计示范企业奖励",
-            award_by_level("green_design_enterprise.award_by_level", "绿色设计示范企业"))
+credential_rule(rules, "future_factory_demo", "三（一）", "省级未来工厂示范企业奖励",
+                flat_award("future_factory_demo.award", "省级未来工厂示范企业", "provincial"))
+credential_rule(rules, "future_factory_pilot", "三（一）", "省级未来工厂培育（试点）企业奖励",
+                flat_award("future_factory_pilot.award", "省级未来工厂培育（试点）企业", "provincial"))
+credential_rule(rules, "smart_factory_provincial", "三（一）", "省级智能工厂（数字化车间）奖励",
+                flat_award("smart_factory_provincial.award", "省级智能工厂（数字化车间）", "provincial"))
+credential_rule(rules, "green_factory", "三（二）", "绿色低碳工厂奖励",
+                award_by_level("green_factory.award_by_level", "绿色低碳工厂"))
+credential_rule(rules, "green_park", "三（二）", "绿色低碳园区奖励", award_by_level("green_park.award_by_level", "绿色低碳园区"))
+credential_rule(rules, "green_supply_chain", "三（二）", "绿色供应链管理企业奖励",
+                award_by_level("green_supply_chain.award_by_level", "绿色供应链管理企业"))
+credential_rule(rules, "green_design_enterprise", "三（二）", "绿色设计示范企业奖励",
+                award_by_level("green_design_enterprise.award_by_level", "绿色设计示范企业"))
 
 
 @rules.rule("001.green_design_product", clause="三（二）", title="绿色设计产品奖励", matter="credential", kind="green_design_product")
@@ -123,19 +120,19 @@ def green_design_product(ctx: SubsidyContext) -> tuple[Decimal, str]:
     return amount, f"国家级绿色设计产品：{text}"
 
 
-_credential("water_saving_enterprise", "三（二）", "省级节水型企业奖励",
-            flat_award("water_saving_enterprise.award", "省级节水型企业", "provincial"))
-_credential("clean_production_voluntary", "三（二）", "自愿性清洁生产奖励",
-            flat_award("clean_production_voluntary.award", "自愿开展清洁生产并经省审核验收合格企业"))
-_credential("innovation_center", "三（三）", "制造业创新中心奖励",
-            award_by_level("innovation_center.award_by_level", "制造业创新中心"))
-_credential("tech_center", "三（三）", "企业技术中心奖励", award_by_level("tech_center.award_by_level", "制造业企业技术中心"))
-_credential("first_set", "三（三）", "首台（套）奖励",
-            award_by_level("first_set.award_by_level", "首台（套）装备（首批次新材料、首版次软件）"))
-_credential("tech_innovation_project", "三（三）", "技术创新项目奖励",
-            award_by_level("tech_innovation_project.award_by_level", "技术创新项目（产品）"))
-_credential("industrial_new_product", "三（三）", "省级工业新产品奖励",
-            award_by_level("industrial_new_product.award_by_level", "工业新产品"))
+credential_rule(rules, "water_saving_enterprise", "三（二）", "省级节水型企业奖励",
+                flat_award("water_saving_enterprise.award", "省级节水型企业", "provincial"))
+credential_rule(rules, "clean_production_voluntary", "三（二）", "自愿性清洁生产奖励",
+                flat_award("clean_production_voluntary.award", "自愿开展清洁生产并经省审核验收合格企业"))
+credential_rule(rules, "innovation_center", "三（三）", "制造业创新中心奖励",
+                award_by_level("innovation_center.award_by_level", "制造业创新中心"))
+credential_rule(rules, "tech_center", "三（三）", "企业技术中心奖励", award_by_level("tech_center.award_by_level", "制造业企业技术中心"))
+credential_rule(rules, "first_set", "三（三）", "首台（套）奖励",
+                award_by_level("first_set.award_by_level", "首台（套）装备（首批次新材料、首版次软件）"))
+credential_rule(rules, "tech_innovation_project", "三（三）", "技术创新项目奖励",
+                award_by_level("tech_innovation_project.award_by_level", "技术创新项目（产品）"))
+credential_rule(rules, "industrial_new_product", "三（三）", "省级工业新产品奖励",
+                award_by_level("industrial_new_product.award_by_level", "工业新产品"))
 
 # ── services and finance ──────────────────────────────────────────────────────────────────────────
 
