@@ -7,7 +7,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianghua.imports.reading import cell_boolean, cell_date, cell_decimal, cell_integer, cell_month, cell_text
+from lianghua.imports.reading import (
+    cell_boolean,
+    cell_date,
+    cell_decimal,
+    cell_integer,
+    cell_month,
+    cell_text,
+)
 from lianghua.imports.validation import _column_coerce
 
 ODD_CELLS = st.sampled_from(["", None, "1,234", "１２", "NaN", "1e3", "-0", " 12.50 ", "abc", "是", "否", "2025-03",
