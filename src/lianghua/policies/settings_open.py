@@ -16,8 +16,8 @@ from typing import Any
 
 from lianghua.core.formatting import decimal_text, number
 
-from .engine import load_policy_set
 from .models import PolicySetting
+from .rules import policy_set_current
 
 NUMBER = "number"
 RATIO = "ratio"
@@ -62,10 +62,10 @@ def setting_value_text(form: str, value: Any) -> str:
 
 
 def open_settings() -> list[OpenSetting]:
-    """Every open number of the documents as loaded from the data files (settings as stored now)."""
+    """Every open number of the documents in force for this installation (settings as stored now)."""
     stored = {s.name: s for s in PolicySetting.objects.select_related("set_by")}
     found = []
-    for document in load_policy_set().documents.values():
+    for document in policy_set_current().documents.values():  # compiled once, not per page
         if document.start_is_setting:
             name = f"{document.id}.start"
             found.append(OpenSetting(name, document.id, document.title, document.period_clause, document.start_note,
