@@ -48,8 +48,10 @@ def project_row(**overrides):
 
 CASES = [
     # (id, kind, rows, expected errors)
-    ("missing required", "enterprises", [[CODE, "", "武原", "C34"]],
+    ("missing required on a new row", "enterprises", [[OTHER, "", "武原", "C34"]],
      ["第2行 [企业名称] 不能为空"]),
+    ("required cleared", "enterprises", [[CODE, "清空", "武原", "C34"]],
+     ["第2行 [企业名称] 必填项，不能清空"]),
     ("bad credit code length", "enterprises", [["91330424MA0000", "甲", "武原", "C34"]],
      ["第2行 [统一社会信用代码] “91330424MA0000”应为18位，实际14位"]),
     ("bad check character", "enterprises", [[BAD_CHECK, "甲", "武原", "C34"]],
@@ -140,12 +142,16 @@ def test_error_message(sheet, county_officer, stored, kind, rows, expected):
         assert errors == expected
 
 
-def test_missing_column_is_reported_on_the_header_row(sheet, county_officer):
+def test_missing_columns_are_errors_of_new_rows_and_missing_keys_of_the_header(sheet, county_officer):
     # 行业代码 is optional: a file without it is fine (and a header with stray spaces still matches).
     path = sheet("enterprises", [[OTHER, "甲", "武原"]], headers=["统一社会信用代码", " 企业名称", "所属区域 "])
     assert import_run(kind="enterprises", path=path, by=county_officer).status == ImportBatch.Status.APPLIED
-    errors = errors_of(sheet, county_officer, "enterprises", [[OTHER, "甲"]], headers=["统一社会信用代码", "企业名称"])
-    assert errors == ["第1行 [所属区域] 缺少此列（请使用导入模板）"]
+    # A new enterprise needs its region; a key column can never be left out.
+    new = valid_credit_code(502)
+    errors = errors_of(sheet, county_officer, "enterprises", [[new, "乙"]], headers=["统一社会信用代码", "企业名称"])
+    assert errors == ["第2行 [所属区域] 新增记录须填写此列（文件中没有此列）"]
+    errors = errors_of(sheet, county_officer, "enterprises", [["甲", "武原"]], headers=["企业名称", "所属区域"])
+    assert errors == ["第1行 [统一社会信用代码] 缺少此列（请使用导入模板）"]
 
 
 def test_ambiguous_region_name_says_so(sheet, admin_user, settings):

@@ -193,7 +193,7 @@ def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
 @pytest.mark.parametrize(("kind", "row", "model"), [
     ("enterprises", [B, '他"们"的\\公司', "开发区", "C34"], Enterprise),
     ("enterprise-years", [A, 2025, "是", "否", 5000.5, "", 300, 80, 20.25, "", 0], EnterpriseYear),
-    ("credentials", [A, "绿色工厂", "省级", "2025-03-01", "第一批"], Credential),
+    ("credentials", [A, "绿色工厂", "省级", "2025-03-01", "", "第一批"], Credential),
     ("digital-levels", [A, 2.5, "2025-04-30"], DigitalLevel),
     ("progress", ["HY-600", "2025-03", 123.45], ProjectProgress),
     ("activities", ["2025-05-01", "武原", "培训", "两化改造“数字化”培训", 45], Activity),
@@ -349,7 +349,7 @@ def test_deleting_a_user_keeps_their_history_without_them(sheet, county_officer)
     assert log.by_id is None and log.import_batch_id == batch.pk
 
 
-def test_project_health_column_is_optional_and_kept_when_absent(sheet, county_officer):
+def test_project_health_is_kept_when_absent_or_blank_and_reset_by_the_clear_marker(sheet, county_officer):
     EnterpriseFactory(credit_code=A)
     with_health = ["项目编号", "项目名称", "统一社会信用代码", "项目类别", "项目阶段", "运行状态"]
     without = with_health[:-1]
@@ -361,6 +361,9 @@ def test_project_health_column_is_optional_and_kept_when_absent(sheet, county_of
     assert Project.objects.values_list("name", "health").get(code="HY-700") == ("改造（更名）", "lagging")
     import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", ""]],
                                            headers=with_health, name="c.csv"), by=county_officer)
+    assert Project.objects.get(code="HY-700").health == "lagging"
+    import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", "清空"]],
+                                           headers=with_health, name="c2.csv"), by=county_officer)
     assert Project.objects.get(code="HY-700").health == "normal"
     bad = import_run(kind="projects", path=sheet("projects", [["HY-700", "改造", A, "数字化", "储备", "很慢"]],
                                                  headers=with_health, name="d.csv"), by=county_officer)

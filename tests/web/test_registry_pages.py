@@ -71,7 +71,7 @@ def test_enterprise_export_csv_and_xlsx_follow_the_filter(client, county_officer
     rows = _csv_rows(response)
     assert rows[0][:2] == ["统一社会信用代码", "企业名称"]
     assert [r[1] for r in rows[1:]] == ["百步电子科技有限公司"]
-    assert rows[1][7] == "是"  # 规上 in 2025
+    assert dict(zip(rows[0], rows[1], strict=True))["是否规上"] == "是"  # 规上 in 2025
     response = client.get(reverse("enterprises:export"), {"format": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     names = [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)]
@@ -125,7 +125,8 @@ def test_project_list_annotates_latest_report_without_a_query_per_row(client, co
 def test_project_export_lists_latest_cumulative(client, county_officer, two_towns):
     client.force_login(county_officer)
     rows = _csv_rows(client.get(reverse("projects:export"), {"q": "HY-W-1"}))
-    assert rows[1][0] == "HY-W-1" and rows[1][15] == "450" and rows[1][16] == "2026-04"
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["项目编号"] == "HY-W-1" and row["累计完成投资(万元)"] == "450" and row["最近填报月份"] == "2026-04"
 
 
 def test_project_detail_timeline_progress_and_missing_fields(client, county_officer, two_towns):

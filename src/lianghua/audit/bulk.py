@@ -33,8 +33,10 @@ from .models import ChangeRecord
 
 @dataclass
 class UpsertResult:
+    model: type[models.Model] | None = None
     created: list[Row] = field(default_factory=list)  # the rows as written, with their "id"
     updated: list[tuple[Row, Row]] = field(default_factory=list)  # (before, after)
+    updated_positions: list[int] = field(default_factory=list)  # each updated row's place in the rows given
     unchanged: int = 0
 
     @property
@@ -172,7 +174,7 @@ def _rows_sorted(rows: Sequence[Row], existing: dict[tuple[Any, ...], Row], key_
     (before, after) into `result` (counting the unchanged); returns (to insert, fields changed)."""
     to_insert: list[Row] = []
     changed_fields: set[str] = set()
-    for values in rows:
+    for position, values in enumerate(rows):
         current = existing.get(key_of(values))
         if current is None:
             row = {**defaults, **values}
@@ -193,6 +195,7 @@ def _rows_sorted(rows: Sequence[Row], existing: dict[tuple[Any, ...], Row], key_
             after[name] = stamps.now
         changed_fields.update(diff)
         result.updated.append((current, after))
+        result.updated_positions.append(position)
     return to_insert, changed_fields
 
 
@@ -213,7 +216,7 @@ def rows_upsert(
     values. `derive` fills `derived_fields` (Credential.level_rank) of every row written. `describe` gives
     the text of a row for its history.
     """
-    result = UpsertResult()
+    result = UpsertResult(model=model)
     if not rows:
         return result
     fields = writable_fields(model)

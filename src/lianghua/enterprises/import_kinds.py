@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import compress, count
 from typing import NamedTuple
 
-from lianghua.core.bulk import FETCH_CHUNK, chunks, where_in
+from lianghua.core.bulk import FETCH_CHUNK, chunks, existing_by_key, where_in
 from lianghua.core.formatting import decimal_plain
 from lianghua.imports.kinds import (
     BOOLEAN,
@@ -33,11 +33,12 @@ from lianghua.imports.validation import (
     Validation,
     duplicates_check,
     field_taker,
+    new_row_required_check,
     region_check,
 )
 
 from .credit_code import credit_code_problem
-from .models import Credential, CredentialKind, Enterprise, Industry
+from .models import Credential, CredentialKind, DigitalLevel, Enterprise, Industry
 from .services import (
     credentials_bulk_upsert,
     digital_levels_bulk_upsert,
@@ -200,6 +201,9 @@ def year_money_per_unit_check(kind: ImportKind, columns: dict[str, list], extrem
 
 # The kinds
 
+# The enterprise list's export (enterprises/views.py) beside the import's columns, for reading.
+ENTERPRISE_EXPORT_ONLY = ("区划代码", "行业名称", "年度", "是否规上", "营业收入(万元)", "项目数")
+
 # A row that would create what already exists outside the user's region: refused without saying whose.
 OUTSIDE_SCOPE_CREDIT_CODE = "该统一社会信用代码已在您管辖范围以外登记，不能在此导入"
 
@@ -211,20 +215,29 @@ def enterprises_check(kind, records, scope, result):
     for record in records:
         number = record["_row"]
         code = credit_code_check(record, result)
+        existing = known.get(code) if code else None
+        if existing is None:
+            new_row_required_check(kind, record, result)
         region = region_check(record, scope, result)
         industry_id = None
         if record.get("industry") is not None:
             industry_id = industries.get(record["industry"].upper())
             if industry_id is None:
                 result.error(number, "行业代码", f"未知行业代码“{record['industry']}”（应为 GB/T 4754 制造业大类，如 C34）")
-        existing = known.get(code) if code else None
         if existing is not None and not scope.allows(existing.region_path):
             result.error(number, "统一社会信用代码", OUTSIDE_SCOPE_CREDIT_CODE)
-        if code and region is not None and not record["_bad"]:
-            row = {"credit_code": code, "name": record["name"], "region_id": region.pk}
-            if "industry" in record:
+        if code and not record["_bad"]:
+            row = {"credit_code": code}
+            if "name" in record:
+                row["name"] = record["name"]
+            if region is not None:
+                row["region_id"] = region.pk
+            if "industry" in record:  # None: 清空
                 row["industry_id"] = industry_id
-            result.rows.append(row)
+            for name in ("contact_person", "contact_phone", "address"):
+                if name in record:
+                    row[name] = record[name] or ""
+            result.row_add(number, row)
 
 
 YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan")
@@ -243,39 +256,64 @@ def enterprise_years_check(kind, records, scope, result):
         row = figures(record)
         row["enterprise_id"], row["year"] = ref.id, record["year"]
         for flag in flags:
-            row[flag] = bool(record[flag])
-        result.rows.append(row)
+            if flag in record:
+                row[flag] = bool(record[flag])  # 清空: 否
+        result.row_add(record["_row"], row)
 
 
 def credentials_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
     duplicates_check(kind, records, lambda r: (r["credit_code"], r["kind"], r["level"])
                      if r.get("credit_code") and r.get("kind") and r.get("level") else None, result)
-    for record in records:
-        ref = enterprise_resolve(record, verdicts, result)
-        if ref is None or record["_bad"] & {"kind", "level", "granted_on"}:
+    resolved = [(record, enterprise_resolve(record, verdicts, result)) for record in records]
+    stored = existing_by_key(Credential, ("enterprise_id", "kind_id", "level"),
+                            [(ref.id, int(r["kind"]), r["level"]) for r, ref in resolved
+                             if ref is not None and not r["_bad"] & {"kind", "level"}],
+                            ["enterprise_id", "kind_id", "level", "granted_on", "ends_on"])
+    for record, ref in resolved:
+        if ref is None or record["_bad"] & {"kind", "level"}:
             continue
-        row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"],
-               "granted_on": record["granted_on"]}
+        number = record["_row"]
+        current = stored.get((ref.id, int(record["kind"]), record["level"]))
+        if current is None and not new_row_required_check(kind, record, result):
+            continue
+        granted = record.get("granted_on", current and current["granted_on"])
+        ends = record.get("ends_on", current and current["ends_on"])
+        if granted and ends and ends < granted:
+            result.error(number, "到期/撤销日期", f"到期/撤销日期早于认定日期（{granted.isoformat()}）")
+            continue
+        if record["_bad"]:
+            continue
+        row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"]}
+        for name in ("granted_on", "ends_on"):
+            if name in record:
+                row[name] = record[name]
         if "note" in record:
             row["note"] = record["note"] or ""
-        result.rows.append(row)
+        result.row_add(number, row)
 
 
 def digital_levels_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
     duplicates_check(kind, records, lambda r: (r["credit_code"], r["assessed_on"])
                      if r.get("credit_code") and r.get("assessed_on") else None, result)
-    for record in records:
-        ref = enterprise_resolve(record, verdicts, result)
+    resolved = [(record, enterprise_resolve(record, verdicts, result)) for record in records]
+    stored = existing_by_key(DigitalLevel, ("enterprise_id", "assessed_on"),
+                            [(ref.id, r["assessed_on"]) for r, ref in resolved if ref is not None and "assessed_on" in r],
+                            ["enterprise_id", "assessed_on"])
+    for record, ref in resolved:
         level = record.get("level")
         if level is not None and level != level.quantize(Decimal("0.1")):
             result.error(record["_row"], "数字化水平", f"最多保留一位小数（填的是{level}）")
             continue
-        if ref is None or record["_bad"] & {"level", "assessed_on"}:
+        if ref is None or "assessed_on" not in record:
             continue
-        result.rows.append({"enterprise_id": ref.id, "level": level, "assessed_on": record["assessed_on"],
-                            "source": "import"})
+        if (ref.id, record["assessed_on"]) not in stored and not new_row_required_check(kind, record, result):
+            continue
+        if record["_bad"] or level is None:  # a blank level on a stored assessment: nothing to change
+            continue
+        result.row_add(record["_row"], {"enterprise_id": ref.id, "level": level,
+                                        "assessed_on": record["assessed_on"], "source": "import"})
 
 
 
@@ -289,12 +327,16 @@ ENTERPRISES = import_kind_declare(ImportKind(
         Column("credit_code", "统一社会信用代码", CREDIT_CODE, required=True, key=True, width=22,
                note="按 GB 32100 校验位检查"),
         Column("name", "企业名称", TEXT, required=True, max_length=128, width=34),
-        Column("region", "所属区域", TEXT, required=True, width=16,
+        Column("region", "所属区域", TEXT, required=True, width=16, stored="region_id",
                note="区划代码、名称或简称（如 330424001、武原街道、武原、开发区）；宜填到镇（街道）"),
-        Column("industry", "行业代码", TEXT, width=12,
+        Column("industry", "行业代码", TEXT, width=12, stored="industry_id",
                note="GB/T 4754-2017 制造业大类，如 C34（也可填 34 或大类名称）"),
+        Column("contact_person", "联系人", TEXT, max_length=32, width=10),
+        Column("contact_phone", "联系电话", TEXT, max_length=32, width=14),
+        Column("address", "地址", TEXT, max_length=200, width=30),
     ),
     "统一社会信用代码",
+    read_only_headers=ENTERPRISE_EXPORT_ONLY,
     check=enterprises_check, write=enterprises_bulk_upsert,
 ))
 
@@ -323,9 +365,11 @@ CREDENTIALS = import_kind_declare(ImportKind(
     "credentials", "认定（荣誉）", 30,
     (
         Column("credit_code", "统一社会信用代码", CREDIT_CODE, required=True, key=True, width=22, note=CREDIT.note),
-        Column("kind", "认定类型", CHOICE, required=True, key=True, choices=CREDENTIAL_KIND_CHOICES, width=20),
+        Column("kind", "认定类型", CHOICE, required=True, key=True, choices=CREDENTIAL_KIND_CHOICES, width=20,
+               stored="kind_id"),
         Column("level", "级别", CHOICE, required=True, key=True, choices=CREDENTIAL_LEVELS, width=10),
         Column("granted_on", "认定日期", DATE, required=True, width=12),
+        Column("ends_on", "到期/撤销日期", DATE, width=14, note="认定到期或被撤销的日期；有效中的认定不填"),
         Column("note", "备注", TEXT, max_length=200, width=30),
     ),
     "统一社会信用代码 + 认定类型 + 级别",

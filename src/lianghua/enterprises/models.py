@@ -49,6 +49,9 @@ class Enterprise(models.Model):
                                related_name="enterprises")
     industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="enterprises")
+    contact_person = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,13 +9,15 @@ from lianghua.accounts.selectors import region_options
 from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
+from lianghua.regions.selectors import region_cell_writer
 
+from .import_kinds import ENTERPRISE_EXPORT_ONLY, ENTERPRISES
 from .listing import SORTS, enterprise_list_filter, enterprises_listed
 from .models import Industry
 from .selectors import enterprises_visible_to
 
-EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "所属区域", "区划代码", "行业代码", "行业名称",
-                  "年度", "是否规上", "营业收入(万元)", "项目数"]
+# The import's columns first, then the ones it skips: the export imports back as it is.
+EXPORT_HEADERS = [*ENTERPRISES.headers, *ENTERPRISE_EXPORT_ONLY]
 
 
 @require_safe
@@ -39,9 +41,12 @@ def enterprise_export(request):
     spec = enterprise_list_filter(request.GET)
     if spec.problems:
         return query_problem_page(request, spec.problems, title="企业名单导出", back=reverse("enterprises:list"))
+    region_cell = region_cell_writer()
     rows = (
-        (e.credit_code, e.name, e.region.name, e.region.code, e.industry.code if e.industry else "",
-         e.industry.name if e.industry else "", spec.year, e.year_above_scale, e.year_revenue_wan, e.project_count)
+        (e.credit_code, e.name, region_cell(e.region), e.industry.code if e.industry else "",
+         e.contact_person, e.contact_phone, e.address,
+         e.region.code, e.industry.name if e.industry else "", spec.year, e.year_above_scale, e.year_revenue_wan,
+         e.project_count)
         for e in enterprises_listed(request.user, spec).iterator(chunk_size=2000)
     )
     return tabular_response(headers=EXPORT_HEADERS, rows=rows, filename="企业名单",

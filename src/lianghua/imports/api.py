@@ -23,6 +23,18 @@ class ProblemOut(Schema):
     message: str
 
 
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class RowChangeOut(Schema):
+    row: int
+    fields: list[FieldChangeOut]
+
+
 class BatchOut(Schema):
     id: int
     kind: str
@@ -32,8 +44,10 @@ class BatchOut(Schema):
     rows_total: int
     rows_created: int
     rows_updated: int
+    rows_unchanged: int
     errors: list[ProblemOut]
     warnings: list[ProblemOut]
+    changes: list[RowChangeOut]  # each updated row's changing fields (the first 2,000 rows)
     started_at: dt.datetime
     finished_at: dt.datetime | None
     by: str | None

@@ -17,10 +17,17 @@ from .kinds import (
     TYPE_LABELS,
     ImportKind,
 )
-from .validation import choice_values
+from .validation import CLEAR_MARKER, choice_values
 
 VALIDATED_ROWS = 100_000  # drop-down lists and formats reach this far down the sheet
 HELP_SHEET = "填写说明"
+
+
+def update_rule_text(kind: ImportKind) -> str:
+    """How a re-import treats blank cells, 清空 and left-out columns: said on the template and the page."""
+    skipped = f"导出清单中的“{'、'.join(kind.read_only_headers)}”列仅供查看，导入时忽略。" if kind.read_only_headers else ""
+    return (f"更新已有记录时，留空的单元格保持原值；要删除原值，请在单元格中填写“{CLEAR_MARKER}”。"
+            f"文件可以只包含唯一键列和要修改的列；新增记录须填写全部必填列。{skipped}")
 
 
 def form_write(kind: ImportKind, target):
@@ -82,8 +89,9 @@ def form_write(kind: ImportKind, target):
         help_sheet.write_string(0, 0, f"{kind.name}导入模板（类型 {kind.code}）", workbook.add_format({"bold": True}))
         help_sheet.write_string(1, 0, f"唯一键：{kind.key_description}。键相同的行再次导入时更新原记录。"
                                       f"{kind.note}金额单位均为万元。")
-        help_sheet.write_string(2, 0, "整份文件有任何一处错误都不会写入，错误按“第N行 [列名] 原因”列出（表头为第1行）。")
-        for col, title in enumerate(("列名", "类型", "必填", "唯一键", "单位", "可选值 / 说明")):
+        help_sheet.write_string(2, 0, "整份文件有任何一处错误都不会写入，错误按“第N行 [列名] 原因”列出（表头为第1行）。"
+                                      + update_rule_text(kind))
+        for col, title in enumerate(("列名", "类型", "新增必填", "唯一键", "单位", "可选值 / 说明")):
             help_sheet.write_string(4, col, title, bold)
         for row, column in enumerate(kind.columns, start=5):
             values = choice_values(column) if column.type in (CHOICE, BOOLEAN) else []

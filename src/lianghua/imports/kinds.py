@@ -71,6 +71,7 @@ class Column:
     max_length: int | None = None  # text columns: the model field's length
     note: str = ""
     width: int = 14  # template column width in characters
+    stored: str = ""  # the model attname the column writes, when not `field` (region -> region_id)
     # Unit slips (元 typed where 万元 is asked): a figure from `slip_at` on is an error, from `warn_at`
     # (below `slip_at`) a warning to check.
     slip_at: Decimal | None = None
@@ -96,6 +97,9 @@ class ImportKind:
     column_check: ColumnCheck | None = None
     # What the import page says of its unit-slip rules: (blocked, warned) sentence parts.
     slip_rules: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    # Columns the list's export adds for reading (企业名称 beside a project's credit code…): an import
+    # skips them, so an exported list imports back as it is.
+    read_only_headers: tuple[str, ...] = ()
     headers: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +111,10 @@ class ImportKind:
 
     def column(self, field_name: str) -> Column:
         return next(c for c in self.columns if c.field == field_name)
+
+    def column_of_attname(self, attname: str) -> Column | None:
+        """The column that writes a model attname (a change the dry run lists), if any."""
+        return next((c for c in self.columns if (c.stored or c.field) == attname), None)
 
 
 _declared: dict[str, ImportKind] = {}

@@ -22,6 +22,9 @@ class ImportBatch(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    # The updated rows field by field (the first CHANGES_LISTED): {"row", "fields": [{field, label, before, after}]}.
+    changes = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)

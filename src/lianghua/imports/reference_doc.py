@@ -9,7 +9,7 @@ def column_tables_markdown() -> str:
     parts = []
     for kind in import_kinds().values():
         lines = [f"### `{kind.code}` — {kind.name}", "", f"Key: {kind.key_description}. {kind.note}".rstrip(), "",
-                 "| 列名 | 类型 | 必填 | 单位 | 可选值 / 说明 |", "|---|---|---|---|---|"]
+                 "| 列名 | 类型 | 必填（新增时） | 单位 | 可选值 / 说明 |", "|---|---|---|---|---|"]
         for c in kind.columns:
             if c.type == BOOLEAN:
                 values = "是、否"

@@ -23,6 +23,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from lianghua.accounts.roles import Capability, user_may
+from lianghua.audit.bulk import UpsertResult
+from lianghua.audit.changes import changes_described
 from lianghua.audit.services import domain_event_record
 
 from .forms_xlsx import form_write
@@ -38,6 +40,11 @@ class ImportNotAllowed(PermissionDenied):
 
 class _DryRunRollback(Exception):
     pass
+
+
+# A batch lists this many updated rows field by field (before → after); beyond them it counts. A
+# province-wide file may update a million rows, and the list is for a person to read.
+CHANGES_LISTED = 2000
 
 
 def user_may_import(user: Any) -> bool:
@@ -107,12 +114,13 @@ def import_run(*, kind: str, path: str | Path, original_name: str | None = None,
     batch.warnings = [p.as_dict() for p in warnings]
     if problems:
         batch.status = ImportBatch.Status.REJECTED
-        batch.rows_created = batch.rows_updated = 0
+        batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
+        batch.changes = []
     else:
         batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.APPLIED
     batch.finished_at = timezone.now()
     batch.save(update_fields=["errors", "warnings", "status", "rows_total", "rows_created", "rows_updated",
-                              "finished_at"])
+                              "rows_unchanged", "changes", "finished_at"])
     return batch
 
 
@@ -136,6 +144,9 @@ def _checked_and_written(import_definition: ImportKind, path: Path, batch: Impor
                 if not problems:
                     written = import_definition.write(rows=validation.rows, by=by, import_batch=batch)
                     batch.rows_created, batch.rows_updated = written.created_count, written.updated_count
+                    # Rows the writer compared and found equal, and update rows with nothing to change.
+                    batch.rows_unchanged = batch.rows_total - batch.rows_created - batch.rows_updated
+                    batch.changes = changes_listed(import_definition, written, validation.row_numbers)
                     if dry_run:
                         raise _DryRunRollback
                     domain_event_record(
@@ -150,6 +161,17 @@ def _checked_and_written(import_definition: ImportKind, path: Path, batch: Impor
         problems = [RowProblem(1, "数据库", f"写入失败，未导入任何数据：{exc}")]
         batch.rows_created = batch.rows_updated = 0
     return problems, warnings
+
+
+def changes_listed(kind: ImportKind, written: UpsertResult, row_numbers: list[int]) -> list[dict[str, Any]]:
+    """The updated rows (the first CHANGES_LISTED) as the batch keeps them: the file row and each
+    field that changes, named by the kind's column header, before → after."""
+    if written.model is None or not written.updated:
+        return []
+    labels = {column.stored or column.field: column.header for column in kind.columns}
+    described = changes_described(written.model, written.updated[:CHANGES_LISTED], labels=labels)
+    return [{"row": row_numbers[position], "fields": [change.as_dict() for change in fields]}
+            for position, fields in zip(written.updated_positions, described, strict=False)]
 
 
 def import_upload(*, kind: str, upload: UploadedFile, by: Any, dry_run: bool = False) -> ImportBatch:

@@ -60,7 +60,13 @@ def yuan_rule_note() -> str:
             f"可能按元填写的会提醒核实，不影响导入：{'、'.join(warned)}。")
 
 FAILED = object()  # a cell that could not be read
-Record = dict[str, Any]  # a parsed row: field -> value, "_row" (its number) and "_bad" (fields that failed)
+CLEARED = object()  # a cell holding CLEAR_MARKER: the stored value is to be removed
+# What a person writes in a cell to remove a stored value. A blank cell leaves the stored value as it is
+# (a file may carry only the columns and rows it changes), so removing needs a word of its own.
+CLEAR_MARKER = "清空"
+# A parsed row: field -> value for each cell that says something (a blank cell is absent; a cleared one
+# is None), "_row" (its number in the file) and "_bad" (fields whose cells failed, also absent).
+Record = dict[str, Any]
 Fail = Callable[[int, Column, str], None]  # (position in the file's rows, column, message)
 NO_FAILED_CELLS: frozenset[str] = frozenset()
 
@@ -95,6 +101,7 @@ class Validation:
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # ready for the bulk service
+    row_numbers: list[int] = field(default_factory=list)  # the file row of each of `rows`
     rows_total: int = 0
     fields: frozenset[str] = frozenset()  # the fields whose columns the file has
 
@@ -103,6 +110,11 @@ class Validation:
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warnings.append(RowProblem(row, column, message))
+
+    def row_add(self, number: int, row: dict[str, Any]) -> None:
+        """A row for the bulk service, from file row `number` (the dry run names it in its changes)."""
+        self.rows.append(row)
+        self.row_numbers.append(number)
 
     def sort(self) -> None:
         order = {c.header: i for i, c in enumerate(self.kind.columns)}
@@ -179,6 +191,7 @@ def _bounds_message(column: Column, value: Any) -> str:
 
 
 _TEXT_CELLS = {str, type(None)}
+_TEXT_TYPES = {TEXT, CHOICE, CREDIT_CODE}  # columns whose cells stay text after coercion
 
 
 def _column_coerce(coerce: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
@@ -285,7 +298,7 @@ def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[st
         if header in seen and header:
             result.error(1, header, f"表头重复（第{seen[header] + 1}列和第{index + 1}列）")
         seen.setdefault(header, index)
-    known = {header_normalize(c.header) for c in kind.columns}
+    known = {header_normalize(c.header) for c in kind.columns} | set(map(header_normalize, kind.read_only_headers))
     for index, header in enumerate(table.headers):
         if not header:
             if _column_has_data(table, index):
@@ -296,13 +309,15 @@ def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[st
 
 
 def _column_positions(kind: ImportKind, table: Table, result: Validation) -> dict[str, int]:
-    """field -> index of its column in the file; a missing required column is an error on row 1."""
+    """field -> index of its column in the file; a missing key column is an error on row 1. Other
+    columns may be left out: a file can carry only what it changes (a new row's required fields are
+    then its errors, `new_row_required_check`)."""
     positions: dict[str, int] = {}
     seen = headers_check(kind, table, result)
     for column in kind.columns:
         index = seen.get(header_normalize(column.header))
         if index is None:
-            if column.required:
+            if column.key:
                 result.error(1, column.header, "缺少此列（请使用导入模板）")
             continue
         positions[column.field] = index
@@ -323,34 +338,46 @@ def _column_values(column: Column, raw: list[Any], fail: Fail) -> list[Any]:
     try:
         values = _column_coerce(coerce, raw)
     except ValueError:
+        # A non-text column meets CLEAR_MARKER only here: no number or date reads it.
         values = []
         for position, cell in enumerate(raw):
             try:
                 values.append(coerce(cell))
             except ValueError as exc:
-                failing(position, str(exc))
-                values.append(FAILED)
-    if column.required:
+                if type(cell) is str and cell.strip() == CLEAR_MARKER:
+                    values.append(CLEARED)
+                else:
+                    failing(position, str(exc))
+                    values.append(FAILED)
+    else:
+        if column.type in _TEXT_TYPES and CLEAR_MARKER in values:  # text cells are stripped: found in C
+            values = [CLEARED if v == CLEAR_MARKER else v for v in values]
+    if column.required and CLEARED in values:
+        for position in [p for p, v in enumerate(values) if v is CLEARED]:
+            failing(position, f"必填项，不能{CLEAR_MARKER}")
+            values[position] = FAILED
+    if column.key:
         for position in [p for p, v in enumerate(values) if v is None]:
             failing(position, "不能为空")
     if column.type == CHOICE:
         lookup = _choice_lookup(column)
-        values = [v if v is None or v is FAILED else lookup.get(v) or lookup.get(header_normalize(v), FAILED)
-                  for v in values]
+        values = [v if v is None or v is FAILED or v is CLEARED
+                  else lookup.get(v) or lookup.get(header_normalize(v), FAILED) for v in values]
         wrong = [p for p, v in enumerate(values) if v is FAILED and raw[p] not in (None, "") and p not in failed]
         allowed = "、".join(choice_values(column)) if wrong else ""
         for position in wrong:
             failing(position, f"“{cell_text(raw[position])}”不是可选值（可选：{allowed}）")
     elif column.max_length is not None:
         for position in [p for p, v in enumerate(values)
-                         if v is not None and v is not FAILED and len(v) > column.max_length]:
+                         if v is not None and v is not FAILED and v is not CLEARED and len(v) > column.max_length]:
             failing(position, f"超过{column.max_length}个字")
     return values
 
 
 def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Record]:
-    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}; only columns
-    present in the file appear (an absent optional column leaves stored values alone)."""
+    """Each data row as {field: coerced value, "_row": N, "_bad": {fields that failed}}: only the cells
+    that say something appear (an absent column or a blank cell leaves the stored value alone; a cell
+    reading CLEAR_MARKER is None, to remove it)."""
     positions = _column_positions(kind, table, result)
     if result.errors:
         return []
@@ -364,6 +391,7 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Re
     columns: list[list[Any]] = [numbers]
     extremes: dict[str, tuple[Any, Any]] = {}  # field -> (least, greatest) of a numeric column
     failed: list[tuple[int, str]] = []  # (position, field) of cells that did not pass
+    cleared: dict[str, list[int]] = {}  # field -> positions of its cells that read CLEAR_MARKER
 
     def fail(position: int, column: Column, message: str) -> None:
         result.error(numbers[position], column.header, message)
@@ -378,6 +406,9 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Re
         else:
             raw = list(by_column[index]) if index < len(by_column) else [None] * len(grid)
         values = _column_values(column, raw, fail)
+        if CLEARED in values:
+            cleared[column.field] = [p for p, v in enumerate(values) if v is CLEARED]
+            values = [None if v is CLEARED else v for v in values]
         if column.type != CHOICE and column.max_length is None and (
                 column.minimum is not None or column.maximum is not None):
             if found := _numbers_check(column, values, numbers, fail, result):
@@ -390,6 +421,13 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Re
     fields.append("_bad")  # shared; a record with a failed cell gets a set of its own
     columns.append([NO_FAILED_CELLS] * len(numbers))
     records = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
+    for name, values in zip(fields[1:-1], columns[1:-1], strict=True):
+        # A blank cell says nothing: absent, so the stored value stays. A cleared one is None.
+        if None in values:
+            for position in [p for p, v in enumerate(values) if v is None]:
+                del records[position][name]
+        for position in cleared.get(name, ()):
+            records[position][name] = None
     for position, name in failed:
         record = records[position]
         record["_bad"] = record["_bad"] | {name}
@@ -441,16 +479,35 @@ def region_check(record: Record, scope: Scope, result: Validation, header: str =
 
 
 def field_taker(names: Iterable[str], present: frozenset[str]) -> Callable[[Record], dict[str, Any]]:
-    """record -> {name: value} for those of `names` the file has columns for, taken in C. Only for
-    records without a failed cell (a failed cell is absent from its record)."""
+    """record -> {name: value} for those of `names` the record has (its file's columns, less blank
+    cells), taken in C when the row is full. Only for records without a failed cell."""
     taken = [n for n in names if n in present]
     if not taken:
         return lambda record: {}
     if len(taken) == 1:
         only = taken[0]
-        return lambda record: {only: record[only]}
+        return lambda record: {only: record[only]} if only in record else {}
     getter = itemgetter(*taken)
-    return lambda record: dict(zip(taken, getter(record), strict=True))
+
+    def take(record: Record) -> dict[str, Any]:
+        try:
+            return dict(zip(taken, getter(record), strict=True))
+        except KeyError:  # a blank cell
+            return {name: record[name] for name in taken if name in record}
+
+    return take
+
+
+def new_row_required_check(kind: ImportKind, record: Record, result: Validation) -> bool:
+    """A row that creates a record must fill the kind's required columns (an update may leave them
+    blank or out: the stored values stay). Adds the row's errors; True when it has them all."""
+    complete = True
+    for column in kind.columns:
+        if column.required and not column.key and column.field not in record and column.field not in record["_bad"]:
+            complete = False
+            result.error(record["_row"], column.header,
+                         "不能为空" if column.field in result.fields else "新增记录须填写此列（文件中没有此列）")
+    return complete
 
 
 
@@ -462,5 +519,5 @@ def table_validate(kind: ImportKind, table: Table, user: Any) -> Validation:
         kind.check(kind, records, scope_for(user), result)
     result.sort()
     if result.errors:
-        result.rows = []
+        result.rows, result.row_numbers = [], []
     return result

@@ -69,7 +69,7 @@ def import_batch(request, pk: int):
         "kind": import_kinds().get(batch.kind),
         "errors": batch.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(batch.errors) - ERRORS_SHOWN),
-        "unchanged": batch.rows_total - batch.rows_created - batch.rows_updated,
+        "changes_hidden": max(0, batch.rows_updated - len(batch.changes)),
         "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.applied_batch_id is None
         and user_may_import(request.user) and (user_may(request.user, Capability.ADMINISTER) or batch.by_id == request.user.pk),
         "confirmed_dry_run": getattr(batch, "confirmed_dry_run", None),  # the dry run this batch applied

@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from lianghua.core.bulk import FETCH_CHUNK, chunks, where_in
+from lianghua.core.bulk import FETCH_CHUNK, chunks, existing_by_key, where_in
 from lianghua.enterprises.import_kinds import CREDIT, enterprise_resolve, enterprise_verdicts
 from lianghua.imports.kinds import (
     BOOLEAN,
@@ -24,7 +24,13 @@ from lianghua.imports.kinds import (
     choices_of,
     import_kind_declare,
 )
-from lianghua.imports.validation import YUAN_HINT, duplicates_check, field_taker, region_check
+from lianghua.imports.validation import (
+    YUAN_HINT,
+    duplicates_check,
+    field_taker,
+    new_row_required_check,
+    region_check,
+)
 
 from .invariants import PROJECT_MONEY, cumulative_problems, project_problems
 from .models import Activity, Project, ProjectProgress
@@ -45,6 +51,8 @@ PROJECT_CATEGORIES = choices_of(Project.Category.choices)
 PROJECT_STAGES = choices_of(STAGE_CHOICES)
 PROJECT_HEALTH = choices_of(Project.Health.choices)
 ACTIVITY_KINDS = choices_of(Activity.Kind.choices)
+# The project list's export (projects/views.py) beside the import's columns, for reading.
+PROJECT_EXPORT_ONLY = ("企业名称", "所属区域", "累计完成投资(万元)", "投资完成率", "最近填报月份")
 
 
 def _project_money(field_name: str, header: str, **kwargs) -> Column:
@@ -58,34 +66,45 @@ def _project_money(field_name: str, header: str, **kwargs) -> Column:
 PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
                   "actual_end", "accepted_on", "stage", "health", "energy_saved_tce", "co2_cut_t", "water_saved_t",
                   "robots_added")
+
+
 def projects_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
     project_fields = field_taker(PROJECT_FIELDS, result.fields)
-    stored_paths = {}  # project code -> region path of its enterprise
     codes = sorted({r["code"] for r in records if r.get("code")})
+    stored_paths = {}  # project code -> region path of its enterprise
     for chunk in chunks(codes, FETCH_CHUNK):
         stored_paths.update(where_in(Project.objects.all(), Project, "code", chunk).values_list(
             "code", "enterprise__region__path"))
+    # An update is checked as the project will be: the file's cells over the stored values.
+    stored = existing_by_key(Project, ("code",), [(code,) for code in stored_paths], ["code", *PROJECT_FIELDS])
     duplicates_check(kind, records, lambda r: (r["code"],) if r.get("code") else None, result)
     for record in records:
         number = record["_row"]
+        code = record.get("code")
+        current = stored.get((code,))
+        if current is None and code:
+            new_row_required_check(kind, record, result)
         ref = enterprise_resolve(record, verdicts, result)
-        if record.get("code") in stored_paths and not scope.allows(stored_paths[record["code"]]):
-            result.error(number, "项目编号", f"项目编号“{record['code']}”已被使用，请换用其他编号")
+        if code in stored_paths and not scope.allows(stored_paths[code]):
+            result.error(number, "项目编号", f"项目编号“{code}”已被使用，请换用其他编号")
+            continue
         # A cell that failed already has its error.
-        for field, message in project_problems(record, skip=record["_bad"]):
+        for field, message in project_problems({**(current or {}), **record}, skip=record["_bad"]):
             result.error(number, FIELD_LABELS[field], message)
-        if ref is None or record["_bad"] or not record.get("code"):
+        if record["_bad"] or not code or (ref is None and "credit_code" in record):
             continue
         row = project_fields(record)
-        row["code"], row["enterprise_id"] = record["code"], ref.id
+        row["code"] = code
+        if ref is not None:
+            row["enterprise_id"] = ref.id
         if "subtype" in row:
             row["subtype"] = row["subtype"] or ""
         if "health" in row:
-            row["health"] = row["health"] or Project.Health.NORMAL
+            row["health"] = row["health"] or Project.Health.NORMAL  # 清空: back to 正常
         if "energy_saving_verified" in record:
             row["energy_saving_verified"] = bool(record["energy_saving_verified"])
-        result.rows.append(row)
+        result.row_add(number, row)
 
 
 class ProjectRef(NamedTuple):
@@ -121,7 +140,6 @@ def progress_check(kind, records, scope, result):
             verdicts[code] = ref
     limits = {ref.id: (total * PROGRESS_YUAN_SLIP_RATIO, total * PROGRESS_OVERRUN_RATIO)
               for ref in known.values() if (total := ref.total_investment_wan)}
-    rows = result.rows
     for record in records:
         code = record.get("project_code")
         if code is None:
@@ -145,7 +163,7 @@ def progress_check(kind, records, scope, result):
             if value > overrun:
                 result.warn(number, header, f"超过总投资（{total}万元）的{PROGRESS_OVERRUN_RATIO}倍，请核实")
         months[month] = (value, number)
-        rows.append({"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
+        result.row_add(number, {"project_id": ref.id, "month": month, "cumulative_investment_wan": value})
     # Cumulative figures never go down (projects/invariants.py): each file row against its neighbours.
     for months in series.values():
         points = [(month, value, number) for month, (value, number) in months.items()]
@@ -160,16 +178,29 @@ def activities_check(kind, records, scope, result):
         region = region_check(record, scope, result)
         if region is not None:
             resolved[record["_row"]] = region
-    duplicates_check(kind, records, lambda r: (r["date"], resolved[r["_row"]].pk, r["title"])
-                     if r.get("date") and r["_row"] in resolved and r.get("title") else None, result)
-    for record in records:
+
+    def key_of(record):
         region = resolved.get(record["_row"])
-        if region is None or record["_bad"]:
+        if region is None or not record.get("date") or not record.get("title"):
+            return None
+        return record["date"], region.pk, record["title"]
+
+    duplicates_check(kind, records, key_of, result)
+    stored = existing_by_key(Activity, ("date", "region_id", "title"),
+                             [key for key in map(key_of, records) if key is not None], ["date", "region_id", "title"])
+    for record in records:
+        key = key_of(record)
+        if key is None:
             continue
-        row = {"date": record["date"], "region_id": region.pk, "title": record["title"], "kind": record["kind"]}
-        if "attendance" in record:
-            row["attendance"] = record["attendance"]
-        result.rows.append(row)
+        if key not in stored and not new_row_required_check(kind, record, result):
+            continue
+        if record["_bad"]:
+            continue
+        row = {"date": key[0], "region_id": key[1], "title": key[2]}
+        for name in ("kind", "attendance"):
+            if name in record:
+                row[name] = record[name]
+        result.row_add(record["_row"], row)
 
 
 
@@ -182,7 +213,8 @@ PROJECTS = import_kind_declare(ImportKind(
     (
         Column("code", "项目编号", TEXT, required=True, key=True, max_length=40, width=16),
         Column("name", "项目名称", TEXT, required=True, max_length=200, width=34),
-        Column("credit_code", "统一社会信用代码", CREDIT_CODE, required=True, width=22, note=CREDIT.note),
+        Column("credit_code", "统一社会信用代码", CREDIT_CODE, required=True, width=22, note=CREDIT.note,
+               stored="enterprise_id"),
         Column("category", "项目类别", CHOICE, required=True, choices=PROJECT_CATEGORIES, width=10),
         Column("subtype", "项目子类", TEXT, max_length=64, width=14),
         _project_money("total_investment_wan", "总投资(万元)"),
@@ -198,7 +230,7 @@ PROJECTS = import_kind_declare(ImportKind(
                note="在库起须填计划开竣工日期和总投资；在建起须填实际开工日期；竣工起须填实际竣工日期；"
                     "验收起须填验收日期"),
         Column("health", "运行状态", CHOICE, choices=PROJECT_HEALTH, width=10,
-               note="可整列不填（保持原状态，新项目为正常）；列中留空即为正常"),
+               note="留空则保持原状态（新项目为正常）"),
         Column("energy_saved_tce", "年节能量(吨标准煤)", DECIMAL, unit="吨标准煤", minimum="0", width=18),
         Column("energy_saving_verified", "节能量已确权", BOOLEAN, width=12),
         Column("co2_cut_t", "年减排二氧化碳(吨)", DECIMAL, unit="吨", minimum="0", width=18),
@@ -206,7 +238,7 @@ PROJECTS = import_kind_declare(ImportKind(
         Column("robots_added", "新增工业机器人(台)", INTEGER, unit="台", minimum="0", width=18),
     ),
     "项目编号",
-    check=projects_check, write=projects_bulk_upsert,
+    check=projects_check, write=projects_bulk_upsert, read_only_headers=PROJECT_EXPORT_ONLY,
     slip_rules=((f"项目投资≥{PROJECT_INVESTMENT_YUAN_SLIP_WAN:,}万元",), (f"项目投资≥{PROJECT_MONEY_WARN_WAN:,}万元",)),
 ))
 
@@ -227,7 +259,7 @@ ACTIVITIES = import_kind_declare(ImportKind(
     "activities", "培训等活动", 70,
     (
         Column("date", "日期", DATE, required=True, key=True, width=12),
-        Column("region", "所属区域", TEXT, required=True, key=True, width=16, note="区划代码、名称或简称（如 武原、开发区）"),
+        Column("region", "所属区域", TEXT, required=True, key=True, width=16, stored="region_id", note="区划代码、名称或简称（如 武原、开发区）"),
         Column("kind", "类型", CHOICE, required=True, choices=ACTIVITY_KINDS, width=10),
         Column("title", "名称", TEXT, required=True, key=True, max_length=200, width=34),
         Column("attendance", "参加人数", INTEGER, unit="人", minimum="0", width=10),

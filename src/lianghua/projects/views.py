@@ -9,19 +9,20 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.selectors import region_options
+from lianghua.core.formatting import percent
 from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import tabular_response
 
+from .import_kinds import PROJECT_EXPORT_ONLY, PROJECTS
 from .listing import SORTS, project_list_filter, projects_listed
 from .models import Project
 from .selectors import projects_visible_to
 from .services import project_advance_stage
 from .stages import STAGE_BY_CODE, STAGES, stage_missing_fields
 
-EXPORT_HEADERS = ["项目编号", "项目名称", "统一社会信用代码", "企业名称", "所属区域", "项目类别", "项目子类",
-                  "项目阶段", "运行状态", "总投资(万元)", "计划开工日期", "计划竣工日期", "实际开工日期",
-                  "实际竣工日期", "验收日期", "累计完成投资(万元)", "月报月份", "年节能量(吨标准煤)", "节能量已确权"]
+# The import's columns first, then the ones it skips: the export imports back as it is.
+EXPORT_HEADERS = [*PROJECTS.headers, *PROJECT_EXPORT_ONLY]
 
 
 def stage_next(stage_code: str):
@@ -56,11 +57,14 @@ def project_export(request):
     if spec.problems:
         return query_problem_page(request, spec.problems, title="项目清单导出", back=reverse("projects:list"))
     rows = (
-        (p.code, p.name, p.enterprise.credit_code, p.enterprise.name, p.enterprise.region.name,
-         p.get_category_display(), p.subtype, p.get_stage_display(), p.get_health_display(),
-         p.total_investment_wan, p.planned_start, p.planned_end, p.actual_start, p.actual_end, p.accepted_on,
-         p.latest_cumulative_wan, p.latest_month.strftime("%Y-%m") if p.latest_month else "",
-         p.energy_saved_tce, p.energy_saving_verified)
+        (p.code, p.name, p.enterprise.credit_code, p.get_category_display(), p.subtype, p.total_investment_wan,
+         p.equipment_investment_wan, p.it_investment_wan, p.civil_investment_wan, p.planned_start, p.planned_end,
+         p.actual_start, p.actual_end, p.accepted_on, p.get_stage_display(), p.get_health_display(),
+         p.energy_saved_tce, p.energy_saving_verified, p.co2_cut_t, p.water_saved_t, p.robots_added,
+         p.enterprise.name, p.enterprise.region.name, p.latest_cumulative_wan,
+         percent(p.latest_cumulative_wan / p.total_investment_wan, empty="")
+         if p.latest_cumulative_wan is not None and p.total_investment_wan else "",
+         p.latest_month.strftime("%Y-%m") if p.latest_month else "")
         for p in projects_listed(request.user, spec).iterator(chunk_size=2000)
     )
     return tabular_response(headers=EXPORT_HEADERS, rows=rows, filename="项目清单",

@@ -1,5 +1,7 @@
 """Reads of the reporting tree. Every "region R" in the product means R's whole subtree."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
@@ -82,3 +84,10 @@ def region_lookup_table(within: Region | None = None) -> dict[str, Region | None
         preferred = _preferred(key, candidates)
         table.setdefault(key, preferred[0] if len(preferred) == 1 else None)
     return table
+
+
+def region_cell_writer() -> Callable[[Region], str]:
+    """region -> the text an import reads back as that region: its name where the name names it alone
+    (within the home region, as imports read names), else its code. For exports meant to be re-imported."""
+    table = region_lookup_table()
+    return lambda region: region.name if table.get(region.name) == region else region.code

@@ -55,3 +55,9 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def when(moment):
+    """A moment in Asia/Shanghai to the minute: "2026-12-02 09:28". None → "—"."""
+    return formatting.datetime_text(moment)
