@@ -91,7 +91,7 @@ def generate(directory: Path, factor: float, seed: int) -> dict[str, tuple[Path,
         writers[kind].writerow(columns[kind])
 
     def write(kind: str, row: dict[str, str]) -> None:
-        writers[kind].writerow([row[h] for h in columns[kind]])
+        writers[kind].writerow([row.get(h, "") for h in columns[kind]])  # a column the bench leaves blank
         counts[kind] += 1
 
     enterprises = []

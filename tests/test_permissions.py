@@ -26,11 +26,13 @@ from django.urls import URLResolver, get_resolver, reverse
 from lianghua.accounts.models import ApiToken
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.services import api_token_create
+from lianghua.audit.models import ChangeRecord
 from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import import_upload
 from lianghua.policies.models import SubsidyApplication
 from lianghua.policies.services import subsidy_application_submit
+from lianghua.projects.models import Activity
 from lianghua.regions.models import Region
 from lianghua.targets.models import Indicator, Plan, ReportedActual
 from lianghua.targets.services import reported_actual_record
@@ -246,11 +248,17 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
         plan=Plan.objects.get(code=PLAN), indicator=Indicator.objects.get(code="loans"),
         region=Region.objects.get(code=WUYUAN), year=2026, value="7", as_of=dt.date(2026, 6, 30),
         source="武原街道金融服务月报", by=county_officer)
+    t.w_activity, t.b_activity = _activity(WUYUAN, "武原街道数字化培训"), _activity(BAIBU, "百步镇培训")
     return t
 
 
+def _activity(region_code: str, title: str) -> Activity:
+    return Activity.objects.create(date=dt.date(2026, 5, 8), region=Region.objects.get(code=region_code),
+                                   kind="training", title=title, attendance=40)
+
+
 def _wuyuan_marks(t) -> list[str]:
-    return [t.wuyuan.credit_code, t.wuyuan.name, "HY-W-1", "HY-W-2", t.w_batch.original_name,
+    return [t.wuyuan.credit_code, t.wuyuan.name, "HY-W-1", "HY-W-2", t.w_batch.original_name, "武原街道数字化培训",
             "武原街道金融服务月报", f"/imports/{t.w_batch.pk}/", f"/subsidies/applications/{t.w_claim.pk}/"]
 
 
@@ -297,6 +305,11 @@ BAIBU_VIEWS = [
     ("calculator prefilled from a project", "policies:calculator", "get", "/subsidies/", {"project": "HY-W-1"},
      [], None),
     ("budget of 百步", "policies:budget", "get", "/subsidies/budget/", {"year": "2024"}, ["武原街道"], "百步镇"),
+    # The new-record forms offer only the officer's own regions and enterprises in their search lists.
+    ("new enterprise form", "enterprises:create", "get", "/enterprises/new/", {}, ["武原街道"], "百步镇"),
+    ("new project form", "projects:create", "get", "/projects/new/", {}, [], lambda t: t.baibu.credit_code),
+    ("activity list", "projects:activities", "get", "/projects/activities/", {}, ["武原街道"], "百步镇培训"),
+    ("new activity form", "projects:activity_create", "get", "/projects/activities/new/", {}, ["武原街道"], "百步镇"),
 ]
 
 
@@ -459,6 +472,82 @@ def test_admin_is_for_staff_only(client, baibu_officer, town_records):
 
 
 # ----------------------------------------------------------------------------------------------------
+# Editing: a 武原 record's forms are 404 to the 百步镇 officer (read and write), 403 to leaders and
+# enterprise users, and open to the county officer
+
+EDITS = [
+    # (label, route, url of the 武原 record's form, a POST that would change it)
+    ("edit enterprise", "enterprises:edit", lambda t: f"/enterprises/{t.wuyuan.pk}/edit/",
+     lambda t: {"name": "改名", "region": "百步镇"}),
+    ("delete enterprise", "enterprises:delete", lambda t: f"/enterprises/{t.wuyuan.pk}/delete/",
+     lambda t: {"reason": "重复"}),
+    ("add a year", "enterprises:part_add", lambda t: f"/enterprises/{t.wuyuan.pk}/years/new/",
+     lambda t: {"year": "2024", "revenue_wan": "1"}),
+    ("edit a year", "enterprises:part_edit",
+     lambda t: f"/enterprises/{t.wuyuan.pk}/years/{t.wuyuan.years.get(year=2025).pk}/edit/", lambda t: {"revenue_wan": "1"}),
+    ("delete a credential", "enterprises:part_delete",
+     lambda t: f"/enterprises/{t.wuyuan.pk}/credentials/{t.wuyuan.credentials.get().pk}/delete/",
+     lambda t: {"reason": "错录"}),
+    ("end a credential", "enterprises:credential_end",
+     lambda t: f"/enterprises/{t.wuyuan.pk}/credentials/{t.wuyuan.credentials.get().pk}/end/",
+     lambda t: {"ends_on": "2026-01-01"}),
+    ("edit a project", "projects:edit", lambda t: f"/projects/{t.w1.pk}/edit/", lambda t: {"name": "改名"}),
+    ("delete a project", "projects:delete", lambda t: f"/projects/{t.w1.pk}/delete/", lambda t: {"reason": "错录"}),
+    ("change a stage", "projects:stage", lambda t: f"/projects/{t.w1.pk}/stage/change/",
+     lambda t: {"to_stage": "terminated", "note": "撤项"}),
+    ("set health", "projects:health", lambda t: f"/projects/{t.w1.pk}/health/",
+     lambda t: {"health": "stalled", "reason": "停工"}),
+    ("add a report", "projects:progress_add", lambda t: f"/projects/{t.w1.pk}/progress/new/",
+     lambda t: {"month": "2026-05", "cumulative_investment_wan": "500"}),
+    ("edit a report", "projects:progress_edit",
+     lambda t: f"/projects/{t.w1.pk}/progress/{t.w1.progress_reports.last().pk}/edit/",
+     lambda t: {"cumulative_investment_wan": "460"}),
+    ("delete a report", "projects:progress_delete",
+     lambda t: f"/projects/{t.w1.pk}/progress/{t.w1.progress_reports.last().pk}/delete/",
+     lambda t: {"reason": "错录"}),
+    ("edit an activity", "projects:activity_edit", lambda t: f"/projects/activities/{t.w_activity.pk}/edit/",
+     lambda t: {"title": "改名"}),
+    ("delete an activity", "projects:activity_delete", lambda t: f"/projects/activities/{t.w_activity.pk}/delete/",
+     lambda t: {"reason": "错录"}),
+]
+
+
+@pytest.mark.parametrize("label,route,url,data", EDITS, ids=[x[0] for x in EDITS])
+def test_edit_forms_follow_the_scope(request, client, baibu_officer, county_leader, county_officer, town_records,
+                                     label, route, url, data):
+    t = town_records
+    changes = ChangeRecord.objects.count()
+    path = url(t)
+    client.force_login(baibu_officer)
+    assert client.get(path).status_code == 404, label
+    assert client.post(path, data(t)).status_code == 404, label
+    for refused in (county_leader, t.enterprise_user):
+        client.force_login(refused)
+        assert client.get(path).status_code == 403, f"{label} for {refused}"
+        assert client.post(path, data(t)).status_code == 403, f"{label} for {refused}"
+    assert ChangeRecord.objects.count() == changes  # nothing was written
+    client.force_login(county_officer)
+    assert client.get(path).status_code == 200, f"{label} for the county officer"
+
+
+def test_baibu_officer_cannot_create_records_in_wuyuan(client, baibu_officer, town_records):
+    """New records naming 武原 (its region, its enterprise): a form error, nothing written."""
+    t = town_records
+    client.force_login(baibu_officer)
+    changes = ChangeRecord.objects.count()
+    page = client.post("/enterprises/new/", {"credit_code": "91330424MA2B00001X", "name": "新企业",  # route: enterprises:create (POST)
+                                             "region": "武原街道"})
+    assert page.status_code == 400 and "武原街道不在您的管辖范围内" in page.content.decode()
+    page = client.post("/projects/new/", {"code": "HY-NEW", "name": "新项目", "category": "digital",  # route: projects:create (POST)
+                                          "stage": "reserve", "enterprise": t.wuyuan.credit_code})
+    assert page.status_code == 400 and f"在您的管辖范围内未找到企业“{t.wuyuan.credit_code}”" in page.content.decode()
+    assert t.wuyuan.name not in page.content.decode()
+    page = client.post("/projects/activities/new/", {"date": "2026-06-01", "region": WUYUAN,  # route: projects:activity_create (POST)
+                                                     "kind": "training", "title": "培训"})
+    assert page.status_code == 400 and ChangeRecord.objects.count() == changes
+
+
+# ----------------------------------------------------------------------------------------------------
 # The matrix covers every route
 
 # Routes checked by a named test rather than a case table (each test names the route in a comment).
@@ -487,7 +576,7 @@ def _route_names() -> set[str]:
 def test_every_route_is_in_the_matrix():
     routes = {n for n in _route_names() if not n.startswith("admin:")}  # admin: test_admin_is_for_staff_only
     assert {"imports:file", "api:batch_detail", "api:estimate"} <= routes  # the walk reaches every app
-    covered = {case[1] for table in (LISTS, DETAILS, REGION_VIEWS, BAIBU_VIEWS, OUT_OF_SCOPE, NO_RECORDS)
+    covered = {case[1] for table in (LISTS, DETAILS, REGION_VIEWS, BAIBU_VIEWS, OUT_OF_SCOPE, NO_RECORDS, EDITS)
                for case in table}
     covered |= set(COVERED_BY_TESTS)
     missing = sorted(routes - covered)

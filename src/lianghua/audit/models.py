@@ -35,9 +35,19 @@ class ChangeRecord(models.Model):
     # The import batch that wrote the change (imports.ImportBatch id), by value: the change log sits
     # below the imports app and knows no model of it.
     import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Where a person made the change (a page: "项目信息"), and why (required to delete).
+    # db_default: the bulk history insert (audit/bulk.py) names only the columns it fills.
+    source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")
+    reason = models.CharField("原因", max_length=200, blank=True, default="", db_default="")
+    # The record whose 修改记录 also lists this change ("enterprises.enterprise:12" for one of its
+    # years), so a deleted year still shows there. Set by page edits; imports leave it empty, and the
+    # partial index then costs them nothing.
+    subject = models.CharField(max_length=80, blank=True, default="", db_default="")
 
     class Meta:
-        indexes = [models.Index(fields=["model", "object_pk"])]
+        indexes = [models.Index(fields=["model", "object_pk"]),
+                   models.Index(fields=["subject"], name="change_record_subject",
+                                condition=~models.Q(subject=""))]
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -30,19 +30,31 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 
 def change_record(
-    *, actor, instance: models.Model, action: str, before: dict | None = None, import_batch=None
+    *, actor, instance: models.Model, action: str, before: dict | None = None, import_batch=None,
+    source: str = "", reason: str = "", subject: models.Model | None = None, object_pk: Any = None,
 ) -> ChangeRecord:
+    """One change of one record. `source` names the page, `reason` says why (a deletion needs one),
+    `subject` is the record whose 修改记录 also lists it (a year's enterprise). A deleted instance has
+    lost its pk: pass it as `object_pk`."""
     after = None if action == ChangeRecord.Action.DELETE else snapshot(instance)
     return ChangeRecord.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         model=instance._meta.label_lower,
-        object_pk=str(instance.pk),
+        object_pk=str(instance.pk if object_pk is None else object_pk),
         object_repr=str(instance)[:200],
         action=action,
         before=before,
         after=after,
         import_batch_id=getattr(import_batch, "pk", None),
+        source=source[:64],
+        reason=reason[:200],
+        subject=subject_key(subject) if subject is not None else "",
     )
+
+
+def subject_key(instance: models.Model) -> str:
+    """How ChangeRecord.subject names a record: "enterprises.enterprise:12"."""
+    return f"{instance._meta.label_lower}:{instance.pk}"
 
 
 def change_records_bulk(

@@ -13,8 +13,8 @@ class Industry(models.Model):
 
     code = models.CharField("行业代码", max_length=8, unique=True)
     name = models.CharField("行业名称", max_length=64)
-    order = models.PositiveIntegerField(default=0)
-    disabled_on = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    disabled_on = models.DateField("停用日期", null=True, blank=True)
 
     class Meta:
         ordering = ["order", "code"]
@@ -28,15 +28,17 @@ class Industry(models.Model):
 class CredentialKind(models.Model):
     """A kind of 认定 / 荣誉: 数字化车间, 绿色工厂, 企业技术中心… (data/reference/credential_kinds.csv)."""
 
-    code = models.CharField(max_length=40, unique=True)
+    code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("认定类型", max_length=64)
-    category = models.CharField(max_length=16, blank=True)
-    order = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=200, blank=True)
-    disabled_on = models.DateField(null=True, blank=True)
+    category = models.CharField("类别", max_length=16, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    source = models.CharField("依据", max_length=200, blank=True)
+    disabled_on = models.DateField("停用日期", null=True, blank=True)
 
     class Meta:
         ordering = ["order", "code"]
+        verbose_name = "认定类型"
+        verbose_name_plural = "认定类型"
 
     def __str__(self) -> str:
         return self.name
@@ -52,8 +54,8 @@ class Enterprise(models.Model):
     contact_person = models.CharField("联系人", max_length=32, blank=True)
     contact_phone = models.CharField("联系电话", max_length=32, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +83,8 @@ class EnterpriseYear(models.Model):
 
     # db_index=False: the unique constraint below starts with this column and serves its lookups;
     # a second index would only slow imports.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="years",
+                                   db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     is_above_scale = models.BooleanField("是否规上", default=False)
     is_key_energy = models.BooleanField("是否重点用能", default=False)
@@ -92,14 +95,17 @@ class EnterpriseYear(models.Model):
     land_mu = models.DecimalField("用地面积(亩)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     energy_tce = models.DecimalField("综合能耗(吨标准煤)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     rd_wan = models.DecimalField("研发经费(万元)", **MONEY, validators=[MinValueValidator(Decimal(0))])
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["enterprise_id", "year"]
+        verbose_name = "企业年度数据"
+        verbose_name_plural = "企业年度数据"
         # Every count reads a region's enterprises first and their years through this constraint's index;
         # a (year, is_above_scale) index went unused by the planner and only slowed imports.
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
+            models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique",
+                                    violation_error_message="该企业已有这一年度的数据，请修改原记录"),
             *(models.CheckConstraint(name=f"enterprise_year_{field}_not_negative",
                                      condition=models.Q(**{f"{field}__gte": 0}) | models.Q(**{f"{field}__isnull": True}),
                                      violation_error_message=message)
@@ -107,7 +113,7 @@ class EnterpriseYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}/{self.year}"
+        return f"{self.year}年度数据"
 
 
 class Credential(models.Model):
@@ -124,18 +130,22 @@ class Credential(models.Model):
 
     # db_index=False: the unique constraint below starts with this column and serves its lookups;
     # a second index would only slow imports.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="credentials", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="credentials",
+                                   db_index=False)
     kind = models.ForeignKey(CredentialKind, verbose_name="认定类型", on_delete=models.PROTECT)
     level = models.CharField("级别", max_length=12, choices=Level.choices)
-    level_rank = models.PositiveSmallIntegerField(editable=False)
+    level_rank = models.PositiveSmallIntegerField("级别序号", editable=False)
     granted_on = models.DateField("认定日期")
     ends_on = models.DateField("到期/撤销日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
         ordering = ["enterprise_id", "granted_on"]
+        verbose_name = "认定"
+        verbose_name_plural = "认定"
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="credential_unique"),
+            models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="credential_unique",
+                                    violation_error_message="该企业已有同类型、同级别的认定，请修改原记录"),
             models.CheckConstraint(name="credential_ends_after_granted",
                                    condition=models.Q(ends_on__gte=models.F("granted_on")) | models.Q(ends_on__isnull=True),
                                    violation_error_message="到期/撤销日期早于认定日期"),
@@ -151,17 +161,26 @@ class DigitalLevel(models.Model):
 
     # db_index=False: the unique constraint below starts with this column and serves its lookups;
     # a second index would only slow imports.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="digital_levels", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="digital_levels", db_index=False)
     level = models.DecimalField("数字化水平", max_digits=2, decimal_places=1)
     assessed_on = models.DateField("评定日期")
-    source = models.CharField("来源", max_length=32, default="import")
+    class Source(models.TextChoices):
+        IMPORT = "import", "导入"
+        PAGE = "page", "页面录入"
+
+    source = models.CharField("来源", max_length=32, default=Source.IMPORT, choices=Source.choices)
 
     class Meta:
         ordering = ["enterprise_id", "assessed_on"]
+        verbose_name = "数字化水平评定"
+        verbose_name_plural = "数字化水平评定"
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "assessed_on"], name="digital_level_unique"),
+            models.UniqueConstraint(fields=["enterprise", "assessed_on"], name="digital_level_unique",
+                                    violation_error_message="该企业在这一天已有评定，请修改原记录"),
             models.CheckConstraint(name="digital_level_range",
-                                   condition=models.Q(level__gte=1) & models.Q(level__lte=4)),
+                                   condition=models.Q(level__gte=1) & models.Q(level__lte=4),
+                                   violation_error_message="数字化水平应在1.0–4.0之间"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Writes to the enterprise registry. Imports and the demo go through these (and so will the pages).
+"""Writes to the enterprise registry. Imports and the demo go through these; pages save single records
+through `audit.editing.record_save` (and `credential_save` here, which derives the level's rank).
 
 The `*_bulk_upsert` services take rows already validated (the import validator resolves regions,
 industries and credit codes to ids and collects every problem first); each row is a dict of model
@@ -12,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from lianghua.audit.bulk import UpsertResult, rows_upsert
+from lianghua.audit.editing import record_save
 
 from .models import Credential, DigitalLevel, Enterprise, EnterpriseYear
 
@@ -50,3 +52,15 @@ def digital_levels_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_bat
     return rows_upsert(model=DigitalLevel, rows=rows, key=("enterprise_id", "assessed_on"), by=by,
                        import_batch=import_batch,
                        describe=lambda d: f"企业{d['enterprise_id']} {d['assessed_on']} 数字化水平{d['level']}")
+
+
+def credential_save(*, instance: Credential, values: dict[str, Any], by, version: int | None,
+                    source: str) -> Credential:
+    """Add, correct or end a credential from a page; its level's rank follows its level."""
+    values = dict(values)
+    if "level" in values:
+        values["level_rank"] = Credential.LEVEL_RANK[values["level"]]
+    saved = record_save(instance=instance, values=values, by=by, version=version, source=source,
+                        subject=instance.enterprise)
+    assert isinstance(saved, Credential)
+    return saved

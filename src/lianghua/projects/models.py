@@ -23,7 +23,8 @@ class Project(models.Model):
 
     code = models.CharField("项目编号", max_length=40, unique=True)
     name = models.CharField("项目名称", max_length=200)
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="projects")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="projects")
     # Indexed by the (category, actual_start) index below.
     category = models.CharField("项目类别", max_length=8, choices=Category.choices)
     subtype = models.CharField("项目子类", max_length=64, blank=True)
@@ -43,8 +44,8 @@ class Project(models.Model):
     co2_cut_t = models.DecimalField("年减排二氧化碳(吨)", **MONEY)
     water_saved_t = models.DecimalField("年节水量(吨)", **MONEY)
     robots_added = models.PositiveIntegerField("新增工业机器人(台)", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["code"]
@@ -60,19 +61,21 @@ class Project(models.Model):
 class ProjectStageLog(models.Model):
     """Every stage change: the timeline that funnel and lateness reports read."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_log")
-    from_stage = models.CharField(max_length=12, choices=STAGE_CHOICES, blank=True)
-    to_stage = models.CharField(max_length=12, choices=STAGE_CHOICES)
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_log")
+    from_stage = models.CharField("原阶段", max_length=12, choices=STAGE_CHOICES, blank=True)
+    to_stage = models.CharField("新阶段", max_length=12, choices=STAGE_CHOICES)
     changed_on = models.DateField("变更日期")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField("记录时间", auto_now_add=True)
     # Provenance without database constraints, as in audit.ChangeRecord: an import writes one row per project.
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           db_constraint=False)
-    import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # imports.ImportBatch id
-    note = models.CharField(max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                           on_delete=models.SET_NULL, db_constraint=False)
+    import_batch_id = models.BigIntegerField("导入批次", null=True, blank=True, db_index=True)  # imports.ImportBatch id
+    note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
         ordering = ["project_id", "changed_on", "id"]
+        verbose_name = "项目阶段变更"
+        verbose_name_plural = "项目阶段变更"
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage} ({self.changed_on})"
@@ -83,19 +86,23 @@ class ProjectProgress(models.Model):
 
     # db_index=False: the unique constraint below starts with this column and serves its lookups;
     # a second index would only slow imports.
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports", db_index=False)
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="progress_reports",
+                                db_index=False)
     month = models.DateField("月份")  # always the 1st of the month
     cumulative_investment_wan = models.DecimalField("累计完成投资(万元)", max_digits=18, decimal_places=4)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["project_id", "month"]
-        constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique"),
+        verbose_name = "项目月度进度"
+        verbose_name_plural = "项目月度进度"
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="project_progress_unique",
+                                               violation_error_message="该项目这个月已填报，请修改原记录"),
                        *progress_constraints()]
         indexes = [models.Index(fields=["month"])]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.cumulative_investment_wan}万元"
+        return f"{self.month:%Y-%m} 累计完成投资"
 
     def clean(self) -> None:
         """A form's report (the admin's, a future page's) against the project's other months: the same
@@ -120,14 +127,18 @@ class Activity(models.Model):
         OTHER = "other", "其他"
 
     date = models.DateField("日期", db_index=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="activities")
+    region = models.ForeignKey("regions.Region", verbose_name="所属区域", on_delete=models.PROTECT,
+                               related_name="activities")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     title = models.CharField("名称", max_length=200)
     attendance = models.PositiveIntegerField("参加人数", null=True, blank=True)
 
     class Meta:
         ordering = ["-date"]
-        constraints = [models.UniqueConstraint(fields=["date", "region", "title"], name="activity_unique")]
+        verbose_name = "培训等活动"
+        verbose_name_plural = "培训等活动"
+        constraints = [models.UniqueConstraint(fields=["date", "region", "title"], name="activity_unique",
+                                               violation_error_message="同一天、同一区域已有同名活动，请修改原记录")]
 
     def __str__(self) -> str:
         return self.title

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianghua.audit.bulk import UpsertResult, rows_upsert
+from lianghua.audit.editing import record_save
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
 from lianghua.core.bulk import rows_insert
@@ -33,18 +34,24 @@ def stage_changed_on(stage_code: str, values: dict[str, Any], today: datetime.da
 
 @transaction.atomic
 def project_advance_stage(*, project: Project, to_stage: str, by, on: datetime.date | None = None,
-                          note: str = "") -> ProjectStageLog:
-    """Move a project to a later stage (or to 终止), once the fields that stage requires are filled."""
+                          note: str = "", correction: bool = False, source: str = "") -> ProjectStageLog:
+    """Move a project to a later stage (or to 终止), once the fields that stage requires are filled.
+
+    `correction` lets an officer put a wrongly recorded stage back (在建 recorded as 竣工); it needs a
+    `note` saying why, as 终止 does on a page. Every change writes the stage log, the history and an event."""
     if to_stage not in STAGE_BY_CODE:
         raise ValidationError(f"未知的项目阶段“{to_stage}”")
     project = Project.objects.select_for_update().get(pk=project.pk)
     current, target = STAGE_BY_CODE[project.stage], STAGE_BY_CODE[to_stage]
     if project.stage == to_stage:
         raise ValidationError(f"项目已处于“{target.name}”阶段")
-    if project.stage == TERMINATED:
+    if project.stage == TERMINATED and not correction:
         raise ValidationError("项目已终止，不能再变更阶段")
-    if to_stage != TERMINATED and target.order < current.order:
+    backwards = to_stage != TERMINATED and target.order < current.order
+    if backwards and not correction:
         raise ValidationError(f"项目阶段只能向后推进（当前“{current.name}”，不能回到“{target.name}”）")
+    if correction and not note.strip():
+        raise ValidationError("更正项目阶段须填写说明")
     missing = stage_missing_fields(to_stage, {f: getattr(project, f) for f in target.required_fields})
     if missing:
         raise ValidationError(f"进入“{target.name}”阶段前须填写：{'、'.join(missing)}")
@@ -56,10 +63,37 @@ def project_advance_stage(*, project: Project, to_stage: str, by, on: datetime.d
     log = ProjectStageLog.objects.create(project=project, from_stage=current.code, to_stage=to_stage,
                                          changed_on=changed_on, by=by if getattr(by, "pk", None) else None,
                                          note=note[:200])
-    change_record(actor=by, instance=project, action=ChangeRecord.Action.UPDATE, before=before)
+    change_record(actor=by, instance=project, action=ChangeRecord.Action.UPDATE, before=before, source=source,
+                  reason=note)
     domain_event_record(kind="project.stage_changed", actor=by, region=project.enterprise.region,
                         project=project.code, from_stage=current.code, to_stage=to_stage, changed_on=changed_on)
     return log
+
+
+@transaction.atomic
+def project_save(*, instance: Project, values: dict[str, Any], by, version: int | None, source: str) -> Project:
+    """Register or correct a project from a page. A new project's stage is logged as the import logs
+    it; afterwards the stage changes only through project_advance_stage (dated, with its reason)."""
+    creating = instance.pk is None
+    values = {name: value for name, value in values.items() if creating or name not in ("stage", "health")}
+    saved = record_save(instance=instance, values=values, by=by, version=version, source=source)
+    assert isinstance(saved, Project)
+    if creating:
+        ProjectStageLog.objects.create(project=saved, from_stage="", to_stage=saved.stage, note="页面新建",
+                                       changed_on=stage_changed_on(saved.stage, values, timezone.localdate()),
+                                       by=by if getattr(by, "pk", None) else None)
+    return saved
+
+
+@transaction.atomic
+def project_health_set(*, project: Project, health: str, reason: str, by, source: str) -> Project:
+    """正常 / 滞后 / 停滞, always with the reason (kept in the history and shown on the project)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写原因"})
+    saved = record_save(instance=project, values={"health": health}, by=by, version=None, source=source,
+                        reason=reason.strip())
+    assert isinstance(saved, Project)
+    return saved
 
 
 @transaction.atomic
