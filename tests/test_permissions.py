@@ -36,7 +36,8 @@ from lianghua.projects.models import Activity
 from lianghua.regions.models import Region
 from lianghua.targets.models import Indicator, Plan, ReportedActual
 from lianghua.targets.services import reported_actual_record
-from tests.factories import CredentialFactory
+from lianghua.reporting.services import submission_submit
+from tests.factories import CredentialFactory, UserFactory
 from tests.web.scenario import two_towns  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +250,9 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
         region=Region.objects.get(code=WUYUAN), year=2026, value="7", as_of=dt.date(2026, 6, 30),
         source="武原街道金融服务月报", by=county_officer)
     t.w_activity, t.b_activity = _activity(WUYUAN, "武原街道数字化培训"), _activity(BAIBU, "百步镇培训")
+    baibu_user = UserFactory(username="baibu_enterprise", role="enterprise", region=None, enterprise=t.baibu)
+    t.w_submission = submission_submit(by=t.enterprise_user, kind="year", values={"year": "2026", "revenue_wan": "1"})
+    t.b_submission = submission_submit(by=baibu_user, kind="year", values={"year": "2026", "revenue_wan": "2"})
     return t
 
 
@@ -259,6 +263,7 @@ def _activity(region_code: str, title: str) -> Activity:
 
 def _wuyuan_marks(t) -> list[str]:
     return [t.wuyuan.credit_code, t.wuyuan.name, "HY-W-1", "HY-W-2", t.w_batch.original_name, "武原街道数字化培训",
+            f"/reporting/{t.w_submission.pk}/",
             "武原街道金融服务月报", f"/imports/{t.w_batch.pk}/", f"/subsidies/applications/{t.w_claim.pk}/"]
 
 
@@ -310,6 +315,7 @@ BAIBU_VIEWS = [
     ("new project form", "projects:create", "get", "/projects/new/", {}, [], lambda t: t.baibu.credit_code),
     ("activity list", "projects:activities", "get", "/projects/activities/", {}, ["武原街道"], "百步镇培训"),
     ("new activity form", "projects:activity_create", "get", "/projects/activities/new/", {}, ["武原街道"], "百步镇"),
+    ("reporting queue", "reporting:home", "get", "/reporting/", {}, [], lambda t: t.baibu.name),
 ]
 
 
@@ -385,6 +391,17 @@ OUT_OF_SCOPE = [
     ("subsidy settings page", "policies:settings", "get", "/subsidies/settings/", {}, 403, "admin_user"),
     ("a subsidy setting", "policies:settings", "post", "/subsidies/settings/",
      {"name": "jiaxing-2020-003.other_smart.min_investment", "value": "1000"}, 403, None),
+    ("a 武原 submission", "reporting:detail", "get", lambda t: f"/reporting/{t.w_submission.pk}/", {}, 404,
+     "county_officer"),
+    ("a 武原 submission's attachment", "reporting:attachment", "get",
+     lambda t: f"/reporting/{t.w_submission.pk}/attachment/", {}, 404, None),
+    ("approve a 武原 submission", "reporting:approve", "post", lambda t: f"/reporting/{t.w_submission.pk}/approve/",
+     {}, 404, None),
+    ("return a 武原 submission", "reporting:return", "post", lambda t: f"/reporting/{t.w_submission.pk}/return/",
+     {"reason": "x"}, 404, None),
+    ("reopen a 武原 month", "reporting:reopen", "post",
+     lambda t: f"/reporting/progress/{t.w1.progress_reports.last().pk}/reopen/", {"reason": "x"}, 404, None),
+    ("an enterprise's submission form", "reporting:new", "get", "/reporting/new/year/", {}, 403, None),
     ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",
      {"plan": PLAN, "indicator": "loans", "region": WUYUAN, "year": "2026", "basis": "annual",
       "as_of": "2026-06-30", "value": "1", "source": "百步代填"}, 403, None),
@@ -403,7 +420,9 @@ def test_baibu_officer_is_refused_wuyuan_records(request, client, baibu_officer,
         content = _text(response)
         assert [mark for mark in _wuyuan_marks(t) if mark in content] == []
     t.w_claim.refresh_from_db()
+    t.w_submission.refresh_from_db()
     assert t.w_claim.status == "submitted" and SubsidyApplication.objects.count() == claims
+    assert t.w_submission.status == "pending" and not t.w1.progress_reports.filter(locked=True).exists()
     assert ReportedActual.objects.count() == reported
     if owner is not None:  # whoever may see it gets it: the refusal is the scope, not a broken URL
         client.force_login(request.getfixturevalue(owner))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lianghua.audit",
     "lianghua.enterprises",
     "lianghua.projects",
+    "lianghua.reporting",
     "lianghua.targets",
     "lianghua.imports",
     "lianghua.policies",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("enterprises/", include("lianghua.enterprises.urls")),
     path("projects/", include("lianghua.projects.urls")),
     path("imports/", include("lianghua.imports.urls")),
+    path("reporting/", include("lianghua.reporting.urls")),
     path("subsidies/", include("lianghua.policies.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

@@ -17,7 +17,7 @@ C = Capability
     ("admin", set(C)),
     ("officer", set(C) - {C.ADMINISTER}),
     ("leader", {C.VIEW}),
-    ("enterprise", {C.CLAIM}),
+    ("enterprise", {C.CLAIM, C.REPORT}),
 ])
 def test_each_role_may_do_what_it_declares(db, role, allowed):
     extra = ({"enterprise": EnterpriseFactory(region_code="330424102")} if role == "enterprise"

@@ -20,6 +20,7 @@ class Capability(StrEnum):
     WRITE = "write"  # correct records, enter 填报值, recompute a claim
     IMPORT = "import"  # load files into the registry
     CLAIM = "claim"  # file a subsidy claim
+    REPORT = "report"  # submit its own enterprise's figures for an officer's approval
     APPROVE = "approve"  # move a claim (and, later, a report) through review
     PUBLISH = "publish"  # publish bulletins
     ADMINISTER = "administer"  # settings, users, other people's imports
@@ -56,7 +57,7 @@ ROLES: dict[str, Role] = {role.code: role for role in (
     Role("officer", "经信部门工作人员", Scope.REGION,
          frozenset(ALL - {Capability.ADMINISTER})),
     Role("leader", "领导（只读）", Scope.REGION, frozenset({Capability.VIEW})),
-    Role("enterprise", "企业用户", Scope.ENTERPRISE, frozenset({Capability.CLAIM})),
+    Role("enterprise", "企业用户", Scope.ENTERPRISE, frozenset({Capability.CLAIM, Capability.REPORT})),
 )}
 ROLE_CHOICES = [(role.code, role.label) for role in ROLES.values()]
 ADMIN = ROLES["admin"]

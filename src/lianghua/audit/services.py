@@ -6,11 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import ChangeRecord, DomainEvent
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, FieldFile):  # an attachment: its stored name
+        return value.name or ""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date | datetime):

@@ -96,3 +96,14 @@ class HealthForm(forms.Form):
     health = forms.ChoiceField(label="运行状态", choices=Project.Health.choices)
     reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写原因"})
+
+
+class ProjectProposalForm(forms.ModelForm):
+    """A new project as an enterprise proposes it: an officer gives it its code and accepts it into 储备."""
+
+    class Meta:
+        model = Project
+        fields = ["name", "category", "subtype", "total_investment_wan", "equipment_investment_wan",
+                  "it_investment_wan", "civil_investment_wan", "planned_start", "planned_end", "robots_added",
+                  "energy_saved_tce", "co2_cut_t", "water_saved_t"]
+        widgets = {name: DATE_INPUT for name in ("planned_start", "planned_end")}

@@ -33,7 +33,7 @@ from lianghua.imports.validation import (
 )
 
 from .invariants import PROJECT_MONEY, cumulative_problems, project_problems
-from .models import Activity, Project, ProjectProgress
+from .models import LOCKED_MESSAGE, Activity, Project, ProjectProgress
 from .services import activities_bulk_upsert, project_progress_bulk_upsert, projects_bulk_upsert
 from .stages import FIELD_LABELS, STAGE_CHOICES
 
@@ -122,11 +122,14 @@ def progress_check(kind, records, scope, result):
             known[code] = ProjectRef(pk, total, path)
     # What is stored for the same projects, to check the months around the file's months.
     series: dict[int, dict[datetime.date, tuple[Decimal, int | None]]] = defaultdict(dict)
+    locked: set[tuple[int, datetime.date]] = set()  # approved months: changed only after an officer reopens them
     for chunk in chunks(sorted({p.id for p in known.values()}), FETCH_CHUNK):
-        for project_id, month, value in where_in(ProjectProgress.objects.all(), ProjectProgress, "project_id",
-                                                 chunk).values_list(
-                "project_id", "month", "cumulative_investment_wan"):
+        for project_id, month, value, is_locked in where_in(ProjectProgress.objects.all(), ProjectProgress,
+                                                            "project_id", chunk).values_list(
+                "project_id", "month", "cumulative_investment_wan", "locked"):
             series[project_id][month] = (value, None)
+            if is_locked:
+                locked.add((project_id, month))
     duplicates_check(kind, records, lambda r: (r["project_code"], r["month"])
                      if r.get("project_code") and r.get("month") else None, result)
     header = kind.column("cumulative_investment_wan").header
@@ -153,6 +156,9 @@ def progress_check(kind, records, scope, result):
         if value is None or month is None or months.get(month, _STORED)[1] is not None:
             continue  # a cell that failed, or the same month again (a duplicate row: already an error)
         number = record["_row"]
+        if (ref.id, month) in locked and months[month][0] != value:
+            result.error(number, header, LOCKED_MESSAGE)
+            continue
         if ref.id in limits:
             slip, overrun = limits[ref.id]
             total = ref.total_investment_wan

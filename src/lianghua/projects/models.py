@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .invariants import cumulative_problems, progress_constraints, project_constraints
 from .stages import STAGE_CHOICES
 
+LOCKED_MESSAGE = "该月进度已审核锁定，须先由经信部门在项目页解锁后才能修改"
 MONEY = {"max_digits": 18, "decimal_places": 4, "null": True, "blank": True}
 
 
@@ -90,6 +92,11 @@ class ProjectProgress(models.Model):
                                 db_index=False)
     month = models.DateField("月份")  # always the 1st of the month
     cumulative_investment_wan = models.DecimalField("累计完成投资(万元)", max_digits=18, decimal_places=4)
+    # When the month's figure first arrived (an import, an officer's page, an enterprise's submission):
+    # what 及时率 reads against the reporting deadline. Not the approval time.
+    reported_at = models.DateTimeField("填报时间", default=timezone.now)
+    # An approved month is locked: it changes only after an officer reopens it (reporting.services).
+    locked = models.BooleanField("已审核锁定", default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -109,6 +116,10 @@ class ProjectProgress(models.Model):
         rule the import applies (projects/invariants.py)."""
         if self.project_id is None or self.month is None or self.cumulative_investment_wan is None:
             return
+        if self.pk is not None:
+            stored = ProjectProgress.objects.filter(pk=self.pk).values("locked", "cumulative_investment_wan").first()
+            if stored and stored["locked"] and stored["cumulative_investment_wan"] != self.cumulative_investment_wan:
+                raise ValidationError({"cumulative_investment_wan": LOCKED_MESSAGE})
         stored = (ProjectProgress.objects.filter(project_id=self.project_id).exclude(pk=self.pk)
                   .exclude(month=self.month).values_list("month", "cumulative_investment_wan"))
         points = [(month, value, None) for month, value in stored]

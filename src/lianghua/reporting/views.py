@@ -1,0 +1,189 @@
+"""填报与审核: the enterprise's reporting page and forms, the officer's queue, one submission's page with
+approve / return, and reopening a locked month. Scope: a submission is seen by its enterprise and by the
+officers (and leaders) whose region holds it; only officers of that region decide."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from lianghua.accounts.roles import Capability, user_may
+from lianghua.accounts.scope import scope_queryset
+from lianghua.audit.changes import changes_described
+from lianghua.audit.services import snapshot
+from lianghua.core.months import last_reported_month
+from lianghua.enterprises.forms import EnterpriseYearForm
+from lianghua.enterprises.models import EnterpriseYear
+from lianghua.projects.forms import ProgressForm, ProjectProposalForm
+from lianghua.projects.models import Project, ProjectProgress
+from lianghua.projects.selectors import projects_visible_to
+
+from .models import Submission
+from .services import (
+    REPORTING_STAGES,
+    form_values,
+    progress_reopen,
+    submission_approve,
+    submission_return,
+    submission_submit,
+)
+
+FORMS = {  # kind -> (form, title)
+    Submission.Kind.PROGRESS: (ProgressForm, "填报月度进度"),
+    Submission.Kind.YEAR: (EnterpriseYearForm, "填报年度数据"),
+    Submission.Kind.PROJECT: (ProjectProposalForm, "申报新项目"),
+}
+
+
+def submissions_visible_to(user):
+    return scope_queryset(user, Submission.objects.all(), region_field="enterprise__region",
+                          enterprise_field="enterprise_id")
+
+
+@require_safe
+@login_required
+def reporting_home(request):
+    """An enterprise user's 填报 page, or an officer's queue of what awaits them."""
+    visible = submissions_visible_to(request.user).select_related("enterprise", "project", "submitted_by",
+                                                                  "decided_by")
+    if user_may(request.user, Capability.REPORT) and request.user.enterprise_id:
+        projects = list(projects_visible_to(request.user).filter(stage__in=REPORTING_STAGES).order_by("code"))
+        latest = {p: m for p, m in ProjectProgress.objects.filter(project__in=projects)
+                  .order_by("project_id", "month").values_list("project_id", "month")}
+        return render(request, "reporting/enterprise.html", {
+            "nav": "reporting", "projects": [(p, latest.get(p.pk)) for p in projects],
+            "due_month": last_reported_month(timezone.localdate()), "submissions": visible[:100],
+        })
+    return render(request, "reporting/queue.html", {
+        "nav": "reporting",
+        "pending": visible.filter(status=Submission.Status.PENDING).order_by("submitted_at", "id"),
+        "decided": visible.exclude(status=Submission.Status.PENDING).order_by("-decided_at", "-id")[:50],
+        "may_decide": user_may(request.user, Capability.APPROVE),
+    })
+
+
+@login_required
+def submission_new(request, kind: str):
+    if kind not in FORMS:
+        raise Http404("未知的填报类型")
+    if not (user_may(request.user, Capability.REPORT) and request.user.enterprise_id):
+        raise PermissionDenied("只有企业用户可以为本企业填报")
+    form_class, title = FORMS[kind]
+    project = None
+    if kind == Submission.Kind.PROGRESS:
+        project = get_object_or_404(projects_visible_to(request.user), pk=request.GET.get("project") or 0)
+        title = f"{title}：{project.code} {project.name}"
+        instance = ProjectProgress(project=project)
+    elif kind == Submission.Kind.YEAR:
+        instance = EnterpriseYear(enterprise=request.user.enterprise)
+    else:
+        instance = Project(enterprise=request.user.enterprise)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submission_submit(by=request.user, kind=kind, project=project,
+                                           values=form_values(request.POST, list(form.fields)),
+                                           attachment=request.FILES.get("attachment"),
+                                           note=request.POST.get("note", ""))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已提交，待经信部门审核：{submission}")
+            return redirect("reporting:home")
+    return render(request, "reporting/submit.html", {
+        "nav": "reporting", "form": form, "title": title, "back": reverse("reporting:home"),
+        "attach": kind == Submission.Kind.PROGRESS,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _target_before_after(submission: Submission):
+    """The registry's record now and as the submission would make it, field by field."""
+    if submission.kind == Submission.Kind.PROGRESS:
+        model = ProjectProgress
+        current = ProjectProgress.objects.filter(project=submission.project, month=submission.month).first()
+    elif submission.kind == Submission.Kind.YEAR:
+        model = EnterpriseYear
+        current = EnterpriseYear.objects.filter(enterprise=submission.enterprise, year=submission.year).first()
+    else:
+        model, current = Project, None
+    before = snapshot(current) if current is not None else None
+    form_class = FORMS[submission.kind][0]
+    form = form_class(submission.values, instance=model())
+    form.is_valid()
+    after = {**(before or {}), **{(model._meta.get_field(n).attname): v for n, v in form.cleaned_data.items()}}
+    return changes_described(model, [(before, after)])[0], current
+
+
+@require_safe
+@login_required
+def submission_detail(request, pk: int):
+    submission = get_object_or_404(submissions_visible_to(request.user).select_related(
+        "enterprise__region", "project", "submitted_by", "decided_by"), pk=pk)
+    changes, current = _target_before_after(submission)
+    return render(request, "reporting/detail.html", {
+        "nav": "reporting", "submission": submission, "changes": changes, "current": current,
+        "may_decide": submission.status == Submission.Status.PENDING and user_may(request.user, Capability.APPROVE),
+    })
+
+
+@require_safe
+@login_required
+def submission_attachment(request, pk: int):
+    submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    if not submission.attachment:
+        raise Http404("该填报没有附件")
+    return FileResponse(submission.attachment.open("rb"), as_attachment=True,
+                        filename=submission.attachment.name.rsplit("/", 1)[-1])
+
+
+def _decided(request, pk: int) -> Submission:
+    if not user_may(request.user, Capability.APPROVE):
+        raise PermissionDenied("您的账号不能审核填报")
+    return get_object_or_404(submissions_visible_to(request.user), pk=pk)
+
+
+@require_POST
+@login_required
+def submission_approve_view(request, pk: int):
+    submission = _decided(request, pk)
+    try:
+        submission_approve(submission=submission, by=request.user, code=request.POST.get("code", ""),
+                           note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, "审核未通过检查，未写入：" + "；".join(error.messages))
+        return redirect("reporting:detail", pk=pk)
+    messages.success(request, f"已审核通过：{submission}")
+    return redirect("reporting:home")
+
+
+@require_POST
+@login_required
+def submission_return_view(request, pk: int):
+    submission = _decided(request, pk)
+    try:
+        submission_return(submission=submission, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("reporting:detail", pk=pk)
+    messages.success(request, f"已退回：{submission}")
+    return redirect("reporting:home")
+
+
+@require_POST
+@login_required
+def progress_reopen_view(request, report_pk: int):
+    if not user_may(request.user, Capability.APPROVE):
+        raise PermissionDenied("您的账号不能解锁进度")
+    report = get_object_or_404(ProjectProgress.objects.filter(project__in=projects_visible_to(request.user))
+                               .select_related("project__enterprise__region"), pk=report_pk)
+    try:
+        progress_reopen(report=report, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已解锁 {report.month:%Y-%m} 的进度，可以修改")
+    return redirect("projects:detail", pk=report.project_id)
