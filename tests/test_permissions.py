@@ -34,9 +34,9 @@ from lianghua.policies.models import SubsidyApplication
 from lianghua.policies.services import subsidy_application_submit
 from lianghua.projects.models import Activity
 from lianghua.regions.models import Region
+from lianghua.reporting.services import submission_submit
 from lianghua.targets.models import Indicator, Plan, ReportedActual
 from lianghua.targets.services import reported_actual_record
-from lianghua.reporting.services import submission_submit
 from tests.factories import CredentialFactory, UserFactory
 from tests.web.scenario import two_towns  # noqa: F401
 

@@ -15,12 +15,16 @@ from lianghua.imports.services import import_run
 from lianghua.projects.models import Project, ProjectProgress
 from lianghua.regions.models import Region
 from lianghua.reporting.models import Submission
-from lianghua.reporting.services import progress_reopen, submission_approve, submission_return, submission_submit
+from lianghua.reporting.services import (
+    progress_reopen,
+    submission_approve,
+    submission_return,
+    submission_submit,
+)
 from lianghua.targets.models import Plan
 from lianghua.targets.progress import progress_compute
 from tests.factories import UserFactory
 from tests.imports.conftest import sheet_write
-from tests.web.scenario import two_towns  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
