@@ -316,6 +316,8 @@ BAIBU_VIEWS = [
     ("activity list", "projects:activities", "get", "/projects/activities/", {}, ["武原街道"], "百步镇培训"),
     ("new activity form", "projects:activity_create", "get", "/projects/activities/new/", {}, ["武原街道"], "百步镇"),
     ("reporting queue", "reporting:home", "get", "/reporting/", {}, [], lambda t: t.baibu.name),
+    ("reporting discipline", "reporting:discipline", "get", "/reporting/discipline/", {"month": "2026-05"}, [],
+     "HY-B-1"),
 ]
 
 
@@ -402,6 +404,10 @@ OUT_OF_SCOPE = [
     ("reopen a 武原 month", "reporting:reopen", "post",
      lambda t: f"/reporting/progress/{t.w1.progress_reports.last().pk}/reopen/", {"reason": "x"}, 404, None),
     ("an enterprise's submission form", "reporting:new", "get", "/reporting/new/year/", {}, 403, None),
+    ("reporting discipline of 武原", "reporting:discipline", "get", "/reporting/discipline/",
+     {"region": WUYUAN, "month": "2026-05"}, 403, "county_officer"),
+    ("remind 武原's projects", "reporting:remind", "post", "/reporting/discipline/remind/",
+     {"region": WUYUAN, "month": "2026-05"}, 403, None),
     ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",
      {"plan": PLAN, "indicator": "loans", "region": WUYUAN, "year": "2026", "basis": "annual",
       "as_of": "2026-06-30", "value": "1", "source": "百步代填"}, 403, None),
@@ -435,7 +441,7 @@ def test_baibu_officer_cannot_claim_for_or_import_into_wuyuan(client, baibu_offi
     client.force_login(baibu_officer)
     claims = SubsidyApplication.objects.count()
     response = client.post("/subsidies/applications/new/", {"project": "HY-W-2"}, follow=True)  # route: policies:application_new
-    assert "找不到该项目编号（或不在您的范围内）" in response.content.decode()
+    assert "找不到项目编号 HY-W-2（或不在您的范围内）" in response.content.decode()  # what was typed, nothing more
     assert SubsidyApplication.objects.count() == claims
 
     header = ",".join(import_kinds()["enterprise-years"].headers)

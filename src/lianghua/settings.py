@@ -98,6 +98,10 @@ else:
 # The region this installation serves; names typed without a code are read inside it first.
 LIANGHUA_HOME_REGION = os.environ.get("LIANGHUA_HOME_REGION", "330400")
 
+# The day of the following month by which a month's project progress is due. The seeds ask for monthly
+# 通报 (003 四.4) but name no day: this is the platform's setting, not a policy number.
+LIANGHUA_REPORT_DEADLINE_DAY = int(os.environ.get("LIANGHUA_REPORT_DEADLINE_DAY", "5"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

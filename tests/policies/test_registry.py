@@ -316,12 +316,31 @@ def test_application_pages_are_scoped(client, officer, baibu_officer):
 
 
 def test_new_application_page(client, officer):
+    """The claim form is the calculator's Chinese form for the matter, prefilled from the registry; what the
+    officer adds (the 综合评价档次 the registry lacks) is kept as the claim's own facts."""
     project = green_project()
     client.force_login(officer)
     assert client.get("/subsidies/applications/new/").status_code == 200
-    response = client.post("/subsidies/applications/new/", {"project": project.code, "facts": "{}"})
+    form = client.get("/subsidies/applications/new/", {"project": project.code}).content.decode()
+    assert "设备（实际）投资额" in form and 'name="f_equipment_investment" value="1000"' in form
+    assert "JSON" not in form and 'name="facts"' not in form
+    assert 'value="2024-06-01"' in form  # the matter date: its acceptance
+
+    typed = {"project": project.code, "matter_date": "2024-06-01", "f_categories": "green_energy",
+             "f_equipment_investment": "1000", "f_accepted": "yes", "f_third_party_verified": "yes",
+             "f_energy_saving_tce": "400", "f_grade": "A", "f_investment": "1500", "f_productive_investment": "1300"}
+    bad = client.post("/subsidies/applications/new/", {**typed, "f_equipment_investment": "一千"})
+    assert bad.status_code == 400 and "设备（实际）投资额" in bad.content.decode() and "一千" in bad.content.decode()
+    assert not SubsidyApplication.objects.exists()
+
+    response = client.post("/subsidies/applications/new/", typed)
     assert response.status_code == 302
-    assert SubsidyApplication.objects.get().project == project
+    claim = SubsidyApplication.objects.get()
+    assert claim.project == project and claim.extra_facts == {"grade": "A"}
+    assert claim.latest_result.total_wan == Decimal("100")  # 1000 × 10%, as the calculator gives it
+
+    unknown = client.get("/subsidies/applications/new/", {"project": "HY-NONE"})
+    assert unknown.status_code == 400 and "找不到项目编号 HY-NONE" in unknown.content.decode()
 
 
 def test_budget_page_and_export(client, officer, baibu_officer):

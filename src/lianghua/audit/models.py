@@ -64,6 +64,7 @@ class DomainEvent(models.Model):
         REPORT_SUBMITTED = "report.submitted", "企业提交填报"
         REPORT_APPROVED = "report.approved", "填报审核通过"
         REPORT_RETURNED = "report.returned", "填报退回"
+        REPORT_REMINDED = "report.reminded", "催报"
         SUBSIDY_SUBMITTED = "subsidy.submitted", "提交奖补申报"
         SUBSIDY_COMPUTED = "subsidy.computed", "奖补测算"
         SUBSIDY_STATUS_CHANGED = "subsidy.status_changed", "奖补申报状态变更"

@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination
 
 YEAR_FIRST, YEAR_LAST = 1900, 2100
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 _SHOWN = 20  # characters of a bad value repeated in the message
 
@@ -65,6 +66,20 @@ def query_date(text: Any, *, label: str = "日期") -> dt.date | None:
     if not YEAR_FIRST <= day.year <= YEAR_LAST:
         raise QueryValueError(f"{label}“{text}”超出范围，应在{YEAR_FIRST}—{YEAR_LAST}年之间")
     return day
+
+
+def query_month(text: Any, *, label: str = "月份") -> dt.date | None:
+    """A month written YYYY-MM (as its 1st day) in the years YEAR_FIRST–YEAR_LAST, or None when not given."""
+    text = "" if text is None else str(text).strip()
+    if not text:
+        return None
+    match = _ISO_MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise QueryValueError(f"{label}“{_shown(text)}”无法识别，应为 YYYY-MM（如 2026-11）")
+    year = int(match.group(1))
+    if not YEAR_FIRST <= year <= YEAR_LAST:
+        raise QueryValueError(f"{label}“{text}”超出范围，应在{YEAR_FIRST}—{YEAR_LAST}年之间")
+    return dt.date(year, int(match.group(2)), 1)
 
 
 def query_whole(text: Any, *, label: str, minimum: int = 1) -> int | None:

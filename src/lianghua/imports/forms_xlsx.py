@@ -2,6 +2,7 @@
 lists where the values are enumerated, and a second sheet 填写说明 with every column explained."""
 
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 
@@ -30,7 +31,7 @@ def update_rule_text(kind: ImportKind) -> str:
             f"文件可以只包含唯一键列和要修改的列；新增记录须填写全部必填列。{skipped}")
 
 
-def form_write(kind: ImportKind, target):
+def form_write(kind: ImportKind, target: str | Path | BinaryIO) -> None:
     """Write the form to `target`: a path, or a binary file object (the web page's download)."""
     if isinstance(target, str | Path):
         target = Path(target)

@@ -19,7 +19,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from lianghua.rulebook.evaluation import Award, MissingSetting, NotApplied, Rule, combine, fmt, round_amount
+from lianghua.rulebook.evaluation import (
+    Award,
+    MissingSetting,
+    NotApplied,
+    Rule,
+    combine,
+    fmt,
+    governing_document,
+    round_amount,
+)
 from lianghua.rulebook.facts import FactsError
 from lianghua.rulebook.parameters import DocumentSet, RulebookDataError, documents_load
 
@@ -95,13 +104,68 @@ def _rules_applied(policy_set: DocumentSet, ctx: SubsidyContext, rules: Sequence
         not_applied.append(
             {"rule": rule.id, "reason": f"事项日期{day_iso}不在{doc.short}《{doc.title}》执行期（{doc.period_label}）内"}
         )
+    if rules and len(out_of_force) == len(rules):
+        periods = "；".join(f"《{doc.title}》{doc.period_label}" for doc in
+                           sorted({r.document: documents[r.document] for r in rules}.values(),
+                                  key=lambda d: d.start_ordinal))
+        warnings.append(f"事项日期{day_iso}不在任何相关奖补文件的执行期内，因此没有补助。各文件执行期：{periods}")
     if not rules:
         not_applied.append({"rule": "-", "reason": "没有与该事项对应的奖补规则"})
     return awards
 
 
-def evaluate_case(policy_set: DocumentSet, case: Case) -> dict[str, Any]:
-    """Evaluate every rule relevant to the case against the documents in force on its date."""
+@dataclass(frozen=True)
+class EarlierGrant:
+    """What an earlier claim on the same project or credential was granted (its latest computation)."""
+
+    label: str  # as an officer reads it: "第12号申报（审核中，2026-11-02提交）"
+    total: Decimal
+    by_rule: Mapping[str, Decimal]  # rule id -> the amount that rule awarded
+
+
+def _against_earlier(ctx: SubsidyContext, documents: Mapping[str, Any], awards: list[dict[str, Any]],
+                     earlier: Sequence[EarlierGrant]) -> tuple[Decimal, dict[str, Any]]:
+    """The later claim's amount given what earlier claims on the same matter were granted.
+
+    就高不重复 (the default): the matter is paid its highest award once, so the later claim pays only
+    what exceeds the amount already granted, or nothing. Where the governing document lets awards stack
+    to a cap (002 三、11), a rule already paid is not paid again, and the cap counts both claims.
+    """
+    gross = sum((a["amount"] for a in awards), ZERO)
+    granted = sum((e.total for e in earlier), ZERO)
+    names = "、".join(e.label for e in earlier)
+    governing = governing_document(documents.values(), ctx.ordinal)
+    if governing is None:
+        net = max(ZERO, gross - granted)
+        principle = "就高不重复"
+        text = (f"就高不重复：同一事项已由{names}核定{fmt(granted)}万元，本次测算{fmt(gross)}万元，"
+                + (f"只补超出部分{fmt(net)}万元" if net > 0 else "不再重复补助"))
+    else:
+        combination = governing.combination
+        cap = ctx.num(combination.cap_parameter, document=governing)
+        cited = f"{governing.short} {governing.parameters[combination.cap_parameter].clause}"
+        new = sum((max(ZERO, a["amount"] - sum((e.by_rule.get(a["rule"], ZERO) for e in earlier), ZERO))
+                   for a in awards), ZERO)
+        room = max(ZERO, cap - granted)
+        net = min(new, room)
+        principle = "叠加享受、合计封顶"
+        text = (f"可叠加享受（{cited}）：同一{combination.per.removeprefix('单个')}已由{names}核定{fmt(granted)}万元；"
+                f"同一规则不重复补助，本次新增{fmt(new)}万元；两次合计不超过{combination.per}上限{fmt(cap)}万元，"
+                f"本次核定{fmt(net)}万元")
+    net = round_amount(net)
+    return net, {
+        "principle": principle,
+        "earlier": [{"label": e.label, "total": e.total} for e in earlier],
+        "granted": granted,
+        "gross": gross,
+        "deducted": gross - net,
+        "explanation": text,
+    }
+
+
+def evaluate_case(policy_set: DocumentSet, case: Case, earlier: Sequence[EarlierGrant] = ()) -> dict[str, Any]:
+    """Evaluate every rule relevant to the case against the documents in force on its date; `earlier`
+    are the grants of earlier claims on the same matter, which the amount is computed against."""
     documents = policy_set.documents
     ctx = SubsidyContext(case.facts, case.date)
     not_applied: list[dict[str, str]] = []
@@ -135,11 +199,16 @@ def evaluate_case(policy_set: DocumentSet, case: Case) -> dict[str, Any]:
             "amount": amount,
             "explanation": award.explanation,
         })
+    against_earlier = None
+    if earlier and award_rows:
+        total, against_earlier = _against_earlier(ctx, documents, award_rows, earlier)
     trace = ctx.trace_rows()
     return {
         "id": case.id,
         "date": day_iso,
         "total": total,
+        # The earlier claims on the same matter and how they reduced this one (None: no earlier claim).
+        "against_earlier": against_earlier,
         "awards": award_rows,
         "not_applied": not_applied,
         "warnings": warnings,

@@ -7,10 +7,12 @@ event) through lianghua.audit.services.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.audit.models import ChangeRecord
@@ -18,7 +20,7 @@ from lianghua.audit.services import change_record, domain_event_record, snapshot
 from lianghua.rulebook.facts import FactsError
 from lianghua.rulebook.parameters import RulebookDataError
 
-from .engine import evaluate_case, load_policy_set, to_jsonable
+from .engine import EarlierGrant, evaluate_case, load_policy_set, to_jsonable
 from .facts import credential_facts, facts_from_json, facts_jsonable, project_facts, project_matter_date
 from .models import PolicySetting, SubsidyApplication, SubsidyApplicationStatusLog, SubsidyResult
 from .rules import policy_set_current, policy_settings
@@ -95,6 +97,27 @@ def _check_facts(application: SubsidyApplication) -> None:
         raise ValidationError(f"申报事实有误：{exc.key} — {exc.message}") from exc
 
 
+def earlier_grants(application: SubsidyApplication) -> list[EarlierGrant]:
+    """The claims on the same project or credential filed before this one and not rejected, with what
+    their latest computation granted: a later claim is computed against them (就高不重复 across claims)."""
+    subject = {"project_id": application.project_id} if application.project_id else {
+        "credential_id": application.credential_id}
+    earlier = (SubsidyApplication.objects.filter(**subject, pk__lt=application.pk)
+               .exclude(status=Status.REJECTED).order_by("pk"))
+    grants = []
+    for claim in earlier:
+        result = claim.latest_result
+        if result is None:
+            continue
+        by_rule: dict[str, Decimal] = {}
+        for award in result.result.get("awards", []):
+            by_rule[award["rule"]] = by_rule.get(award["rule"], Decimal(0)) + Decimal(award["amount"])
+        grants.append(EarlierGrant(
+            label=f"第{claim.pk}号申报（{claim.get_status_display()}，{timezone.localtime(claim.created_at):%Y-%m-%d}提交）",
+            total=result.total_wan, by_rule=by_rule))
+    return grants
+
+
 @transaction.atomic
 def subsidy_result_compute(*, application: SubsidyApplication, by) -> SubsidyResult:
     """Compute a claim with the rules in force now and store everything needed to explain it later."""
@@ -109,7 +132,7 @@ def subsidy_result_compute(*, application: SubsidyApplication, by) -> SubsidyRes
         )
     except FactsError as exc:
         raise ValidationError(f"申报事实有误：{exc.key} — {exc.message}") from exc
-    result = evaluate_case(policy_set, case)
+    result = evaluate_case(policy_set, case, earlier_grants(application))
     stored = to_jsonable(result)
     saved = SubsidyResult.objects.create(
         application=application,

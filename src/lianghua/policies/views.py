@@ -39,7 +39,7 @@ from .fact_form import (
     matter_fields,
     tax_fields,
 )
-from .facts import project_facts, project_matter_date
+from .facts import credential_facts, project_facts, project_matter_date
 from .models import SubsidyApplication, SubsidyResult
 from .rules import policy_set_current
 from .selectors import subsidy_applications_visible_to
@@ -120,6 +120,7 @@ def _calculator_context(request, *, date: str, facts: dict, use_json: bool, fact
         "result": result,
         "error": error,
         "rule_version": policy_set_current().version,
+        "documents": sorted(policy_set_current().documents.values(), key=lambda d: d.start),
     }
 
 
@@ -253,44 +254,83 @@ def application_list(request):
     )
 
 
+def _claim_subject(request, params):
+    """The project (by code) or credential (by number) a claim is for, within the user's scope."""
+    code = (params.get("project") or "").strip()
+    credential_pk = (params.get("credential") or "").strip()
+    if code:
+        project = projects_visible_to(request.user).select_related("enterprise").filter(code=code).first()
+        if project is None:
+            raise ValidationError(f"找不到项目编号 {code}（或不在您的范围内）")
+        return project, None
+    if credential_pk:
+        credential = (credentials_visible_to(request.user).select_related("kind", "enterprise")
+                      .filter(pk=credential_pk if credential_pk.isdigit() else 0).first())
+        if credential is None:
+            raise ValidationError("找不到该认定（或不在您的范围内）")
+        return None, credential
+    return None, None
+
+
+def _facts_beyond_registry(typed: dict, registry: dict) -> dict:
+    """What the claimant added to or changed from the registry's facts: stored as the claim's own facts."""
+    def same(a, b):
+        if isinstance(a, list | tuple | set | frozenset) and isinstance(b, list | tuple | set | frozenset):
+            return sorted(a) == sorted(b)
+        return a == b
+
+    return {k: v for k, v in typed.items() if k != "matter" and not (k in registry and same(registry[k], v))}
+
+
 @login_required
 def application_new(request):
+    """A claim on one registered project or credential: choose it, then the matter's Chinese form,
+    prefilled from the registry (the calculator's fields); what the registry lacks is filled in here."""
     if not user_may(request.user, Capability.CLAIM):
         raise PermissionDenied("您的账号不能提交奖补申报")
-    form = {
-        k: request.POST.get(k, request.GET.get(k, ""))
-        for k in ("project", "credential", "matter_date", "facts", "note")
-    }
+    params = request.POST if request.method == "POST" else request.GET
+    context: dict = {"nav": "subsidies", "projects": _projects_matching(request.user, ""),
+                     "credentials": credentials_visible_to(request.user).select_related("kind", "enterprise")
+                     .order_by("-granted_on")[:PROJECT_CHOICES_SHOWN],
+                     "chosen": {"project": params.get("project", ""), "credential": params.get("credential", "")}}
+    try:
+        project, credential = _claim_subject(request, params)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return render(request, "policies/application_new.html", context, status=400 if params else 200)
+    if project is None and credential is None:
+        return render(request, "policies/application_new.html", context)
+    registry = project_facts(project) if project else credential_facts(credential)
+    matter = registry["matter"]
+    default_date = project_matter_date(project) if project else credential.granted_on
+    form = {"matter_date": params.get("matter_date") or (default_date.isoformat() if default_date else ""),
+            "note": params.get("note", "")}
+    values, field_errors = form_values(registry), {}
     if request.method == "POST":
+        data = request.POST.copy()
+        data["matter"] = matter
         try:
-            project = credential = None
-            if form["project"]:
-                project = projects_visible_to(request.user).filter(code=form["project"].strip()).first()
-                if project is None:
-                    raise ValidationError("找不到该项目编号（或不在您的范围内）")
-            if form["credential"]:
-                credential = (
-                    credentials_visible_to(request.user).filter(pk=form["credential"].strip() or 0).first()
-                )
-                if credential is None:
-                    raise ValidationError("找不到该认定（或不在您的范围内）")
+            typed = facts_from_form(data)
             matter_date = datetime.date.fromisoformat(form["matter_date"]) if form["matter_date"] else None
             application = subsidy_application_submit(
-                by=request.user,
-                project=project,
-                credential=credential,
-                matter_date=matter_date,
-                extra_facts=_facts_from_text(form["facts"]),
-                note=form["note"],
-            )
+                by=request.user, project=project, credential=credential, matter_date=matter_date,
+                extra_facts=_facts_beyond_registry(typed, registry), note=form["note"])
+        except FormErrors as exc:
+            field_errors = exc.errors
+            values = form_values({"matter": matter, **_typed_values(request.POST)})
+            messages.error(request, "输入有误：" + _error_text(exc.errors))
         except ValueError:
-            messages.error(request, "事项日期格式应为 YYYY-MM-DD")
+            messages.error(request, "事项日期格式应为 YYYY-MM-DD（如 2025-06-30）")
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, "；".join(labelled(m) for m in exc.messages))
         else:
             messages.success(request, "已提交申报并完成测算")
             return redirect("policies:application_detail", pk=application.pk)
-    return render(request, "policies/application_new.html", {"nav": "subsidies", "form": form})
+    context.update({
+        "project": project, "credential": credential, "form": form, "matter_name": MATTER_NAMES[matter],
+        "rows": bound_fields(matter_fields(matter), values, field_errors),
+    })
+    return render(request, "policies/application_new.html", context, status=400 if field_errors else 200)
 
 
 @login_required

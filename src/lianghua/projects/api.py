@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from lianghua.core.api_types import DecimalText
 from lianghua.core.formatting import decimal_text
 from lianghua.core.pages import PAGE_SIZE
-from lianghua.core.query_params import ApiPages, YearText
+from lianghua.core.query_params import ApiPages, FlagText, YearText
 
 from .listing import project_list_filter, projects_listed
 
@@ -82,13 +82,14 @@ class ProjectDetailOut(ProjectOut):
                 for s in obj.stage_log.all()]
 
 
-@router.get("/", response=list[ProjectOut], summary="项目清单（按当前用户区域范围；可按区域子树、类别、阶段、状态、开工年度、关键词筛选）")
+@router.get("/", response=list[ProjectOut], summary="项目清单（按当前用户区域范围；可按区域子树、类别、阶段、状态、开工年度、关键词筛选，overdue=1 逾期未开工/未竣工，unreported=1 上月未填报）")
 @paginate(ApiPages, page_size=PAGE_SIZE)
 def project_list(request, region: str | None = None, category: str | None = None, stage: str | None = None,
                  health: str | None = None, start_year: YearText = None, q: str | None = None,
-                 sort: str | None = None):
+                 sort: str | None = None, overdue: FlagText = None, unreported: FlagText = None):
     spec = project_list_filter({"region": region, "category": category, "stage": stage, "health": health,
-                                "start_year": start_year, "q": q, "sort": sort})
+                                "start_year": start_year, "q": q, "sort": sort, "overdue": overdue,
+                                "unreported": unreported})
     if spec.problems:
         raise HttpError(400, "；".join(spec.problems))
     return projects_listed(request.user, spec)

@@ -1,6 +1,9 @@
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from lianghua.accounts.scope import scope_queryset
+from lianghua.core.months import month_add
 
 from .models import Activity, Project
 
@@ -12,3 +15,19 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 def activities_visible_to(user) -> QuerySet[Activity]:
     return scope_queryset(user, Activity.objects.all(), region_field="region", enterprise_field=None)
+
+
+def month_report_owed(month: dt.date) -> Q:
+    """The projects that owe `month`'s progress report: under construction in that month (started on or
+    before its last day, not completed before its first), not terminated."""
+    first = month.replace(day=1)
+    return (Q(actual_start__lte=month_add(first, 1) - dt.timedelta(days=1))
+            & (Q(actual_end__isnull=True) | Q(actual_end__gte=first))
+            & ~Q(stage="terminated"))
+
+
+def schedule_overdue(day: dt.date) -> Q:
+    """The projects behind their plan on `day`: past the planned start without an actual start, or past
+    the planned completion without an actual one (terminated projects are never overdue)."""
+    return ((Q(planned_start__lt=day, actual_start__isnull=True) | Q(planned_end__lt=day, actual_end__isnull=True))
+            & ~Q(stage="terminated"))

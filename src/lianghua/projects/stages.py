@@ -5,6 +5,7 @@ missing before the next step and an import can refuse a row that claims a stage 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ FIELD_LABELS = {
 }
 
 
-def stage_missing_fields(stage_code: str, values: dict) -> list[str]:
+def stage_missing_fields(stage_code: str, values: dict[str, Any]) -> list[str]:
     """Labels of the fields the stage requires that `values` leaves empty."""
     stage = STAGE_BY_CODE[stage_code]
     return [FIELD_LABELS[f] for f in stage.required_fields if values.get(f) in (None, "")]

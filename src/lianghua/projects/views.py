@@ -65,8 +65,7 @@ def project_export(request):
          p.actual_start, p.actual_end, p.accepted_on, p.get_stage_display(), p.get_health_display(),
          p.energy_saved_tce, p.energy_saving_verified, p.co2_cut_t, p.water_saved_t, p.robots_added,
          p.enterprise.name, p.enterprise.region.name, p.latest_cumulative_wan,
-         percent(p.latest_cumulative_wan / p.total_investment_wan, empty="")
-         if p.latest_cumulative_wan is not None and p.total_investment_wan else "",
+         percent(p.investment_completion, empty=""),
          p.latest_month.strftime("%Y-%m") if p.latest_month else "")
         for p in projects_listed(request.user, spec).iterator(chunk_size=2000)
     )

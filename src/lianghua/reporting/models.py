@@ -63,3 +63,25 @@ class Submission(models.Model):
         if self.kind == self.Kind.YEAR:
             return f"{self.enterprise.name} {self.year}年度数据"
         return f"{self.enterprise.name} 新项目“{self.values.get('name', '')}”"
+
+
+class Reminder(models.Model):
+    """An officer's 催报 for a month a project has not reported: the enterprise sees it on its 填报 page
+    until the month is reported (reminding again moves its date)."""
+
+    project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.CASCADE,
+                                related_name="reminders")
+    month = models.DateField("月份")  # the 1st of the month owed
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="催报人", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField("催报时间")
+    times = models.PositiveSmallIntegerField("催报次数", default=1)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = "催报"
+        verbose_name_plural = "催报"
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="reminder_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.month:%Y-%m} 催报"

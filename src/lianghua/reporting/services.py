@@ -184,3 +184,28 @@ def progress_reopen(*, report: ProjectProgress, by: Any, reason: str) -> Project
                            subject=project, reason=reason.strip())
     assert isinstance(reopened, ProjectProgress)
     return reopened
+
+
+@transaction.atomic
+def reminders_send(*, by: Any, region: Any, month: Any, projects: list[Project]) -> int:
+    """催报: remind each project's enterprise of `month`'s missing report; reminding again counts and moves
+    the date. Only officers whose region holds the project remind; returns how many were reminded."""
+    from .models import Reminder
+
+    if not user_may(by, Capability.APPROVE) or not user_sees_region(by, region):
+        raise PermissionDenied("只有该地区的经信部门可以催报")
+    now = timezone.now()
+    sent = 0
+    for project in projects:
+        if not user_sees_region(by, project.enterprise.region):
+            raise PermissionDenied("只能催报本地区的项目")
+        reminder, created = Reminder.objects.select_for_update().get_or_create(
+            project=project, month=month, defaults={"sent_by": by, "sent_at": now})
+        if not created:
+            reminder.sent_by, reminder.sent_at, reminder.times = by, now, reminder.times + 1
+            reminder.save(update_fields=["sent_by", "sent_at", "times"])
+        sent += 1
+    if sent:
+        domain_event_record(kind="report.reminded", actor=by, region=region, month=month.isoformat(),
+                            projects=[p.code for p in projects])
+    return sent

@@ -12,21 +12,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.roles import Capability, user_may
-from lianghua.accounts.scope import scope_queryset
+from lianghua.accounts.scope import scope_queryset, user_home_region, user_sees_region
+from lianghua.accounts.selectors import region_options
 from lianghua.audit.changes import changes_described
 from lianghua.audit.services import snapshot
 from lianghua.core.months import last_reported_month
+from lianghua.core.query_params import QueryValueError, query_month, query_problem_page
 from lianghua.enterprises.forms import EnterpriseYearForm
 from lianghua.enterprises.models import EnterpriseYear
 from lianghua.projects.forms import ProgressForm, ProjectProposalForm
 from lianghua.projects.models import Project, ProjectProgress
 from lianghua.projects.selectors import projects_visible_to
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_resolve
 
+from .discipline import MISSING, month_discipline, reminders_open
 from .models import Submission
 from .services import (
     REPORTING_STAGES,
     form_values,
     progress_reopen,
+    reminders_send,
     submission_approve,
     submission_return,
     submission_submit,
@@ -57,6 +63,7 @@ def reporting_home(request):
         return render(request, "reporting/enterprise.html", {
             "nav": "reporting", "projects": [(p, latest.get(p.pk)) for p in projects],
             "due_month": last_reported_month(timezone.localdate()), "submissions": visible[:100],
+            "reminders": reminders_open(projects),
         })
     return render(request, "reporting/queue.html", {
         "nav": "reporting",
@@ -82,7 +89,13 @@ def submission_new(request, kind: str):
         instance = EnterpriseYear(enterprise=request.user.enterprise)
     else:
         instance = Project(enterprise=request.user.enterprise)
-    form = form_class(request.POST or None, instance=instance)
+    initial = {}
+    if kind == Submission.Kind.PROGRESS:
+        try:  # a reminder's link names the month owed; otherwise the last month due
+            initial["month"] = query_month(request.GET.get("month")) or last_reported_month(timezone.localdate())
+        except QueryValueError:
+            initial["month"] = last_reported_month(timezone.localdate())
+    form = form_class(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             submission = submission_submit(by=request.user, kind=kind, project=project,
@@ -187,3 +200,61 @@ def progress_reopen_view(request, report_pk: int):
     else:
         messages.success(request, f"已解锁 {report.month:%Y-%m} 的进度，可以修改")
     return redirect("projects:detail", pk=report.project_id)
+
+
+def _discipline_query(request) -> tuple[Region | None, object, list[str]]:
+    """The region (default: the user's) and month (default: the last month due) a discipline page reads."""
+    problems: list[str] = []
+    region = user_home_region(request.user)
+    if request.GET.get("region") or request.POST.get("region"):
+        try:
+            region = region_resolve(request.GET.get("region") or request.POST["region"])
+        except Region.DoesNotExist as error:
+            problems.append(str(error.args[0]) if error.args else "未知区域")
+    if region is not None and not user_sees_region(request.user, region):
+        raise PermissionDenied(f"您的账号不能查看{region.name}的填报情况")
+    try:
+        month = query_month(request.GET.get("month") or request.POST.get("month"))
+    except QueryValueError as error:
+        problems.append(str(error))
+        month = None
+    return region, month or last_reported_month(timezone.localdate()), problems
+
+
+@require_safe
+@login_required
+def discipline(request):
+    """填报情况: for a region and month, each town's 应报 / 按时 / 逾期 / 待审核 / 未报, 填报率 and 及时率,
+    and the projects that have not reported, with 催报."""
+    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
+        raise PermissionDenied("填报情况只对经信部门和领导开放")
+    region, month, problems = _discipline_query(request)
+    if problems or region is None:
+        return query_problem_page(request, problems or ["没有可查看的区域"], title="填报情况",
+                                  back=reverse("reporting:discipline"))
+    return render(request, "reporting/discipline.html", {
+        "nav": "discipline", "report": month_discipline(request.user, region, month),
+        "regions": region_options(request.user), "spec": {"region": region},
+        "may_remind": user_may(request.user, Capability.APPROVE),
+    })
+
+
+@require_POST
+@login_required
+def discipline_remind(request):
+    """一键催报: remind every project of the region and month still missing (or the one posted)."""
+    if not user_may(request.user, Capability.APPROVE):
+        raise PermissionDenied("您的账号不能催报")
+    region, month, problems = _discipline_query(request)
+    if problems or region is None:
+        return query_problem_page(request, problems or ["没有可催报的区域"], title="催报",
+                                  back=reverse("reporting:discipline"))
+    missing = [d.project for d in month_discipline(request.user, region, month).due if d.status == MISSING]
+    if request.POST.get("project"):
+        missing = [p for p in missing if str(p.pk) == request.POST["project"]]
+    sent = reminders_send(by=request.user, region=region, month=month, projects=missing)
+    if sent:
+        messages.success(request, f"已向{sent}个未填报项目的企业发出{month:%Y年%-m月}进度催报")
+    else:
+        messages.info(request, "没有需要催报的项目")
+    return redirect(f"{reverse('reporting:discipline')}?region={region.code}&month={month:%Y-%m}")

@@ -20,3 +20,22 @@ def setting_value(row) -> str:
     form = TIERS if isinstance(value, list) else RATIO if unit == "ratio" else NUMBER
     shown = setting_value_text(form, value)
     return f"{shown}{unit}" if form == NUMBER and unit and unit != "ratio" else shown
+
+
+@register.filter
+def rule_title(rule_id: str) -> str:
+    """A rule as officers name it (its title); its id stays for experts in the details fold."""
+    from lianghua.policies.engine import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(str(rule_id))
+    return rule.title if rule is not None else ("—" if rule_id == "-" else str(rule_id))
+
+
+@register.filter
+def document_cited(document_id: str, clause: str = "") -> str:
+    """《title》clause: a document by its title, never its data file or seed file name."""
+    from lianghua.policies.rules import policy_set_current
+
+    document = policy_set_current().documents.get(str(document_id))
+    title = document.title if document is not None else str(document_id)
+    return f"《{title}》{clause}"
