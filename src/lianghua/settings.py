@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger assets from our own static files (no CDN: works offline)
     "lianghua.core",
     "lianghua.regions",
     "lianghua.accounts",
@@ -135,6 +136,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"ordinary_refusal": {"()": "lianghua.core.log_filters.OrdinaryRefusalWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["ordinary_refusal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIANGHUA_LOG_LEVEL", "WARNING")},
 }

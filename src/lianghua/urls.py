@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from .api import api
 
+admin.site.site_header = "两化改造平台 · 后台管理"
+admin.site.site_title = "两化改造平台后台"
+admin.site.index_title = "数据维护（日常录入和修改请用平台页面）"
+
 
 def api_urls():
     """The API answers 401 by itself (token or session); LoginRequiredMiddleware must not redirect it."""
@@ -25,3 +29,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese pages that keep the reason (core/errors.py); 500.html is static (it must render when nothing else does).
+handler403 = "lianghua.core.errors.permission_denied"
+handler404 = "lianghua.core.errors.page_not_found"

@@ -161,3 +161,15 @@ def test_api_lists_do_not_query_per_row(client, token, django_assert_max_num_que
         projects = client.get(f"{API}/projects/", **_bearer(token)).json()
     assert enterprises["count"] == 40 and len(enterprises["items"]) == 40
     assert projects["count"] == 40 and projects["items"][0]["latest_cumulative_wan"] == "100"
+
+
+def test_the_docs_page_works_offline(client, county_officer):
+    """/api/v1/docs loads Swagger from our own static files, never a CDN."""
+    client.force_login(county_officer)
+    page = client.get(f"{API}/docs").content.decode()
+    assert "cdn" not in page.lower() and "unpkg" not in page and "jsdelivr" not in page
+    assets = [src for src in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css") if src in page]
+    assert len(assets) == 2, page[:500]
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200 and b"".join(response.streaming_content)[:10]

@@ -51,13 +51,13 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A bearer token for scripts. Only its SHA-256 is stored; the key is shown once at creation."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=64)
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    key_hash = models.CharField(verbose_name="密钥摘要", max_length=64, unique=True)
+    prefix = models.CharField(verbose_name="密钥前缀", max_length=8)
+    created_at = models.DateTimeField(verbose_name="创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField(verbose_name="最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name="撤销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "API令牌"

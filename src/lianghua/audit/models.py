@@ -23,18 +23,18 @@ class ChangeRecord(models.Model):
     # pages make are indexed: by record and by batch; time order follows the id. Who and which batch
     # are provenance, kept without a database constraint (Django still sets the actor to NULL on
     # delete): PostgreSQL would check both on every record, ~0.9 s per 100,000 at commit.
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    at = models.DateTimeField(verbose_name="时间", auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
                               db_index=False, db_constraint=False)
-    model = models.CharField(max_length=64)  # "projects.project"
-    object_pk = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=8, choices=Action.choices)
-    before = SnapshotField(null=True, blank=True)
-    after = SnapshotField(null=True, blank=True)
+    model = models.CharField(verbose_name="记录类型", max_length=64)  # "projects.project"
+    object_pk = models.CharField(verbose_name="记录编号", max_length=64)
+    object_repr = models.CharField(verbose_name="记录", max_length=200, blank=True)
+    action = models.CharField(verbose_name="操作", max_length=8, choices=Action.choices)
+    before = SnapshotField(verbose_name="修改前", null=True, blank=True)
+    after = SnapshotField(verbose_name="修改后", null=True, blank=True)
     # The import batch that wrote the change (imports.ImportBatch id), by value: the change log sits
     # below the imports app and knows no model of it.
-    import_batch_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    import_batch_id = models.BigIntegerField(verbose_name="导入批次", null=True, blank=True, db_index=True)
     # Where a person made the change (a page: "项目信息"), and why (required to delete).
     # db_default: the bulk history insert (audit/bulk.py) names only the columns it fills.
     source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")
@@ -42,9 +42,11 @@ class ChangeRecord(models.Model):
     # The record whose 修改记录 also lists this change ("enterprises.enterprise:12" for one of its
     # years), so a deleted year still shows there. Set by page edits; imports leave it empty, and the
     # partial index then costs them nothing.
-    subject = models.CharField(max_length=80, blank=True, default="", db_default="")
+    subject = models.CharField(verbose_name="所属记录", max_length=80, blank=True, default="", db_default="")
 
     class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
         indexes = [models.Index(fields=["model", "object_pk"]),
                    models.Index(fields=["subject"], name="change_record_subject",
                                 condition=~models.Q(subject=""))]
@@ -73,13 +75,15 @@ class DomainEvent(models.Model):
         API_TOKEN_REVOKED = "api_token.revoked", "撤销API令牌"
         USER_PASSWORD_CHANGED = "user.password_changed", "修改用户密码"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=48, db_index=True, choices=Kind.choices)
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.SET_NULL)
-    payload = models.JSONField(default=dict)
+    at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(verbose_name="事件类型", max_length=48, db_index=True, choices=Kind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name="区域", null=True, blank=True, on_delete=models.SET_NULL)
+    payload = models.JSONField(verbose_name="内容", default=dict)
 
     class Meta:
+        verbose_name = "业务事件"
+        verbose_name_plural = "业务事件"
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -17,8 +17,8 @@ class PolicySetting(models.Model):
     name = models.CharField("参数", max_length=120, unique=True)
     value = models.JSONField("取值")
     note = models.CharField("依据/说明", max_length=300, blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    set_at = models.DateTimeField(auto_now=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True, on_delete=models.SET_NULL)
+    set_at = models.DateTimeField(verbose_name="设置时间", auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -75,10 +75,10 @@ class SubsidyApplication(models.Model):
     )
     note = models.CharField("备注", max_length=300, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="申报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name="申报时间", auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name="更新时间", auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -107,14 +107,16 @@ class SubsidyApplication(models.Model):
 class SubsidyApplicationStatusLog(models.Model):
     """Every status change of a claim: who, when, from, to."""
 
-    application = models.ForeignKey(SubsidyApplication, on_delete=models.CASCADE, related_name="status_log")
-    from_status = models.CharField(max_length=12, choices=SubsidyApplication.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=SubsidyApplication.Status.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=300, blank=True)
+    application = models.ForeignKey(SubsidyApplication, verbose_name="申报", on_delete=models.CASCADE, related_name="status_log")
+    from_status = models.CharField(verbose_name="原状态", max_length=12, choices=SubsidyApplication.Status.choices, blank=True)
+    to_status = models.CharField(verbose_name="新状态", max_length=12, choices=SubsidyApplication.Status.choices)
+    at = models.DateTimeField(verbose_name="时间", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(verbose_name="意见", max_length=300, blank=True)
 
     class Meta:
+        verbose_name = "申报状态记录"
+        verbose_name_plural = "申报状态记录"
         ordering = ["application_id", "at", "id"]
 
     def __str__(self) -> str:
@@ -125,7 +127,7 @@ class SubsidyResult(models.Model):
     """One computation, frozen: the input facts, the full result (awards, reasons, warnings), the
     parameters read and the rule version, so it can be explained after the rules change."""
 
-    application = models.ForeignKey(SubsidyApplication, on_delete=models.CASCADE, related_name="results")
+    application = models.ForeignKey(SubsidyApplication, verbose_name="申报", on_delete=models.CASCADE, related_name="results")
     case_date = models.DateField("事项日期")
     facts = models.JSONField("输入事实")
     result = models.JSONField("测算结果")
@@ -133,9 +135,9 @@ class SubsidyResult(models.Model):
     policy_settings = models.JSONField("参数设置", default=dict)
     rule_version = models.CharField("规则版本", max_length=32, db_index=True)
     total_wan = models.DecimalField("测算金额(万元)", **MONEY)
-    computed_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(verbose_name="测算时间", auto_now_add=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name="测算人", null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:
