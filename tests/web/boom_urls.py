@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from lianghua.urls import handler403, handler404, urlpatterns as product_urls  # noqa: F401
+from lianghua.urls import handler403, handler404  # noqa: F401
+from lianghua.urls import urlpatterns as product_urls
 
 
 def boom(request):
