@@ -3,28 +3,12 @@ behind a number, upload a bad projects file and read its errors. Debian's /usr/b
 downloaded browser; a screenshot lands in tmp_path when a step fails."""
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
-import pytest
-
+from tests.browser.conftest import BROWSER_MARKS
 from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls are in its own.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [
-    pytest.mark.browser,
-    # scripts/test.sh installs Chromium and sets LIANGHUA_REQUIRE_BROWSER: there a missing browser fails the
-    # run instead of skipping its only end-to-end check.
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("LIANGHUA_REQUIRE_BROWSER"),
-                       reason="/usr/bin/chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 BAD_PROJECTS_CSV = (
     "项目编号,项目名称,统一社会信用代码,项目类别,项目子类,总投资(万元),设备投资(万元),信息化投资(万元),土建投资(万元),"
@@ -33,18 +17,6 @@ BAD_PROJECTS_CSV = (
     "HY-BAD-1,坏数据项目一,91330424MA0000000X,数字化,,100,,,,2025-01-01,2025-12-31,,,,储备,,否,,,\n"
     "HY-BAD-2,坏数据项目二,,绿色化,,-5,,,,2025-06-01,2025-01-01,,,,储备,,否,,,\n"
 )
-
-
-@pytest.fixture
-def chromium_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_officer_reads_dashboard_opens_records_and_sees_import_errors(reference_data, live_server, chromium_page,

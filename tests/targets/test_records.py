@@ -159,3 +159,30 @@ def test_where_the_registry_holds_no_records_of_the_kind_the_records_are_the_rep
     row = next(r for r in progress_compute(plan=haiyan, region=region(COUNTY), year=2026, as_of=dt.date(2026, 3, 31))
                if r.indicator == "research_institutes")
     assert records.total == row.actual == 4 and row.actual_source == "reported"
+
+
+def test_project_records_show_the_stage_on_the_chosen_date(haiyan, region, admin_user):
+    """The records page reads the stage log: a project completed in February 2026 was 在建 at the end of 2025."""
+    from lianghua.projects.models import ProjectStageLog
+
+    project = ProjectFactory(code="HY-STAGE-1", enterprise=EnterpriseFactory(region_code=BAIBU), category="digital",
+                             stage="completed", actual_start=dt.date(2025, 3, 1), actual_end=dt.date(2026, 2, 1))
+    ProjectStageLog.objects.create(project=project, from_stage="pooled", to_stage="in_progress",
+                                   changed_on=dt.date(2025, 3, 1))
+    ProjectStageLog.objects.create(project=project, from_stage="in_progress", to_stage="completed",
+                                   changed_on=dt.date(2026, 2, 1))
+    unlogged = ProjectFactory(code="HY-STAGE-2", enterprise=EnterpriseFactory(region_code=BAIBU), category="digital",
+                              stage="in_progress", actual_start=dt.date(2025, 5, 1))
+    indicator = Indicator.objects.get(code="digital_projects")
+
+    def stages(as_of):
+        records = progress_records(user=admin_user, plan=haiyan, indicator=indicator, region=region(BAIBU),
+                                   year=as_of.year, basis="cumulative", as_of=as_of)
+        assert dict(records.columns)["stage"] == f"{as_of:%Y-%m-%d}时的项目阶段"
+        return {row["code"]: row["stage"] for row in records.rows}
+
+    assert stages(dt.date(2025, 12, 31)) == {"HY-STAGE-1": "在建", unlogged.code: "在建"}
+    assert stages(dt.date(2026, 6, 30)) == {"HY-STAGE-1": "竣工", unlogged.code: "在建"}
+    # Before its first logged change a project is in the stage that change moved it from.
+    ProjectStageLog.objects.filter(project=project, to_stage="in_progress").delete()
+    assert stages(dt.date(2025, 12, 31))["HY-STAGE-1"] == "在建"

@@ -47,6 +47,7 @@ def import_page(request):
         "may_import": user_may_import(request.user),
         "yuan_note": yuan_rule_note(),
         "batches": import_batches_visible_to(request.user)[:30],
+        "kind_names": {code: kind.name for code, kind in import_kinds().items()},
     })
 
 

@@ -1,11 +1,12 @@
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lianghua.accounts.scope import scope_queryset
 from lianghua.core.months import month_add
 
-from .models import Activity, Project
+from .models import Activity, Project, ProjectStageLog
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -31,3 +32,16 @@ def schedule_overdue(day: dt.date) -> Q:
     the planned completion without an actual one (terminated projects are never overdue)."""
     return ((Q(planned_start__lt=day, actual_start__isnull=True) | Q(planned_end__lt=day, actual_end__isnull=True))
             & ~Q(stage="terminated"))
+
+
+def stage_on(day: dt.date) -> Coalesce:
+    """A project's stage on `day`, from its stage log: the stage the last change on or before the day
+    moved it to; before its first logged change, the stage that change moved it from; a project whose
+    log is empty is in its current stage."""
+    log = ProjectStageLog.objects.filter(project=OuterRef("pk"))
+    return Coalesce(
+        Subquery(log.filter(changed_on__lte=day).order_by("-changed_on", "-id").values("to_stage")[:1]),
+        Subquery(log.filter(changed_on__gt=day).exclude(from_stage="").order_by("changed_on", "id")
+                 .values("from_stage")[:1]),
+        F("stage"),
+    )

@@ -89,6 +89,10 @@ class MonthDiscipline:
         return [d for d in self.due if d.status == MISSING]
 
     @property
+    def reported(self) -> list[ProjectDue]:
+        return [d for d in self.due if d.status != MISSING]
+
+    @property
     def deadline_passed(self) -> bool:
         return timezone.localdate() > self.deadline
 

@@ -24,15 +24,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import timezone
+
 from lianghua.accounts.models import User
 from lianghua.accounts.roles import ADMIN, ROLES
 from lianghua.enterprises.models import Enterprise
 from lianghua.imports.services import import_run, problem_text
+from lianghua.projects.models import ProjectProgress
 from lianghua.regions.models import Region
 from lianghua.targets.models import Indicator, Plan, ReportedActual, Target
 from lianghua.targets.services import reported_actual_record
 
-from .synthesis import LEVEL_NAMES, RegistrySynthesizer, SyntheticEnterprise, rows_write_csv
+from .synthesis import LEVEL_NAMES, RegistrySynthesizer, SyntheticEnterprise, report_arrival, rows_write_csv
 
 DEMO_PLAN = "haiyan-2024-2026"
 DEMO_COUNTY = "330424"  # 海盐县
@@ -128,7 +132,7 @@ def _spread(total: int, weights: dict[str, float]) -> dict[str, int]:
 def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1.0) -> DemoDataset:
     """Every row of the demo, as import-form rows. Needs the regions and the plan loaded (lianghua init).
     `size` scales the number of enterprises and projects (1.0 = 600 enterprises, ~880 projects)."""
-    synth = RegistrySynthesizer(seed=seed, as_of=as_of)
+    synth = RegistrySynthesizer(seed=seed, as_of=as_of, report_deadline_day=settings.LIANGHUA_REPORT_DEADLINE_DAY)
     rng = synth.rng
     increments = plan_increments()
     towns = list(Region.objects.filter(parent__code=DEMO_COUNTY, disabled_on__isnull=True).order_by("code"))
@@ -422,10 +426,22 @@ def demo_load(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1.0, log=N
                 raise DemoImportError(f"演示数据 {kind} 导入失败（{len(batch.errors)} 处错误）：\n{shown}")
             batches.append(batch)
             say(f"导入 {kind}：{len(dataset.rows[kind])} 行，{seconds[kind]:.1f} 秒")
+    demo_report_times_set(seed=seed)
     demo_reported_actuals_enter(as_of=as_of, by=admin)
     logins = demo_users_ensure(enterprise_credit_code=dataset.enterprise_user_credit_code)
     return {"counts": dataset.counts(), "seconds": seconds, "logins": logins, "batches": batches,
             "dataset": dataset}
+
+
+def demo_report_times_set(*, seed: int) -> None:
+    """When each demo report came in (synthesis.report_arrival: most by the deadline, some late), so the
+    填报情况 page reads like a real month; reports that had not come by the demo's date were never made."""
+    shanghai = timezone.get_default_timezone()
+    reports = list(ProjectProgress.objects.select_related("project").only("id", "month", "project__code"))
+    for report in reports:
+        arrival = report_arrival(seed, report.project.code, report.month, settings.LIANGHUA_REPORT_DEADLINE_DAY)
+        report.reported_at = arrival.replace(tzinfo=shanghai)
+    ProjectProgress.objects.bulk_update(reports, ["reported_at"], batch_size=2000)
 
 
 # 填报值 for indicators the registry cannot count (indicator, year, value, as-of, source). Synthetic;

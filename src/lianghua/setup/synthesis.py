@@ -117,12 +117,23 @@ class SyntheticProject:
     health: str  # normal | lagging | stalled (the row's 运行状态)
 
 
+def report_arrival(seed: int, code: str, month: dt.date, deadline_day: int) -> dt.datetime:
+    """When a project's report for `month` comes in (local time, naive): most in the first days of the
+    next month, about one in eight after the deadline. Deterministic for (seed, project, month)."""
+    draw = random.Random(f"{seed}:{code}:{month:%Y-%m}")
+    day = draw.randint(1, deadline_day) if draw.random() < 0.88 else draw.randint(deadline_day + 1, 20)
+    arrives = month_add(month.replace(day=1), 1).replace(day=day)
+    return dt.datetime(arrives.year, arrives.month, arrives.day, draw.randint(8, 17), draw.randint(0, 59))
+
+
 class RegistrySynthesizer:
     """Builds realistic rows one at a time; deterministic for a seed."""
 
-    def __init__(self, *, seed: int, as_of: dt.date):
+    def __init__(self, *, seed: int, as_of: dt.date, report_deadline_day: int = 5):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.as_of = as_of
+        self.report_deadline_day = report_deadline_day
         self._codes: set[str] = set()
         self._names: set[str] = set()
         self._industry_codes = [code for code, _, _ in INDUSTRIES]
@@ -305,6 +316,11 @@ class RegistrySynthesizer:
         if terminated_after is not None:
             last = min(last, first + terminated_after)
         cumulative = 0.0
+        if reports and first <= last == last_month.year * 12 + last_month.month - 1:
+            # The last ended month is reported early in this one: a report not come yet is not there.
+            arrival = report_arrival(self.seed, code, last_month, self.report_deadline_day)
+            if arrival.date() > as_of:
+                last -= 1
         for month in range(first, last + 1) if reports else ():
             index = month - first
             worked = index + 1 if stall_after is None else min(index + 1, stall_after)

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from lianghua.core.months import last_reported_month
 from lianghua.enterprises.models import Enterprise
 from lianghua.projects.models import Project, ProjectProgress
-from lianghua.projects.selectors import projects_visible_to
+from lianghua.projects.selectors import projects_visible_to, stage_on
 from lianghua.projects.stages import STAGE_BY_CODE, STAGE_CHOICES
 
 from .. import progress_math as pm
@@ -116,10 +116,11 @@ def actual_energy_saved_accepted(params: dict[str, Any], windows: list[pm.Window
 
 def projects_started_records(ask: RecordsAsk) -> ProgressRecords:
     """The projects counted, each contributing 1."""
-    projects = projects_visible_to(ask.user).filter(**ask.in_region).filter(projects_started_q(ask.params, ask.window))
+    projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(projects_started_q(ask.params, ask.window))
+                .annotate(stage_then=stage_on(ask.as_of)))
     rows = rows_of(projects.order_by("actual_start", "code"),
                  {"code": "code", "name": "name", "enterprise": "enterprise__name",
-                  "region": "enterprise__region__name", "stage": "stage", "actual_start": "actual_start"})
+                  "region": "enterprise__region__name", "stage": "stage_then", "actual_start": "actual_start"})
     for row in rows:
         row["stage"] = STAGE_BY_CODE[row["stage"]].name
         row["contribution"] = 1
@@ -127,7 +128,7 @@ def projects_started_records(ask: RecordsAsk) -> ProgressRecords:
     label = CATEGORY_LABELS.get(ask.params.get("category", ""), "")
     return ProgressRecords(
         kind=PROJECTS, rows=rows, total=total,
-        columns=[*PROJECT_COLUMNS, ("stage", "项目阶段"), ("actual_start", "实际开工日期")],
+        columns=[*PROJECT_COLUMNS, ("stage", f"{ask.as_of:%Y-%m-%d}时的项目阶段"), ("actual_start", "实际开工日期")],
         explanation=(f"{ask.where}内实际开工的{label}改造项目（已终止的不计），{ask.region.name}（含下辖区域）"
                      f"共 {len(rows)} 个。"),
         **ask.common)
