@@ -206,8 +206,12 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
     _activities(synth, town_codes, increments, plan_years, rows)
 
     # The enterprise user's firm: a 百步镇 firm with projects (so its own page has something to show).
+    # The demo's enterprise user is a 百步镇 firm with a project under construction, so it has a month to report.
+    building = {row["统一社会信用代码"] for row in rows["projects"] if row["项目阶段"] == "在建"}
     with_projects = {row["统一社会信用代码"] for row in rows["projects"]}
-    candidates = [e for e in enterprises.get("330424102", []) if e.credit_code in with_projects]
+    town = enterprises.get("330424102", [])
+    candidates = ([e for e in town if e.credit_code in building]
+                  or [e for e in town if e.credit_code in with_projects])
     chosen = (candidates or [e for town in enterprises.values() for e in town])[0]
     return DemoDataset(rows=rows, enterprise_user_credit_code=chosen.credit_code, as_of=as_of)
 

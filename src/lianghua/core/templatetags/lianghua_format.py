@@ -1,5 +1,7 @@
 """The template face of core/formatting.py: pages show figures, dates and times one way."""
 
+import re
+
 from django import template
 from django.http import QueryDict
 
@@ -61,3 +63,13 @@ def query_with(context, **changes):
 def when(moment):
     """A moment in Asia/Shanghai to the minute: "2026-12-02 09:28". None → "—"."""
     return formatting.datetime_text(moment)
+
+
+_SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\s*")
+
+
+@register.filter
+def without_seed_file(text) -> str:
+    """A source citation as officers read it: the clause, without the seed's file name (kept for experts
+    in the page's details fold): "000_9a05….txt 一、主要目标" -> "一、主要目标"."""
+    return _SEED_FILE.sub("", str(text or "")).strip()
