@@ -105,6 +105,7 @@ LIANGHUA_REPORT_DEADLINE_DAY = int(os.environ.get("LIANGHUA_REPORT_DEADLINE_DAY"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+CSRF_FAILURE_VIEW = "lianghua.core.errors.csrf_failure"  # Chinese, like the other refusals
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -56,3 +56,11 @@ def test_500_is_a_chinese_page(county_officer):
     page = response.content.decode()
     assert response.status_code == 500
     assert "系统出错" in page and "不会留下写了一半的数据" in page and "a bug" not in page
+
+
+def test_a_form_without_its_token_is_refused_in_chinese(county_officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(county_officer)
+    response = client.post(reverse("reporting:remind"), {"month": "2026-05"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "页面已过期" in page and "CSRF verification" not in page

@@ -20,3 +20,9 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     return render(request, "404.html", {"reason": refusal_reason(exception), "request_path": request.path},
                   status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its token (a page left open past its session, or from another site)."""
+    return render(request, "403.html", {"reason": "页面已过期或不是从本平台提交的，请刷新页面后重新提交（未保存任何内容）。"},
+                  status=403)
