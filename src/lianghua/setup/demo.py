@@ -36,7 +36,14 @@ from lianghua.regions.models import Region
 from lianghua.targets.models import Indicator, Plan, ReportedActual, Target
 from lianghua.targets.services import reported_actual_record
 
-from .synthesis import LEVEL_NAMES, RegistrySynthesizer, SyntheticEnterprise, report_arrival, rows_write_csv
+from .synthesis import (
+    LEVEL_NAMES,
+    RegistrySynthesizer,
+    SyntheticEnterprise,
+    contact_of,
+    report_arrival,
+    rows_write_csv,
+)
 
 DEMO_PLAN = "haiyan-2024-2026"
 DEMO_COUNTY = "330424"  # 海盐县
@@ -152,7 +159,7 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
                                    land_factor=TOWN_LAND_FACTOR.get(code, 1.0))
             enterprises[code].append(ent)
             rows["enterprises"].append({"统一社会信用代码": ent.credit_code, "企业名称": ent.name,
-                                        "所属区域": code, "行业代码": ent.industry})
+                                        "所属区域": code, "行业代码": ent.industry, **contact_of(ent.credit_code)})
             rows["enterprise-years"] += synth.enterprise_years(ent, ENTERPRISE_YEARS)
 
     def pace(code: str, year: int, jitter: float = 0.0) -> float:

@@ -117,6 +117,17 @@ class SyntheticProject:
     health: str  # normal | lagging | stalled (the row's 运行状态)
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱马胡郭沈钱顾陆"
+
+
+def contact_of(credit_code: str) -> dict[str, str]:
+    """A believable 联系人 and mobile number for a synthetic firm (its own draw: the registry's sequence
+    of random numbers stays as it was)."""
+    draw = random.Random(credit_code)
+    return {"联系人": f"{draw.choice(SURNAMES)}{draw.choice(('先生', '女士', '经理', '主任'))}",
+            "联系电话": f"1{draw.choice('35789')}{draw.randint(0, 9)}{draw.randint(10_000_000, 99_999_999)}"}
+
+
 def report_arrival(seed: int, code: str, month: dt.date, deadline_day: int) -> dt.datetime:
     """When a project's report for `month` comes in (local time, naive): most in the first days of the
     next month, about one in eight after the deadline. Deterministic for (seed, project, month)."""
