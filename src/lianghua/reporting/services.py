@@ -117,8 +117,9 @@ def _decider(submission: Submission, by: Any) -> None:
 def submission_approve(*, submission: Submission, by: Any, code: str = "", note: str = "") -> Submission:
     """Write the submission into the registry (checked again: the registry may have moved on) and lock
     an approved month. A new project enters 储备 under the code the officer gives it."""
-    submission = Submission.objects.select_for_update().select_related("enterprise__region", "project").get(
-        pk=submission.pk)
+    # of=self: PostgreSQL locks no row on the nullable side of the join (the project of a new-project proposal).
+    submission = (Submission.objects.select_for_update(of=("self",)).select_related("enterprise__region", "project")
+                  .get(pk=submission.pk))
     _decider(submission, by)
     values = submission.values
     if submission.kind == Submission.Kind.PROGRESS:
@@ -158,7 +159,8 @@ def submission_approve(*, submission: Submission, by: Any, code: str = "", note:
 @transaction.atomic
 def submission_return(*, submission: Submission, by: Any, reason: str) -> Submission:
     """Send a submission back with the reason the enterprise reads; it may submit again."""
-    submission = Submission.objects.select_for_update().select_related("enterprise__region").get(pk=submission.pk)
+    submission = (Submission.objects.select_for_update(of=("self",)).select_related("enterprise__region")
+                  .get(pk=submission.pk))
     _decider(submission, by)
     if not (reason or "").strip():
         raise ValidationError("退回须填写原因（企业会看到）")
