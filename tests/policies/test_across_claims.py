@@ -64,7 +64,7 @@ def test_a_credential_is_not_paid_twice(county_officer):
     assert f"第{first.pk}号申报" in again.latest_result.result["against_earlier"]["explanation"]
 
 
-def test_stacking_does_not_pay_a_rule_twice(county_officer):
+def test_stacking_does_not_pay_a_rule_twice(county_officer, client):
     # 2024-06-01: 002 is in force, awards stack; the same rule is still paid once.
     project = green_project(datetime.date(2024, 6, 1))
     first = subsidy_application_submit(by=county_officer, project=project)
@@ -73,6 +73,12 @@ def test_stacking_does_not_pay_a_rule_twice(county_officer):
     assert again.latest_result.total_wan == Decimal("0")
     against = again.latest_result.result["against_earlier"]
     assert against["principle"] == "叠加享受、合计封顶" and "同一规则不重复补助，本次新增0万元" in against["explanation"]
+
+    # The claim's page names the documents by their titles, not their seed numbers.
+    client.force_login(county_officer)
+    page = client.get(f"/subsidies/applications/{again.pk}/").content.decode()
+    assert "可叠加享受（《嘉兴市推进制造业领域大规模设备更新专项行动实施方案（嘉制高办〔2024〕5号）》三、11）" in page
+    assert "002 三、11" not in page and f"第{first.pk}号申报" in page
 
 
 def test_under_stacking_the_cap_counts_both_claims():

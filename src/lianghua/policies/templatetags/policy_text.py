@@ -1,5 +1,7 @@
 """Engine texts for officers: fact keys shown by their Chinese labels, true/false as 是/否."""
 
+import re
+
 from django import template
 
 from lianghua.policies.fact_form import labelled
@@ -8,9 +10,25 @@ from lianghua.policies.settings_open import NUMBER, RATIO, TIERS, setting_value_
 register = template.Library()
 
 
+_SHORT_BEFORE_TITLE = re.compile(r"(?<![0-9])(\d{3})(?=《)")
+_SHORT_BEFORE_CLAUSE = re.compile(r"(?<![0-9])(\d{3}) (?=[一二三四五六七八九十]、|[一二三四五六七八九十]（)")
+
+
+def _document_titles() -> dict[str, str]:
+    from lianghua.policies.rules import policy_set_current
+
+    return {doc.short: doc.title for doc in policy_set_current().documents.values()}
+
+
 @register.filter
 def for_officers(text: str) -> str:
-    return labelled(str(text)).replace("不为 true", "不为“是”").replace("不为 false", "不为“否”")
+    """An engine text as officers read it: facts by their Chinese labels, 是/否, and documents by their
+    titles ("002 三、11" -> "《…》三、11"; "003《…》" -> "《…》"), never the seed numbers."""
+    titles = _document_titles()
+    text = _SHORT_BEFORE_TITLE.sub("", labelled(str(text)))
+    text = _SHORT_BEFORE_CLAUSE.sub(lambda m: f"《{titles[m.group(1)]}》" if m.group(1) in titles else m.group(0),
+                                    text)
+    return text.replace("不为 true", "不为“是”").replace("不为 false", "不为“否”")
 
 
 @register.filter
