@@ -133,3 +133,19 @@ def test_project_list_columns_and_chasing_filters(two_towns, county_officer):
     w1 = projects_listed(county_officer, project_list_filter({"q": "HY-W-1"})).get()
     assert w1.latest_month == dt.date(2026, 4, 1)
     assert w1.investment_completion == pytest.approx(0.45)  # 450 of 1000 万元
+
+
+def test_the_enterprise_page_asks_only_for_months_owed(two_towns):
+    """On its 填报 page, HY-W-1 (under construction) is asked for the month just ended; a project completed
+    in February is listed (it may still correct its reports) but owes nothing."""
+    from django.utils import timezone
+
+    from lianghua.core.months import last_reported_month
+
+    done = ProjectFactory(code="HY-W-7", name="武原已竣工项目", enterprise=two_towns.wuyuan, stage="completed",
+                          actual_start=dt.date(2025, 9, 1), actual_end=dt.date(2026, 2, 10))
+    due = last_reported_month(timezone.localdate())
+    page = logged_in(two_towns.enterprise_user).get(reverse("reporting:home")).content.decode()
+    rows = {code: page[page.index(code):page.index("</tr>", page.index(code))] for code in ("HY-W-1", done.code)}
+    assert f"待填报{due.year}年{due.month}月" in rows["HY-W-1"]
+    assert "待填报" not in rows[done.code]

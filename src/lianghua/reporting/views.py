@@ -22,7 +22,7 @@ from lianghua.enterprises.forms import EnterpriseYearForm
 from lianghua.enterprises.models import EnterpriseYear
 from lianghua.projects.forms import ProgressForm, ProjectProposalForm
 from lianghua.projects.models import Project, ProjectProgress
-from lianghua.projects.selectors import projects_visible_to
+from lianghua.projects.selectors import month_report_owed, projects_visible_to
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
@@ -57,12 +57,16 @@ def reporting_home(request):
     visible = submissions_visible_to(request.user).select_related("enterprise", "project", "submitted_by",
                                                                   "decided_by")
     if user_may(request.user, Capability.REPORT) and request.user.enterprise_id:
-        projects = list(projects_visible_to(request.user).filter(stage__in=REPORTING_STAGES).order_by("code"))
+        due_month = last_reported_month(timezone.localdate())
+        mine = projects_visible_to(request.user)
+        projects = list(mine.filter(stage__in=REPORTING_STAGES).order_by("code"))
+        owing = set(mine.filter(month_report_owed(due_month)).values_list("pk", flat=True))
         latest = {p: m for p, m in ProjectProgress.objects.filter(project__in=projects)
                   .order_by("project_id", "month").values_list("project_id", "month")}
         return render(request, "reporting/enterprise.html", {
-            "nav": "reporting", "projects": [(p, latest.get(p.pk)) for p in projects],
-            "due_month": last_reported_month(timezone.localdate()), "submissions": visible[:100],
+            "nav": "reporting", "due_month": due_month, "submissions": visible[:100],
+            # (project, latest reported month, whether the month just ended is still owed)
+            "projects": [(p, latest.get(p.pk), p.pk in owing and latest.get(p.pk) != due_month) for p in projects],
             "reminders": reminders_open(projects),
         })
     return render(request, "reporting/queue.html", {
