@@ -318,6 +318,8 @@ BAIBU_VIEWS = [
     ("reporting queue", "reporting:home", "get", "/reporting/", {}, [], lambda t: t.baibu.name),
     ("reporting discipline", "reporting:discipline", "get", "/reporting/discipline/", {"month": "2026-05"}, [],
      "HY-B-1"),
+    ("reporting discipline export", "reporting:discipline_export", "get", "/reporting/discipline/export/",
+     {"month": "2026-05", "format": "csv"}, [], "HY-B-1"),
 ]
 
 
@@ -405,6 +407,8 @@ OUT_OF_SCOPE = [
      lambda t: f"/reporting/progress/{t.w1.progress_reports.last().pk}/reopen/", {"reason": "x"}, 404, None),
     ("an enterprise's submission form", "reporting:new", "get", "/reporting/new/year/", {}, 403, None),
     ("reporting discipline of 武原", "reporting:discipline", "get", "/reporting/discipline/",
+     {"region": WUYUAN, "month": "2026-05"}, 403, "county_officer"),
+    ("reporting discipline export of 武原", "reporting:discipline_export", "get", "/reporting/discipline/export/",
      {"region": WUYUAN, "month": "2026-05"}, 403, "county_officer"),
     ("remind 武原's projects", "reporting:remind", "post", "/reporting/discipline/remind/",
      {"region": WUYUAN, "month": "2026-05"}, 403, None),

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lianghua.accounts.context_processors.capabilities",
+                "lianghua.reporting.context_processors.pending_reviews",
             ],
         },
     },

@@ -149,3 +149,22 @@ def test_the_enterprise_page_asks_only_for_months_owed(two_towns):
     rows = {code: page[page.index(code):page.index("</tr>", page.index(code))] for code in ("HY-W-1", done.code)}
     assert f"待填报{due.year}年{due.month}月" in rows["HY-W-1"]
     assert "待填报" not in rows[done.code]
+
+
+def test_the_sheet_to_phone_down_and_the_count_in_the_menu(two_towns, county_officer):
+    two_towns.baibu.contact_person, two_towns.baibu.contact_phone = "沈主任", "13905731234"
+    two_towns.baibu.save()
+    client = logged_in(county_officer)
+    sheet = client.get(reverse("reporting:discipline_export"), {"region": "330424", "month": "2026-05",
+                                                                "format": "csv"})
+    lines = sheet.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("所属区域,项目编号,项目名称,企业,联系人,联系电话,填报情况")
+    baibu = next(line for line in lines if ",HY-B-1," in line)
+    assert baibu.startswith("百步镇,HY-B-1,") and "沈主任,13905731234,未填报" in baibu
+    assert len(lines) == 3  # HY-W-1 and HY-B-1 owe May
+    assert "filename" in sheet["Content-Disposition"]
+
+    assert 'class="badge"' not in client.get(reverse("reporting:home")).content.decode()
+    submission_submit(by=two_towns.enterprise_user, kind=Submission.Kind.PROGRESS, project=two_towns.w1,
+                      values={"month": "2026-05", "cumulative_investment_wan": "600"})
+    assert '<span class="badge" title="待审核">1</span>' in client.get(reverse("reporting:home")).content.decode()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.reporting_home, name="home"),
     path("discipline/", views.discipline, name="discipline"),
     path("discipline/remind/", views.discipline_remind, name="remind"),
+    path("discipline/export/", views.discipline_export, name="discipline_export"),
     path("new/<str:kind>/", views.submission_new, name="new"),
     path("<int:pk>/", views.submission_detail, name="detail"),
     path("<int:pk>/attachment/", views.submission_attachment, name="attachment"),

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.roles import Capability, user_may
-from lianghua.accounts.scope import scope_queryset, user_home_region, user_sees_region
+from lianghua.accounts.scope import user_home_region, user_sees_region
 from lianghua.accounts.selectors import region_options
 from lianghua.audit.changes import changes_described
 from lianghua.audit.services import snapshot
+from lianghua.core.formatting import datetime_text
 from lianghua.core.months import last_reported_month
 from lianghua.core.query_params import QueryValueError, query_month, query_problem_page
+from lianghua.core.tabular import tabular_response
 from lianghua.enterprises.forms import EnterpriseYearForm
 from lianghua.enterprises.models import EnterpriseYear
 from lianghua.projects.forms import ProgressForm, ProjectProposalForm
@@ -28,6 +30,7 @@ from lianghua.regions.selectors import region_resolve
 
 from .discipline import MISSING, month_discipline, reminders_open
 from .models import Submission
+from .selectors import submissions_visible_to
 from .services import (
     REPORTING_STAGES,
     form_values,
@@ -43,11 +46,6 @@ FORMS = {  # kind -> (form, title)
     Submission.Kind.YEAR: (EnterpriseYearForm, "填报年度数据"),
     Submission.Kind.PROJECT: (ProjectProposalForm, "申报新项目"),
 }
-
-
-def submissions_visible_to(user):
-    return scope_queryset(user, Submission.objects.all(), region_field="enterprise__region",
-                          enterprise_field="enterprise_id")
 
 
 @require_safe
@@ -241,6 +239,30 @@ def discipline(request):
         "regions": region_options(request.user), "spec": {"region": region},
         "may_remind": user_may(request.user, Capability.APPROVE),
     })
+
+
+DISCIPLINE_EXPORT_HEADERS = ["所属区域", "项目编号", "项目名称", "企业", "联系人", "联系电话", "填报情况", "填报时间",
+                             "最近催报", "催报次数"]
+
+
+@require_safe
+@login_required
+def discipline_export(request):
+    """填报情况 as a sheet to phone down: every project owing the month, the missing ones first."""
+    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
+        raise PermissionDenied("填报情况只对经信部门和领导开放")
+    region, month, problems = _discipline_query(request)
+    if problems or region is None:
+        return query_problem_page(request, problems or ["没有可查看的区域"], title="填报情况导出",
+                                  back=reverse("reporting:discipline"))
+    report = month_discipline(request.user, region, month)
+    rows = ((d.project.enterprise.region.name, d.project.code, d.project.name, d.project.enterprise.name,
+             d.project.enterprise.contact_person, d.project.enterprise.contact_phone, d.status_text,
+             datetime_text(d.reported_at, empty=""), datetime_text(d.reminder.sent_at, empty="") if d.reminder else "",
+             d.reminder.times if d.reminder else "")
+            for d in report.due)
+    return tabular_response(headers=DISCIPLINE_EXPORT_HEADERS, rows=rows,
+                            filename=f"{region.name}{month:%Y年%m月}项目进度填报情况", fmt=request.GET.get("format", "xlsx"))
 
 
 @require_POST
