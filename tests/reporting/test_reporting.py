@@ -139,6 +139,11 @@ def test_the_same_checks_as_a_page_and_only_reporting_stages(two_towns, reporter
     with pytest.raises(ValidationError, match="只能为本企业的项目填报"):
         submission_submit(by=reporter, kind="progress", project=two_towns.b1,
                           values={"month": "2026-05", "cumulative_investment_wan": "300"})
+    with pytest.raises(ValidationError, match="附件“发票.exe”的类型不支持"):
+        submission_submit(by=reporter, kind="progress", project=two_towns.w1,
+                          values={"month": "2026-05", "cumulative_investment_wan": "600"},
+                          attachment=SimpleUploadedFile("发票.exe", b"MZ"))
+    assert not Submission.objects.exists()
     # A second submission of a month awaiting review replaces the first.
     first = submission_submit(by=reporter, kind="progress", project=two_towns.w1,
                               values={"month": "2026-05", "cumulative_investment_wan": "600"})

@@ -32,6 +32,18 @@ from lianghua.projects.services import project_save
 from .models import Submission
 
 SOURCE = "企业填报审核"
+# What an enterprise may attach (an invoice summary, a scan, a photo of the site) and how large.
+ATTACHMENT_TYPES = ("pdf", "xlsx", "xls", "csv", "doc", "docx", "jpg", "jpeg", "png", "zip")
+ATTACHMENT_MAX_MB = 20
+
+
+def attachment_check(attachment: UploadedFile) -> None:
+    name = attachment.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError(f"附件“{name}”的类型不支持，可上传：{'、'.join(ATTACHMENT_TYPES)}")
+    if (attachment.size or 0) > ATTACHMENT_MAX_MB * 1024 * 1024:
+        raise ValidationError(f"附件“{name}”超过{ATTACHMENT_MAX_MB}MB，请压缩或拆分后上传")
 REPORTING_STAGES = ("in_progress", "completed")  # the stages whose projects report monthly
 
 
@@ -94,6 +106,7 @@ def submission_submit(*, by: Any, kind: str, values: dict[str, str], project: Pr
         month=month, year=year).first() if kind != Submission.Kind.PROJECT else None
     fields: dict[str, Any] = {"values": values, "note": note[:200]}
     if attachment is not None:
+        attachment_check(attachment)
         fields["attachment"] = attachment
     instance = pending or Submission(kind=kind, enterprise=enterprise, project=project, month=month, year=year,
                                      submitted_by=by)
