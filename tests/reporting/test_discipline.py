@@ -149,6 +149,11 @@ def test_the_enterprise_page_asks_only_for_months_owed(two_towns):
     rows = {code: page[page.index(code):page.index("</tr>", page.index(code))] for code in ("HY-W-1", done.code)}
     assert f"待填报{due.year}年{due.month}月" in rows["HY-W-1"]
     assert "待填报" not in rows[done.code]
+    submission_submit(by=two_towns.enterprise_user, kind=Submission.Kind.PROGRESS, project=two_towns.w1,
+                      values={"month": f"{due:%Y-%m}", "cumulative_investment_wan": "600"})
+    page = logged_in(two_towns.enterprise_user).get(reverse("reporting:home")).content.decode()
+    row = page[page.index("HY-W-1"):page.index("</tr>", page.index("HY-W-1"))]
+    assert f"{due.year}年{due.month}月已提交，待审核" in row and "待填报" not in row
 
 
 def test_the_sheet_to_phone_down_and_the_count_in_the_menu(two_towns, county_officer):

@@ -48,6 +48,12 @@ FORMS = {  # kind -> (form, title)
 }
 
 
+def _due_state(project, latest, due_month, owing: set, pending: set) -> str:
+    if project.pk not in owing or latest == due_month:
+        return ""
+    return "pending" if project.pk in pending else "owed"
+
+
 @require_safe
 @login_required
 def reporting_home(request):
@@ -59,12 +65,15 @@ def reporting_home(request):
         mine = projects_visible_to(request.user)
         projects = list(mine.filter(stage__in=REPORTING_STAGES).order_by("code"))
         owing = set(mine.filter(month_report_owed(due_month)).values_list("pk", flat=True))
+        pending = set(visible.filter(kind=Submission.Kind.PROGRESS, status=Submission.Status.PENDING,
+                                     month=due_month).values_list("project_id", flat=True))
         latest = {p: m for p, m in ProjectProgress.objects.filter(project__in=projects)
                   .order_by("project_id", "month").values_list("project_id", "month")}
         return render(request, "reporting/enterprise.html", {
             "nav": "reporting", "due_month": due_month, "submissions": visible[:100],
-            # (project, latest reported month, whether the month just ended is still owed)
-            "projects": [(p, latest.get(p.pk), p.pk in owing and latest.get(p.pk) != due_month) for p in projects],
+            # (project, latest approved month, the month just ended: "owed", "pending" (awaiting review) or "")
+            "projects": [(p, latest.get(p.pk), _due_state(p, latest.get(p.pk), due_month, owing, pending))
+                         for p in projects],
             "reminders": reminders_open(projects),
         })
     return render(request, "reporting/queue.html", {
