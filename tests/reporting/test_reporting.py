@@ -181,3 +181,21 @@ def test_who_sees_and_decides(client, two_towns, reporter, baibu_officer, county
         submission_submit(by=wuyuan_officer, kind="year", values={"year": "2026"})
     submission.refresh_from_db()
     assert submission.status == "pending"
+
+
+def test_yearly_figures_start_from_the_registry_and_a_blank_keeps_the_value(two_towns, reporter, county_officer):
+    """The 2025 form opens with the registry's figures; what the enterprise leaves blank is not wiped on
+    approval (工业增加值 1200, 用地 20亩 stay), what it changes is written."""
+    client = logged_in(reporter)
+    form = client.get(reverse("reporting:new", args=["year"]), {"year": "2025"}).content.decode()
+    assert 'name="revenue_wan" value="5000' in form and 'name="value_added_wan" value="1200' in form
+    response = client.post(f"{reverse('reporting:new', args=['year'])}?year=2025", {
+        "year": "2025", "is_above_scale": "on", "revenue_wan": "5000", "tax_wan": "320"})
+    assert response.status_code == 302
+    submission = Submission.objects.get(kind="year")
+    detail = logged_in(county_officer).get(reverse("reporting:detail", args=[submission.pk])).content.decode()
+    assert "<td>税收(万元)</td><td>300</td><td>320</td>" in detail and "工业增加值(万元)" not in detail
+    submission_approve(submission=submission, by=county_officer)
+    year = two_towns.wuyuan.years.get(year=2025)
+    assert (year.tax_wan, year.value_added_wan, year.land_mu, year.is_above_scale) == (
+        Decimal("320"), Decimal("1200"), Decimal("20"), True)

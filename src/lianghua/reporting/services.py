@@ -52,6 +52,15 @@ def form_values(form_data: Any, fields: list[str]) -> dict[str, str]:
     return {name: str(form_data.get(name)) for name in fields if form_data.get(name) not in (None, "")}
 
 
+def submitted_fields(form: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """What a submission writes: the fields the enterprise filled in (and its yes/no boxes, which post
+    nothing when unticked). A field left blank keeps the registry's value, as in an import."""
+    from django import forms
+
+    return {name: value for name, value in form.cleaned_data.items()
+            if name in values or isinstance(form.fields[name], forms.BooleanField)}
+
+
 def _enterprise_of(by: Any) -> Enterprise:
     if not user_may(by, Capability.REPORT) or getattr(by, "enterprise_id", None) is None:
         raise PermissionDenied("只有企业用户可以为本企业填报")
@@ -150,7 +159,7 @@ def submission_approve(*, submission: Submission, by: Any, code: str = "", note:
         form = _checked_form(submission.kind, values, enterprise=submission.enterprise)
         stored_year = EnterpriseYear.objects.filter(enterprise=submission.enterprise, year=submission.year).first()
         written = record_save(instance=stored_year or EnterpriseYear(enterprise=submission.enterprise),
-                              values=form.cleaned_data, by=by, version=None, source=SOURCE,
+                              values=submitted_fields(form, values), by=by, version=None, source=SOURCE,
                               subject=submission.enterprise)
     else:
         if not code.strip():

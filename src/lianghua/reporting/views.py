@@ -5,6 +5,7 @@ officers (and leaders) whose region holds it; only officers of that region decid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from lianghua.audit.changes import changes_described
 from lianghua.audit.services import snapshot
 from lianghua.core.formatting import datetime_text
 from lianghua.core.months import last_reported_month
-from lianghua.core.query_params import QueryValueError, query_month, query_problem_page
+from lianghua.core.query_params import QueryValueError, query_month, query_problem_page, query_year
 from lianghua.core.tabular import tabular_response
 from lianghua.enterprises.forms import EnterpriseYearForm
 from lianghua.enterprises.models import EnterpriseYear
@@ -39,6 +40,7 @@ from .services import (
     submission_approve,
     submission_return,
     submission_submit,
+    submitted_fields,
 )
 
 FORMS = {  # kind -> (form, title)
@@ -92,15 +94,27 @@ def submission_new(request, kind: str):
         raise PermissionDenied("只有企业用户可以为本企业填报")
     form_class, title = FORMS[kind]
     project = None
+    initial: dict = {}
+    extra_context: dict = {}
     if kind == Submission.Kind.PROGRESS:
         project = get_object_or_404(projects_visible_to(request.user), pk=request.GET.get("project") or 0)
         title = f"{title}：{project.code} {project.name}"
         instance = ProjectProgress(project=project)
     elif kind == Submission.Kind.YEAR:
         instance = EnterpriseYear(enterprise=request.user.enterprise)
+        stored_years = {y.year: y for y in request.user.enterprise.years.all()}
+        try:
+            year = query_year(request.GET.get("year"), label="年度")
+        except QueryValueError:
+            year = None
+        year = year or (max(stored_years) if stored_years else timezone.localdate().year - 1)
+        title = f"{title}：{year}年"
+        # The year's figures as the registry holds them, to correct or complete (a blank keeps the value).
+        stored = stored_years.get(year)
+        initial = model_to_dict(stored, fields=form_class._meta.fields) if stored else {"year": year}
+        extra_context = {"years": sorted({*stored_years, timezone.localdate().year - 1}), "year": year}
     else:
         instance = Project(enterprise=request.user.enterprise)
-    initial = {}
     if kind == Submission.Kind.PROGRESS:
         try:  # a reminder's link names the month owed; otherwise the last month due
             initial["month"] = query_month(request.GET.get("month")) or last_reported_month(timezone.localdate())
@@ -120,7 +134,7 @@ def submission_new(request, kind: str):
             return redirect("reporting:home")
     return render(request, "reporting/submit.html", {
         "nav": "reporting", "form": form, "title": title, "back": reverse("reporting:home"),
-        "attach": kind == Submission.Kind.PROGRESS,
+        "attach": kind == Submission.Kind.PROGRESS, **extra_context,
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -138,7 +152,8 @@ def _target_before_after(submission: Submission):
     form_class = FORMS[submission.kind][0]
     form = form_class(submission.values, instance=model())
     form.is_valid()
-    after = {**(before or {}), **{(model._meta.get_field(n).attname): v for n, v in form.cleaned_data.items()}}
+    written = submitted_fields(form, submission.values) if submission.kind == Submission.Kind.YEAR else form.cleaned_data
+    after = {**(before or {}), **{(model._meta.get_field(n).attname): v for n, v in written.items()}}
     return changes_described(model, [(before, after)])[0], current
 
 
