@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from lianghua.accounts.forms import RegionField
+from lianghua.core.forms import RecordForm
 
 from .models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear, Industry
 from .selectors import enterprises_visible_to
@@ -96,7 +97,7 @@ class EnterpriseField(forms.CharField):
         return found
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(RecordForm):
     """An enterprise: the credit code is set when it is registered and never changed after."""
 
     class Meta:
@@ -111,7 +112,7 @@ class EnterpriseForm(forms.ModelForm):
             del self.fields["credit_code"]
 
 
-class EnterpriseYearForm(forms.ModelForm):
+class EnterpriseYearForm(RecordForm):
     class Meta:
         model = EnterpriseYear
         fields = ["year", "is_above_scale", "is_key_energy", "revenue_wan", "value_added_wan", "tax_wan",
@@ -123,7 +124,7 @@ class EnterpriseYearForm(forms.ModelForm):
             self.fields["year"].disabled = True  # the year names the row; another year is another row
 
 
-class CredentialForm(forms.ModelForm):
+class CredentialForm(RecordForm):
     class Meta:
         model = Credential
         fields = ["kind", "level", "granted_on", "ends_on", "note"]
@@ -136,7 +137,7 @@ class CredentialForm(forms.ModelForm):
         kind_field.queryset = CredentialKind.objects.filter(disabled_on__isnull=True)
 
 
-class CredentialEndForm(forms.ModelForm):
+class CredentialEndForm(RecordForm):
     """Ending a credential (到期 or 撤销): the date and a note."""
 
     class Meta:
@@ -149,7 +150,7 @@ class CredentialEndForm(forms.ModelForm):
         self.fields["ends_on"].required = True
 
 
-class DigitalLevelForm(forms.ModelForm):
+class DigitalLevelForm(RecordForm):
     class Meta:
         model = DigitalLevel
         fields = ["level", "assessed_on"]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from lianghua.accounts.forms import RegionField
+from lianghua.core.forms import RecordForm
 from lianghua.enterprises.forms import DATE_INPUT, EnterpriseField
 
 from .models import Activity, Project, ProjectProgress
@@ -39,7 +40,7 @@ PROJECT_FIELDS = ["code", "name", "enterprise", "category", "subtype", "total_in
                   "energy_saving_verified", "co2_cut_t", "water_saved_t", "robots_added"]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RecordForm):
     """A project's record. Its stage is set when it is registered (储备 unless an officer says
     otherwise) and changed afterwards by the stage buttons, which date the change in the stage log."""
 
@@ -57,7 +58,7 @@ class ProjectForm(forms.ModelForm):
             self.fields["code"].disabled = True  # the code names the project in imports and reports
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(RecordForm):
     month = MonthField(label="月份")
 
     class Meta:
@@ -71,7 +72,7 @@ class ProgressForm(forms.ModelForm):
             self.fields["month"].disabled = True
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(RecordForm):
     class Meta:
         model = Activity
         fields = ["date", "region", "kind", "title", "attendance"]
@@ -98,7 +99,7 @@ class HealthForm(forms.Form):
                              error_messages={"required": "请填写原因"})
 
 
-class ProjectProposalForm(forms.ModelForm):
+class ProjectProposalForm(RecordForm):
     """A new project as an enterprise proposes it: an officer gives it its code and accepts it into 储备."""
 
     class Meta:
