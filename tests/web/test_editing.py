@@ -228,3 +228,13 @@ def test_an_import_between_opening_and_saving_is_a_conflict_too(officer, two_tow
                                 "version": version})
     assert refused.status_code == 409 and "<td>联系电话</td><td>0573-1</td><td>13800000000</td>" in refused.content.decode()
     assert Enterprise.objects.get(pk=enterprise.pk).contact_phone == "13800000000"
+
+
+def test_imported_reports_are_named_by_their_project_code_in_the_history(officer, two_towns, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    path = sheet_write(tmp_path / "p.csv", "progress", [["HY-W-1", "2026-05", "600"]],
+                       headers=["项目编号", "月份", "累计完成投资(万元)"])
+    import_run(kind="progress", path=path, by=officer)
+    page = logged_in(officer).get(reverse("projects:detail", args=[two_towns.w1.pk]),
+                                  {"tab": "history"}).content.decode()
+    assert "HY-W-1 2026-05 累计600万元" in page and f"项目{two_towns.w1.pk} " not in page

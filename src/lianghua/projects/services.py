@@ -16,7 +16,7 @@ from lianghua.audit.bulk import UpsertResult, rows_upsert
 from lianghua.audit.editing import record_save
 from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record, snapshot
-from lianghua.core.bulk import rows_insert
+from lianghua.core.bulk import FETCH_CHUNK, chunks, rows_insert, where_in
 
 from .models import Activity, Project, ProjectProgress, ProjectStageLog
 from .stages import STAGE_BY_CODE, stage_missing_fields
@@ -123,14 +123,17 @@ def projects_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=Non
 @transaction.atomic
 def project_progress_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
     """rows: project_id, month (1st of the month), cumulative_investment_wan."""
+    codes: dict[int, str] = {}  # the history names a report by its project's code, never its internal id
+    for chunk in chunks(sorted({row["project_id"] for row in rows}), FETCH_CHUNK):
+        codes.update(where_in(Project.objects.all(), Project, "id", chunk).values_list("id", "code"))
+
+    def progress_text(row: dict[str, Any]) -> str:
+        # isoformat and str, not strftime and format(): a million rows per file at province scale.
+        return (f"{codes.get(row['project_id'], '')} {row['month'].isoformat()[:7]} "
+                f"累计{row['cumulative_investment_wan']!s}万元")
+
     return rows_upsert(model=ProjectProgress, rows=rows, key=("project_id", "month"), by=by,
-                       import_batch=import_batch,
-                       describe=_progress_text)
-
-
-def _progress_text(row: dict[str, Any]) -> str:
-    # isoformat and str, not strftime and format(): a million rows per file at province scale.
-    return f"项目{row['project_id']} {row['month'].isoformat()[:7]} 累计{row['cumulative_investment_wan']!s}万元"
+                       import_batch=import_batch, describe=progress_text)
 
 
 @transaction.atomic
