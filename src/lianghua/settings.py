@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lianghua.targets",
     "lianghua.imports",
     "lianghua.policies",
+    "lianghua.bulletins",
     "lianghua.setup",
 ]
 
@@ -103,6 +104,11 @@ LIANGHUA_HOME_REGION = os.environ.get("LIANGHUA_HOME_REGION", "330400")
 # The day of the following month by which a month's project progress is due. The seeds ask for monthly
 # 通报 (003 四.4) but name no day: this is the platform's setting, not a policy number.
 LIANGHUA_REPORT_DEADLINE_DAY = int(os.environ.get("LIANGHUA_REPORT_DEADLINE_DAY", "5"))
+
+# The 赛马 score of a bulletin (bulletins/scoring.py). The seeds ask for 赛马 and 晾晒通报 (001 四（二）)
+# but give no formula: these are the platform's settings, printed on every bulletin that used them.
+LIANGHUA_BULLETIN_SCORE_CAP = os.environ.get("LIANGHUA_BULLETIN_SCORE_CAP", "1.2")
+LIANGHUA_BULLETIN_WEIGHTS: dict[str, str] = {}  # indicator code -> weight (default 1); an indicator at 0 is left out
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("imports/", include("lianghua.imports.urls")),
     path("reporting/", include("lianghua.reporting.urls")),
     path("subsidies/", include("lianghua.policies.urls")),
+    path("bulletins/", include("lianghua.bulletins.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]

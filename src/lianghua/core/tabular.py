@@ -41,6 +41,11 @@ def _csv_text(value):
     return value
 
 
+def content_disposition(filename: str) -> str:
+    """A download named in Chinese (RFC 5987), for every file the platform hands out."""
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
 def tabular_response(*, headers: Sequence[str], rows: Iterable[Sequence], filename: str, fmt: str) -> HttpResponse:
     """`rows` aligned with `headers`; `fmt` "csv" or "xlsx"; `filename` without extension (may be Chinese)."""
     if fmt == "xlsx":
@@ -54,7 +59,7 @@ def tabular_response(*, headers: Sequence[str], rows: Iterable[Sequence], filena
             writer.writerow([_csv_text(v) for v in row])
         content, content_type = ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"
+    response["Content-Disposition"] = content_disposition(f"{filename}.{fmt}")
     return response
 
 

@@ -1,0 +1,184 @@
+"""A bulletin (进度晾晒通报) of a plan for a region and a period, composed from the progress engine.
+
+`bulletin_compose(user=…, plan=…, region=…, period=…)` reads what a dashboard reads at the period's last
+day — `targets.progress.progress_compute` with the region's children — and adds what a bulletin says:
+each child region's 赛马 score and rank (bulletins/scoring.py) and its change against the previous
+period, the reporting rate of the period's last month (reporting/discipline.py), the projects behind
+their plan, and a short paragraph of numbers. Every figure is the engine's: the bulletin never counts
+anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from lianghua.accounts.scope import user_sees_region
+from lianghua.core.formatting import number, percent
+from lianghua.projects.models import Project
+from lianghua.projects.selectors import projects_visible_to, schedule_overdue
+from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_children
+from lianghua.reporting.discipline import MonthDiscipline, RegionDiscipline, month_discipline
+from lianghua.targets.dashboard import ProgressLayout, progress_layout
+from lianghua.targets.models import Plan
+from lianghua.targets.progress import TargetProgress, progress_compute
+from lianghua.targets.progress_math import competition_ranks
+
+from .periods import Period
+from .scoring import ScoreRule, region_score
+
+LEADERS_NAMED = 3  # regions named at the head and the tail of the ranking in the paragraph
+
+
+class BulletinError(ValueError):
+    """A bulletin that cannot be composed (its period outside the plan, a region out of scope)."""
+
+
+@dataclass
+class RegionStanding:
+    code: str
+    name: str
+    score: Decimal | None
+    counted: int  # targets counted in the score
+    rank: int | None = None
+    previous_rank: int | None = None
+    lagging: int = 0  # targets 滞后 or 严重滞后
+    reporting: RegionDiscipline | None = None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (negative: lost); None when either rank is missing."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    @property
+    def places_moved(self) -> int:
+        return abs(self.rank_change or 0)
+
+
+@dataclass
+class BehindProject:
+    project: Project
+    reason: str  # 未开工 / 未竣工
+    planned: dt.date
+    days: int  # days past the planned date at the cut-off
+
+
+@dataclass
+class Bulletin:
+    plan: Plan
+    region: Region
+    period: Period
+    rows: list[TargetProgress]
+    layout: ProgressLayout
+    standings: list[RegionStanding]  # by rank, unranked last
+    rule: ScoreRule
+    discipline: MonthDiscipline
+    behind: list[BehindProject]
+    composed_at: dt.datetime = field(default_factory=timezone.now)
+    summary: str = ""
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.period.as_of
+
+    @property
+    def title(self) -> str:
+        return f"{self.region.name}“两化”改造{self.period.label}进度通报"
+
+    @property
+    def own_rows(self) -> list[TargetProgress]:
+        return self.layout.own_rows
+
+
+def _standings(plan: Plan, region: Region, period: Period, rule: ScoreRule) -> tuple[list[TargetProgress],
+                                                                                    list[RegionStanding]]:
+    rows = progress_compute(plan=plan, region=region, year=period.year, as_of=period.as_of, children=True)
+    by_child: dict[str, list[TargetProgress]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        if row.region_code != region.code:
+            by_child.setdefault(row.region_code, []).append(row)
+            names[row.region_code] = row.region_name
+    order = [c.code for c in region_children(region) if c.code in by_child]
+    standings = []
+    for code in order:
+        score, counted = region_score(by_child[code], rule)
+        lagging = sum(1 for r in by_child[code] if r.status in ("lagging", "severe"))
+        standings.append(RegionStanding(code=code, name=names[code], score=score, counted=counted, lagging=lagging))
+    for standing, rank in zip(standings, competition_ranks([s.score for s in standings]), strict=True):
+        standing.rank = rank
+    return rows, standings
+
+
+def _behind(user: Any, region: Region, as_of: dt.date) -> list[BehindProject]:
+    late = []
+    projects = (projects_visible_to(user).filter(schedule_overdue(as_of), enterprise__region__path__startswith=region.path)
+                .select_related("enterprise", "enterprise__region"))
+    for project in projects:
+        if project.actual_start is None and project.planned_start and project.planned_start < as_of:
+            late.append(BehindProject(project, "未开工", project.planned_start, (as_of - project.planned_start).days))
+        elif project.planned_end:
+            late.append(BehindProject(project, "未竣工", project.planned_end, (as_of - project.planned_end).days))
+    return sorted(late, key=lambda b: (-b.days, b.project.code))
+
+
+def _summary(bulletin: Bulletin) -> str:
+    """The paragraph under the title: who leads, who lags, by how much, and how well the month was reported."""
+    ranked = [s for s in bulletin.standings if s.rank is not None]
+    parts = []
+    if ranked:
+        head = "、".join(f"{s.name}（{number(s.score, 2)}）" for s in ranked[:LEADERS_NAMED])
+        parts.append(f"{bulletin.region.name}{len(ranked)}个下辖区域参加赛马，综合得分前{min(LEADERS_NAMED, len(ranked))}位为{head}")
+        if len(ranked) > LEADERS_NAMED:
+            tail = "、".join(f"{s.name}（{number(s.score, 2)}）" for s in ranked[-LEADERS_NAMED:])
+            parts.append(f"后{LEADERS_NAMED}位为{tail}")
+        movers = sorted((s for s in ranked if s.rank_change), key=lambda s: -abs(s.rank_change or 0))[:2]
+        if movers:
+            parts.append("较上期" + "、".join(
+                f"{s.name}{'上升' if (s.rank_change or 0) > 0 else '下降'}{abs(s.rank_change or 0)}位" for s in movers))
+    own = bulletin.own_rows
+    behind_time = [r for r in own if r.status in ("lagging", "severe")]
+    if own:
+        parts.append(f"本级{len(own)}项目标中{sum(1 for r in own if r.status == 'done')}项已完成、"
+                     f"{len(behind_time)}项低于时间进度")
+    total = bulletin.discipline.total
+    if total.owed:
+        parts.append(f"{bulletin.period.last_month:%Y年%-m月}项目进度应报{total.owed}个，填报率"
+                     f"{percent(total.reported_rate)}、及时率{percent(total.timely_rate)}")
+    if bulletin.behind:
+        parts.append(f"{len(bulletin.behind)}个项目超过计划开工或竣工日期仍未开工、竣工")
+    return f"截至{bulletin.as_of:%Y年%-m月%-d日}，" + ("；".join(parts) or f"{bulletin.region.name}本期没有可通报的目标") + "。"
+
+
+def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
+                     rule: ScoreRule | None = None) -> Bulletin:
+    if not user_sees_region(user, region):
+        raise BulletinError(f"您的账号不能查看{region.name}的通报")
+    if not plan.start_year <= period.year <= plan.end_year:
+        raise BulletinError(f"通报期{period.label}不在方案“{plan.name}”的期限{plan.start_year}—{plan.end_year}年内")
+    rule = rule or ScoreRule.from_settings()
+    rows, standings = _standings(plan, region, period, rule)
+    previous = period.previous()
+    if plan.start_year <= previous.year <= plan.end_year:
+        _, before = _standings(plan, region, previous, rule)
+        earlier = {s.code: s.rank for s in before}
+        for standing in standings:
+            standing.previous_rank = earlier.get(standing.code)
+    discipline = month_discipline(user, region, period.last_month)
+    parts = {p.region.code: p for p in discipline.parts}
+    for standing in standings:
+        standing.reporting = parts.get(standing.code)
+    standings.sort(key=lambda s: (s.rank is None, s.rank or 0, s.code))
+    layout = progress_layout(rows, region_code=region.code,
+                             child_order=[(c.code, c.name) for c in region_children(region)])
+    bulletin = Bulletin(plan=plan, region=region, period=period, rows=rows, layout=layout, standings=standings,
+                        rule=rule, discipline=discipline, behind=_behind(user, region, period.as_of))
+    bulletin.summary = _summary(bulletin)
+    return bulletin

@@ -1,0 +1,1 @@
+from tests.web.scenario import two_towns  # noqa: F401
