@@ -14,10 +14,13 @@ need=()
 if [ ! -x .venv/bin/python ]; then
   python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 fi
+# WeasyPrint (bulletins as PDF) lays text out with Pango; the bulletins are set in Noto Sans CJK.
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 if [ "${1:-}" = "--test" ]; then
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # the tests read the PDFs back
   command -v /usr/bin/chromium >/dev/null 2>&1 || need+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   apt_install "${need[@]}"

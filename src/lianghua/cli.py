@@ -11,7 +11,7 @@ COMMANDS = [
     ("import", "导入 Excel/CSV：lianghua import KIND FILE [--dry-run]"),
     ("progress", "计算目标完成情况：lianghua progress --plan CODE --region 区域 --year YYYY"),
     ("targets", "目标任务：lianghua targets check [--plan CODE] 检查分解是否一致"),
-    ("report", "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.xlsx"),
+    ("report", "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.pdf（或 .xlsx、.html）"),
     ("subsidy", "奖补测算：lianghua subsidy calc FILE.json / estimate --region 区域 --year YYYY / settings / set 参数 取值"),
     ("createtoken", "为用户生成 API 令牌：lianghua createtoken USERNAME [--name 用途]"),
 ]

@@ -3,6 +3,7 @@ a rank, and the command line and the page write the same workbook."""
 
 import datetime as dt
 import io
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -121,3 +122,37 @@ def test_the_page_and_its_downloads(two_towns, county_officer, baibu_officer):
     assert bad.status_code == 400 and "通报期“2026-13”无法识别" in bad.content.decode()
     client.force_login(two_towns.enterprise_user)
     assert client.get(reverse("bulletins:page")).status_code == 403
+
+
+def _pdf_pages_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_the_pdf_reads_in_chinese_and_every_page_prints(two_towns, tmp_path):
+    """pdftotext finds the title, the cut-off and every town; pdftoppm renders each page with ink on it."""
+    path = tmp_path / "通报.pdf"
+    call_command("report", "bulletin", "--plan", PLAN, "--region", "330424", "--month", "2026-06", "-o", str(path))
+    assert path.read_bytes()[:5] == b"%PDF-"
+    text = _pdf_pages_text(path)
+    assert "海盐县“两化”改造2026年6月进度通报" in text and "截至 2026-06-30" in text and "第 1 页" in text
+    towns = Region.objects.filter(parent__code="330424", targets__plan__code=PLAN, targets__year=2026).distinct()
+    assert towns.count() == 9 and [t.name for t in towns if t.name not in text] == []
+    pages = int(next(line for line in subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                                                     text=True).stdout.splitlines() if line.startswith("Pages:"))
+                .split()[1])
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page*.pgm"))
+    assert len(images) == pages >= 1
+    for image in images:
+        header, pixels = image.read_bytes().split(b"\n255\n", 1)
+        assert min(pixels) < 128, f"{image.name} is blank"  # some dark ink: text or lines
+
+
+def test_the_page_downloads_the_pdf(two_towns, county_officer):
+    client = Client()
+    client.force_login(county_officer)
+    response = client.get(reverse("bulletins:page"), {"plan": PLAN, "region": "330424", "period": "2026-06",
+                                                      "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf" and response.content[:5] == b"%PDF-"
+    assert ".pdf" in response["Content-Disposition"]

@@ -22,6 +22,7 @@ from lianghua.targets.selectors import plans_visible_to
 
 from .charts import score_chart_svg
 from .compose import BulletinError, bulletin_compose
+from .pdf import bulletin_pdf
 from .periods import MONTH, Period, period_read
 from .workbook import bulletin_workbook
 
@@ -74,6 +75,10 @@ def bulletin_page(request):
     if fmt == "xlsx":
         response = HttpResponse(bulletin_workbook(bulletin), content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(bulletin_pdf(bulletin), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(f"{name}.pdf")
         return response
     if fmt == "html":
         response = HttpResponse(bulletin_document(bulletin), content_type="text/html; charset=utf-8")

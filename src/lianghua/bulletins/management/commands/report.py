@@ -1,5 +1,5 @@
 """`lianghua report bulletin --plan CODE --region 区域 (--month YYYY-MM | --quarter YYYY-QN | --year YYYY)
--o FILE.xlsx|FILE.html`: a region's 进度通报 for a period, as the web page shows it (bulletins/compose.py).
+-o FILE.pdf|FILE.xlsx|FILE.html`: a region's 进度通报 for a period, as the web page shows it (bulletins/compose.py).
 
 Exit status 2 with a Chinese message for an unknown plan or region, a period outside the plan or a file
 type it does not write.
@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from lianghua.bulletins.compose import BulletinError, bulletin_compose
+from lianghua.bulletins.pdf import bulletin_pdf
 from lianghua.bulletins.periods import period_read
 from lianghua.bulletins.views import bulletin_document
 from lianghua.bulletins.workbook import bulletin_workbook
@@ -18,11 +19,12 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 from lianghua.targets.models import Plan
 
-WRITERS = {".xlsx": lambda b: bulletin_workbook(b), ".html": lambda b: bulletin_document(b).encode("utf-8")}
+WRITERS = {".pdf": lambda b: bulletin_pdf(b), ".xlsx": lambda b: bulletin_workbook(b),
+           ".html": lambda b: bulletin_document(b).encode("utf-8")}
 
 
 class Command(LianghuaCommand):
-    help = "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.xlsx"
+    help = "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.pdf"
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", metavar="子命令", required=True,
@@ -35,7 +37,7 @@ class Command(LianghuaCommand):
         period.add_argument("--quarter", metavar="YYYY-QN", help="季度通报，如 2026-Q3")
         period.add_argument("--year", metavar="YYYY", help="年度通报，如 2026")
         bulletin.add_argument("-o", "--output", required=True, metavar="FILE",
-                              help="写入的文件：.xlsx（Excel，每部分一个工作表）或 .html（网页）")
+                              help="写入的文件：.pdf（A4 打印版）、.xlsx（Excel，每部分一个工作表）或 .html（网页）")
 
     def handle(self, *args, **options):
         plan = Plan.objects.filter(code=options["plan"]).first()
@@ -54,7 +56,7 @@ class Command(LianghuaCommand):
         output = Path(options["output"])
         writer = WRITERS.get(output.suffix.lower())
         if writer is None:
-            raise CommandError(f"不支持的文件类型“{output.suffix or output.name}”，请用 .xlsx 或 .html", returncode=2)
+            raise CommandError(f"不支持的文件类型“{output.suffix or output.name}”，请用 .pdf、.xlsx 或 .html", returncode=2)
         try:
             bulletin = bulletin_compose(user=None, plan=plan, region=region, period=period)
         except BulletinError as exc:
