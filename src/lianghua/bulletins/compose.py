@@ -97,8 +97,8 @@ class Bulletin:
         return self.layout.own_rows
 
 
-def _standings(plan: Plan, region: Region, period: Period, rule: ScoreRule) -> tuple[list[TargetProgress],
-                                                                                    list[RegionStanding]]:
+def _standings(plan: Plan, region: Region, children: list[Region], period: Period,
+               rule: ScoreRule) -> tuple[list[TargetProgress], list[RegionStanding]]:
     rows = progress_compute(plan=plan, region=region, year=period.year, as_of=period.as_of, children=True)
     by_child: dict[str, list[TargetProgress]] = {}
     names: dict[str, str] = {}
@@ -106,7 +106,7 @@ def _standings(plan: Plan, region: Region, period: Period, rule: ScoreRule) -> t
         if row.region_code != region.code:
             by_child.setdefault(row.region_code, []).append(row)
             names[row.region_code] = row.region_name
-    order = [c.code for c in region_children(region) if c.code in by_child]
+    order = [c.code for c in children if c.code in by_child]
     standings = []
     for code in order:
         score, counted = region_score(by_child[code], rule)
@@ -164,10 +164,11 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
     if not plan.start_year <= period.year <= plan.end_year:
         raise BulletinError(f"通报期{period.label}不在方案“{plan.name}”的期限{plan.start_year}—{plan.end_year}年内")
     rule = rule or ScoreRule.from_settings()
-    rows, standings = _standings(plan, region, period, rule)
+    children = list(region_children(region))
+    rows, standings = _standings(plan, region, children, period, rule)
     previous = period.previous()
     if plan.start_year <= previous.year <= plan.end_year:
-        _, before = _standings(plan, region, previous, rule)
+        _, before = _standings(plan, region, children, previous, rule)
         earlier = {s.code: s.rank for s in before}
         for standing in standings:
             standing.previous_rank = earlier.get(standing.code)
@@ -177,7 +178,7 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
         standing.reporting = parts.get(standing.code)
     standings.sort(key=lambda s: (s.rank is None, s.rank or 0, s.code))
     layout = progress_layout(rows, region_code=region.code,
-                             child_order=[(c.code, c.name) for c in region_children(region)])
+                             child_order=[(c.code, c.name) for c in children])
     bulletin = Bulletin(plan=plan, region=region, period=period, rows=rows, layout=layout, standings=standings,
                         rule=rule, discipline=discipline, behind=_behind(user, region, period.as_of))
     bulletin.summary = _summary(bulletin)

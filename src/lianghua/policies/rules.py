@@ -31,3 +31,10 @@ def policy_set_current() -> DocumentSet:
         _cache["key"] = key
     policy_set: DocumentSet = _cache["policy_set"]
     return policy_set
+
+
+def document_titles() -> dict[str, tuple[str, str]]:
+    """Each document's seed number and title by its id, for texts shown to officers. Titles do not depend
+    on the settings, so the compiled set already in memory is used (no query per text on a result page)."""
+    policy_set: DocumentSet = _cache["policy_set"] or policy_set_current()
+    return {doc.id: (doc.short, doc.title) for doc in policy_set.documents.values()}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -29,7 +30,7 @@ from lianghua.projects.forms import ProgressForm, ProjectProposalForm
 from lianghua.projects.models import Project, ProjectProgress
 from lianghua.projects.services import project_save
 
-from .models import Submission
+from .models import Reminder, Submission
 
 SOURCE = "企业填报审核"
 # What an enterprise may attach (an invoice summary, a scan, a photo of the site) and how large.
@@ -55,8 +56,6 @@ def form_values(form_data: Any, fields: list[str]) -> dict[str, str]:
 def submitted_fields(form: Any, values: dict[str, Any]) -> dict[str, Any]:
     """What a submission writes: the fields the enterprise filled in (and its yes/no boxes, which post
     nothing when unticked). A field left blank keeps the registry's value, as in an import."""
-    from django import forms
-
     return {name: value for name, value in form.cleaned_data.items()
             if name in values or isinstance(form.fields[name], forms.BooleanField)}
 
@@ -214,8 +213,6 @@ def progress_reopen(*, report: ProjectProgress, by: Any, reason: str) -> Project
 def reminders_send(*, by: Any, region: Any, month: Any, projects: list[Project]) -> int:
     """催报: remind each project's enterprise of `month`'s missing report; reminding again counts and moves
     the date. Only officers whose region holds the project remind; returns how many were reminded."""
-    from .models import Reminder
-
     if not user_may(by, Capability.APPROVE) or not user_sees_region(by, region):
         raise PermissionDenied("只有该地区的经信部门可以催报")
     now = timezone.now()

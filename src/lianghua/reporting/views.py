@@ -228,6 +228,11 @@ def progress_reopen_view(request, report_pk: int):
     return redirect("projects:detail", pk=report.project_id)
 
 
+def _officers_and_leaders_only(request) -> None:
+    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
+        raise PermissionDenied("填报情况只对经信部门和领导开放")
+
+
 def _discipline_query(request) -> tuple[Region | None, object, list[str]]:
     """The region (default: the user's) and month (default: the last month due) a discipline page reads."""
     problems: list[str] = []
@@ -252,8 +257,7 @@ def _discipline_query(request) -> tuple[Region | None, object, list[str]]:
 def discipline(request):
     """填报情况: for a region and month, each town's 应报 / 按时 / 逾期 / 待审核 / 未报, 填报率 and 及时率,
     and the projects that have not reported, with 催报."""
-    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
-        raise PermissionDenied("填报情况只对经信部门和领导开放")
+    _officers_and_leaders_only(request)
     region, month, problems = _discipline_query(request)
     if problems or region is None:
         return query_problem_page(request, problems or ["没有可查看的区域"], title="填报情况",
@@ -273,8 +277,7 @@ DISCIPLINE_EXPORT_HEADERS = ["所属区域", "项目编号", "项目名称", "�
 @login_required
 def discipline_export(request):
     """填报情况 as a sheet to phone down: every project owing the month, the missing ones first."""
-    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
-        raise PermissionDenied("填报情况只对经信部门和领导开放")
+    _officers_and_leaders_only(request)
     region, month, problems = _discipline_query(request)
     if problems or region is None:
         return query_problem_page(request, problems or ["没有可查看的区域"], title="填报情况导出",

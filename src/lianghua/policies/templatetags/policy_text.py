@@ -5,6 +5,7 @@ import re
 from django import template
 
 from lianghua.policies.fact_form import labelled
+from lianghua.policies.rules import document_titles
 from lianghua.policies.settings_open import NUMBER, RATIO, TIERS, setting_value_text
 
 register = template.Library()
@@ -14,17 +15,11 @@ _SHORT_BEFORE_TITLE = re.compile(r"(?<![0-9])(\d{3})(?=《)")
 _SHORT_BEFORE_CLAUSE = re.compile(r"(?<![0-9])(\d{3}) (?=[一二三四五六七八九十]、|[一二三四五六七八九十]（)")
 
 
-def _document_titles() -> dict[str, str]:
-    from lianghua.policies.rules import policy_set_current
-
-    return {doc.short: doc.title for doc in policy_set_current().documents.values()}
-
-
 @register.filter
 def for_officers(text: str) -> str:
     """An engine text as officers read it: facts by their Chinese labels, 是/否, and documents by their
     titles ("002 三、11" -> "《…》三、11"; "003《…》" -> "《…》"), never the seed numbers."""
-    titles = _document_titles()
+    titles = dict(document_titles().values())  # seed number -> title
     text = _SHORT_BEFORE_TITLE.sub("", labelled(str(text)))
     text = _SHORT_BEFORE_CLAUSE.sub(lambda m: f"《{titles[m.group(1)]}》" if m.group(1) in titles else m.group(0),
                                     text)
@@ -52,8 +47,5 @@ def rule_title(rule_id: str) -> str:
 @register.filter
 def document_cited(document_id: str, clause: str = "") -> str:
     """《title》clause: a document by its title, never its data file or seed file name."""
-    from lianghua.policies.rules import policy_set_current
-
-    document = policy_set_current().documents.get(str(document_id))
-    title = document.title if document is not None else str(document_id)
+    _, title = document_titles().get(str(document_id), ("", str(document_id)))
     return f"《{title}》{clause}"

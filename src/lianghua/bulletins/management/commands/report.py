@@ -19,8 +19,7 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 from lianghua.targets.models import Plan
 
-WRITERS = {".pdf": lambda b: bulletin_pdf(b), ".xlsx": lambda b: bulletin_workbook(b),
-           ".html": lambda b: bulletin_document(b).encode("utf-8")}
+WRITERS = {".pdf": bulletin_pdf, ".xlsx": bulletin_workbook, ".html": lambda b: bulletin_document(b).encode("utf-8")}
 
 
 class Command(LianghuaCommand):
