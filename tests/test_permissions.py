@@ -14,6 +14,7 @@ fails when one is named by no case here: a new endpoint cannot skip the check.
 """
 
 import datetime as dt
+import hashlib
 import io
 import json
 
@@ -22,11 +23,13 @@ import pytest
 from django.contrib import admin as django_admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lianghua.accounts.models import ApiToken
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.services import api_token_create
 from lianghua.audit.models import ChangeRecord
+from lianghua.bulletins.models import Issue, IssueFile
 from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import import_upload
@@ -253,7 +256,22 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
     baibu_user = UserFactory(username="baibu_enterprise", role="enterprise", region=None, enterprise=t.baibu)
     t.w_submission = submission_submit(by=t.enterprise_user, kind="year", values={"year": "2026", "revenue_wan": "1"})
     t.b_submission = submission_submit(by=baibu_user, kind="year", values={"year": "2026", "revenue_wan": "2"})
+    t.w_issue, t.b_issue = _issue(WUYUAN, county_officer), _issue(BAIBU, baibu_officer)
     return t
+
+
+def _issue(region_code: str, by) -> Issue:
+    """A published bulletin of a town, stored directly (publishing itself: tests/bulletins/test_publishing.py)."""
+    region = Region.objects.get(code=region_code)
+    issue = Issue.objects.create(
+        plan=Plan.objects.get(code=PLAN), region=region, period="2026-06", period_label="2026年6月",
+        as_of=dt.date(2026, 6, 30), title=f"{region.name}“两化”改造2026年6月进度通报", status="published",
+        version=1, summary="", body_html=f"<p>{region.name}</p>", snapshot={}, sha256="0" * 64,
+        composed_at=timezone.now(), published_at=timezone.now(), published_by=by)
+    content = f"{region.name}".encode()
+    IssueFile.objects.create(issue=issue, kind="pdf", content=content, size=len(content),
+                             sha256=hashlib.sha256(content).hexdigest())
+    return issue
 
 
 def _activity(region_code: str, title: str) -> Activity:
@@ -322,6 +340,8 @@ BAIBU_VIEWS = [
      ["武原街道"], "百步镇"),
     ("bulletin file of 百步", "bulletins:page", "get", "/bulletins/",
      {"plan": PLAN, "region": BAIBU, "period": "2026-06", "format": "html"}, ["武原街道"], "百步镇"),
+    ("bulletin archive", "bulletins:archive", "get", "/bulletins/archive/", {}, ["武原街道“两化”改造"],
+     "百步镇“两化”改造"),
     ("reporting discipline export", "reporting:discipline_export", "get", "/reporting/discipline/export/",
      {"month": "2026-05", "format": "csv"}, [], "HY-B-1"),
 ]
@@ -416,6 +436,12 @@ OUT_OF_SCOPE = [
      {"region": WUYUAN, "month": "2026-05"}, 403, "county_officer"),
     ("bulletin of 武原", "bulletins:page", "get", "/bulletins/", {"plan": PLAN, "region": WUYUAN, "period": "2026-06"},
      403, "county_officer"),
+    ("a 武原 bulletin", "bulletins:issue", "get", lambda t: f"/bulletins/archive/{t.w_issue.pk}/", {}, 404,
+     "county_officer"),
+    ("a 武原 bulletin's file", "bulletins:issue_file", "get", lambda t: f"/bulletins/archive/{t.w_issue.pk}/pdf/",
+     {}, 404, "county_leader"),
+    ("publish 武原's bulletin", "bulletins:publish", "post", "/bulletins/publish/",
+     {"plan": PLAN, "region": WUYUAN, "period": "2026-06"}, 403, None),
     ("remind 武原's projects", "reporting:remind", "post", "/reporting/discipline/remind/",
      {"region": WUYUAN, "month": "2026-05"}, 403, None),
     ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",

@@ -74,6 +74,8 @@ class DomainEvent(models.Model):
         API_TOKEN_CREATED = "api_token.created", "生成API令牌"
         API_TOKEN_REVOKED = "api_token.revoked", "撤销API令牌"
         USER_PASSWORD_CHANGED = "user.password_changed", "修改用户密码"
+        BULLETIN_PUBLISHED = "bulletin.published", "发布进度通报"
+        BULLETIN_DRAFTED = "bulletin.drafted", "生成通报草稿"
 
     at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)

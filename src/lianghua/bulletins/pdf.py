@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from .compose import Bulletin
+from .document import bulletin_document
 
 
 def bulletin_pdf(bulletin: Bulletin) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which pages that never print need not pay for.
     from weasyprint import HTML
-
-    from .views import bulletin_document
 
     return HTML(string=bulletin_document(bulletin)).write_pdf() or b""  # title and lang from the document

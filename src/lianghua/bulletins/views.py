@@ -1,61 +1,60 @@
-"""The bulletin page: choose plan, region and period; read it; download it as Excel or as a web file."""
+"""The bulletin page (choose plan, region and period; read it; download it; publish it), the archive of
+kept bulletins, one kept bulletin and its files."""
 
+import base64
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from lianghua.accounts.roles import Capability, user_may
-from lianghua.accounts.scope import user_home_region, user_sees_region
+from lianghua.accounts.scope import scope_queryset, user_home_region, user_sees_region
 from lianghua.accounts.selectors import region_options
 from lianghua.core.months import last_reported_month
+from lianghua.core.pages import page_of
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import XLSX_TYPE, content_disposition
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 from lianghua.targets.selectors import plans_visible_to
 
-from .charts import score_chart_svg
 from .compose import BulletinError, bulletin_compose
+from .document import bulletin_document, chart_of
+from .models import Issue, IssueFile
 from .pdf import bulletin_pdf
 from .periods import MONTH, Period, period_read
+from .services import bulletin_publish, issue_file, latest_published
 from .workbook import bulletin_workbook
 
 
-def bulletin_document(bulletin) -> str:
-    """The bulletin as a whole HTML document (the web file, and the source of the PDF)."""
-    return render_to_string("bulletins/document.html", {"b": bulletin, "chart": _chart(bulletin)})
-
-
-def _chart(bulletin) -> str:
-    return score_chart_svg(bulletin.standings, bulletin.rule.cap)
-
-
-@require_safe
-@login_required
-def bulletin_page(request):
-    if not user_may(request.user, Capability.VIEW) or request.user.enterprise_id:
+def _refuse_enterprise_users(user) -> None:
+    if not user_may(user, Capability.VIEW) or user.enterprise_id:
         raise PermissionDenied("进度通报只对经信部门和领导开放")
+
+
+def _choice(request, params):
+    """(plans, plan, region, period, problems) from the query string or the posted form."""
     plans = list(plans_visible_to(request.user).order_by("code"))
     problems = []
-    plan = next((p for p in plans if p.code == request.GET.get("plan")), plans[0] if plans else None)
-    if request.GET.get("plan") and (plan is None or plan.code != request.GET["plan"]):
-        problems.append(f"未知方案“{request.GET['plan']}”（或不在您的范围内）")
+    plan = next((p for p in plans if p.code == params.get("plan")), plans[0] if plans else None)
+    if params.get("plan") and (plan is None or plan.code != params["plan"]):
+        problems.append(f"未知方案“{params['plan']}”（或不在您的范围内）")
     region = user_home_region(request.user)
-    if request.GET.get("region"):
+    if params.get("region"):
         try:
-            region = region_resolve(request.GET["region"])
+            region = region_resolve(params["region"])
         except Region.DoesNotExist as error:
             problems.append(str(error.args[0]) if error.args else "未知区域")
     if region is not None and not user_sees_region(request.user, region):
         raise PermissionDenied(f"您的账号不能查看{region.name}的通报")
     try:
-        period = period_read(request.GET["period"]) if request.GET.get("period") else None
+        period = period_read(params["period"]) if params.get("period") else None
     except ValueError as error:
         problems.append(str(error))
         period = None
@@ -64,6 +63,23 @@ def bulletin_page(request):
         period = Period(MONTH, month.year, month.month)
     if plan is None or region is None:
         problems.append("没有可通报的方案或区域")
+    return plans, plan, region, period, problems
+
+
+def _file_response(content: bytes, kind: str, name: str, sha256: str | None = None) -> HttpResponse:
+    types = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "html": "text/html; charset=utf-8"}
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = content_disposition(f"{name}.{kind}")
+    if sha256:  # RFC 9530: lets a reader check the file against the fingerprint kept when it was published
+        response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
+    return response
+
+
+@require_safe
+@login_required
+def bulletin_page(request):
+    _refuse_enterprise_users(request.user)
+    plans, plan, region, period, problems = _choice(request, request.GET)
     if problems:
         return query_problem_page(request, problems, title="进度通报", back=reverse("bulletins:page"))
     try:
@@ -72,20 +88,99 @@ def bulletin_page(request):
         return query_problem_page(request, [str(error)], title="进度通报", back=reverse("bulletins:page"))
     name = f"{bulletin.title}（截至{bulletin.as_of:%Y-%m-%d}）"
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        response = HttpResponse(bulletin_workbook(bulletin), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition(f"{name}.xlsx")
-        return response
-    if fmt == "pdf":
-        response = HttpResponse(bulletin_pdf(bulletin), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition(f"{name}.pdf")
-        return response
-    if fmt == "html":
-        response = HttpResponse(bulletin_document(bulletin), content_type="text/html; charset=utf-8")
-        response["Content-Disposition"] = content_disposition(f"{name}.html")
-        return response
+    writers = {"xlsx": bulletin_workbook, "pdf": bulletin_pdf, "html": lambda b: bulletin_document(b).encode("utf-8")}
+    if fmt in writers:
+        return _file_response(writers[fmt](bulletin), fmt, name)
     query = urlencode({"plan": plan.code, "region": region.code, "period": period.code})
     return render(request, "bulletins/page.html", {
-        "nav": "bulletins", "b": bulletin, "chart": _chart(bulletin), "plans": plans, "query": query,
+        "nav": "bulletins", "b": bulletin, "chart": chart_of(bulletin), "plans": plans, "query": query,
         "regions": region_options(request.user), "spec": {"region": region},
+        "published": latest_published(plan, region, period.code),
+        "may_publish": user_may(request.user, Capability.PUBLISH),
     })
+
+
+@require_POST
+@login_required
+def bulletin_publish_view(request):
+    _refuse_enterprise_users(request.user)
+    if not user_may(request.user, Capability.PUBLISH):
+        raise PermissionDenied("您的账号不能发布通报")
+    _, plan, region, period, problems = _choice(request, request.POST)
+    if problems:
+        return query_problem_page(request, problems, title="发布进度通报", back=reverse("bulletins:page"))
+    try:
+        issue = bulletin_publish(user=request.user, plan=plan, region=region, period=period,
+                                 note=request.POST.get("note", ""))
+    except BulletinError as error:
+        messages.error(request, f"未发布：{error}")
+        return redirect(reverse("bulletins:page") + "?" + urlencode(
+            {"plan": plan.code, "region": region.code, "period": period.code}))
+    messages.success(request, f"已发布：{issue.title}（{issue.version_label}）")
+    return redirect("bulletins:issue", pk=issue.pk)
+
+
+def issues_visible_to(user):
+    """Kept bulletins a user may open: within their regions; drafts only for those who may publish."""
+    issues = scope_queryset(user, Issue.objects.all(), region_field="region", enterprise_field=None)
+    if not user_may(user, Capability.PUBLISH):
+        issues = issues.filter(status=Issue.Status.PUBLISHED)
+    return issues
+
+
+@require_safe
+@login_required
+def archive_page(request):
+    _refuse_enterprise_users(request.user)
+    issues = (issues_visible_to(request.user).select_related("plan", "region", "published_by")
+              .defer("snapshot", "body_html"))
+    shown = {}
+    if request.GET.get("region"):
+        try:
+            region = region_resolve(request.GET["region"])
+        except Region.DoesNotExist as error:
+            return query_problem_page(request, [str(error.args[0]) if error.args else "未知区域"],
+                                      title="通报档案", back=reverse("bulletins:archive"))
+        issues = issues.filter(region__path__startswith=region.path)
+        shown["region"] = region
+    if request.GET.get("period"):
+        issues = issues.filter(period__startswith=request.GET["period"].strip())
+    if request.GET.get("status") in Issue.Status.values:
+        issues = issues.filter(status=request.GET["status"])
+    return render(request, "bulletins/archive.html", {
+        "nav": "bulletins", "page": page_of(request, issues), "regions": region_options(request.user),
+        "spec": shown, "period": request.GET.get("period", ""), "status": request.GET.get("status", ""),
+        "statuses": Issue.Status.choices,
+    })
+
+
+@require_safe
+@login_required
+def issue_page(request, pk: int):
+    _refuse_enterprise_users(request.user)
+    issue = get_object_or_404(issues_visible_to(request.user).select_related("plan", "region", "published_by",
+                                                                            "created_by"), pk=pk)
+    versions = (Issue.objects.filter(plan=issue.plan, region=issue.region, period=issue.period)
+                .filter(pk__in=issues_visible_to(request.user)).defer("snapshot", "body_html")
+                .select_related("published_by").order_by("status", "-version"))
+    return render(request, "bulletins/issue.html", {
+        "nav": "bulletins", "issue": issue, "versions": versions,
+        "files": issue.files.defer("content").order_by("kind"),
+        "may_publish": user_may(request.user, Capability.PUBLISH),
+        "query": urlencode({"plan": issue.plan.code, "region": issue.region.code, "period": issue.period}),
+    })
+
+
+@require_safe
+@login_required
+def issue_file_download(request, pk: int, kind: str):
+    _refuse_enterprise_users(request.user)
+    issue = get_object_or_404(issues_visible_to(request.user), pk=pk)
+    if kind not in IssueFile.Kind.values:
+        raise Http404("没有这种文件")
+    try:
+        stored = issue_file(issue, kind)
+    except IssueFile.DoesNotExist as error:
+        raise Http404("这份通报没有这种文件") from error
+    name = f"{issue.title}（截至{issue.as_of:%Y-%m-%d}，{issue.version_label}）"
+    return _file_response(bytes(stored.content), kind, name, stored.sha256)

@@ -10,9 +10,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from lianghua.bulletins.compose import BulletinError, bulletin_compose
+from lianghua.bulletins.document import bulletin_document
 from lianghua.bulletins.pdf import bulletin_pdf
 from lianghua.bulletins.periods import period_read
-from lianghua.bulletins.views import bulletin_document
 from lianghua.bulletins.workbook import bulletin_workbook
 from lianghua.core.commands import LianghuaCommand
 from lianghua.regions.models import Region
