@@ -26,11 +26,12 @@ from lianghua.regions.selectors import region_children
 from lianghua.reporting.discipline import MonthDiscipline, RegionDiscipline, month_discipline
 from lianghua.targets.dashboard import ProgressLayout, progress_layout
 from lianghua.targets.models import Plan
-from lianghua.targets.progress import TargetProgress, progress_compute
+from lianghua.targets.progress import TargetProgress, progress_compute, progress_series
 from lianghua.targets.progress_math import competition_ranks
 
 from .periods import Period
 from .scoring import ScoreRule, region_score
+from .trends import Line, trends_compute
 
 LEADERS_NAMED = 3  # regions named at the head and the tail of the ranking in the paragraph
 
@@ -81,6 +82,7 @@ class Bulletin:
     rule: ScoreRule
     discipline: MonthDiscipline
     behind: list[BehindProject]
+    history: list[Line] = field(default_factory=list)  # the region's own flow targets, month by month
     composed_at: dt.datetime = field(default_factory=timezone.now)
     summary: str = ""
 
@@ -97,24 +99,41 @@ class Bulletin:
         return self.layout.own_rows
 
 
-def _standings(plan: Plan, region: Region, children: list[Region], period: Period,
-               rule: ScoreRule) -> tuple[list[TargetProgress], list[RegionStanding]]:
-    rows = progress_compute(plan=plan, region=region, year=period.year, as_of=period.as_of, children=True)
+def _standings_of(rows: list[TargetProgress], region: Region, children: list[Region],
+                  rule: ScoreRule) -> list[RegionStanding]:
     by_child: dict[str, list[TargetProgress]] = {}
     names: dict[str, str] = {}
     for row in rows:
         if row.region_code != region.code:
             by_child.setdefault(row.region_code, []).append(row)
             names[row.region_code] = row.region_name
-    order = [c.code for c in children if c.code in by_child]
     standings = []
-    for code in order:
+    for code in [c.code for c in children if c.code in by_child]:
         score, counted = region_score(by_child[code], rule)
         lagging = sum(1 for r in by_child[code] if r.status in ("lagging", "severe"))
         standings.append(RegionStanding(code=code, name=names[code], score=score, counted=counted, lagging=lagging))
     for standing, rank in zip(standings, competition_ranks([s.score for s in standings]), strict=True):
         standing.rank = rank
-    return rows, standings
+    return standings
+
+
+def _standings(plan: Plan, region: Region, children: list[Region], period: Period,
+               rule: ScoreRule) -> tuple[list[TargetProgress], list[RegionStanding], list[RegionStanding] | None]:
+    """The period's rows and standings, and the previous period's standings (None outside the plan); the
+    two cut-offs are counted together when they fall in one year."""
+    previous = period.previous()
+    dates = [period.as_of]
+    if previous.year == period.year:
+        dates.insert(0, previous.as_of)
+    series = progress_series(plan=plan, region=region, year=period.year, dates=dates, children=True)
+    rows = series[period.as_of]
+    before = None
+    if previous.year == period.year:
+        before = _standings_of(series[previous.as_of], region, children, rule)
+    elif plan.start_year <= previous.year <= plan.end_year:
+        before = _standings_of(progress_compute(plan=plan, region=region, year=previous.year,
+                                                as_of=previous.as_of, children=True), region, children, rule)
+    return rows, _standings_of(rows, region, children, rule), before
 
 
 def _behind(user: Any, region: Region, as_of: dt.date) -> list[BehindProject]:
@@ -165,10 +184,8 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
         raise BulletinError(f"通报期{period.label}不在方案“{plan.name}”的期限{plan.start_year}—{plan.end_year}年内")
     rule = rule or ScoreRule.from_settings()
     children = list(region_children(region))
-    rows, standings = _standings(plan, region, children, period, rule)
-    previous = period.previous()
-    if plan.start_year <= previous.year <= plan.end_year:
-        _, before = _standings(plan, region, children, previous, rule)
+    rows, standings, before = _standings(plan, region, children, period, rule)
+    if before is not None:
         earlier = {s.code: s.rank for s in before}
         for standing in standings:
             standing.previous_rank = earlier.get(standing.code)
@@ -180,6 +197,10 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
     layout = progress_layout(rows, region_code=region.code,
                              child_order=[(c.code, c.name) for c in children])
     bulletin = Bulletin(plan=plan, region=region, period=period, rows=rows, layout=layout, standings=standings,
-                        rule=rule, discipline=discipline, behind=_behind(user, region, period.as_of))
+                        rule=rule, discipline=discipline, behind=_behind(user, region, period.as_of),
+                        history=[line for line in trends_compute(plan=plan, region=region, year=period.year,
+                                                                 as_of=period.as_of, children=False,
+                                                                 forecasts=False, stocks=False).lines
+                                 if not line.is_stock and line.target is not None])
     bulletin.summary = _summary(bulletin)
     return bulletin

@@ -19,7 +19,7 @@ from lianghua.regions.models import Region
 from lianghua.targets.models import Plan
 
 from .compose import Bulletin, BulletinError, bulletin_compose
-from .document import bulletin_document, chart_of
+from .document import bulletin_context, bulletin_document
 from .models import Issue, IssueFile
 from .pdf import bulletin_pdf
 from .periods import Period
@@ -43,7 +43,7 @@ def _issue_fields(bulletin: Bulletin) -> dict[str, Any]:
         "period_label": bulletin.period.label, "as_of": bulletin.as_of, "title": bulletin.title,
         "summary": bulletin.summary, "snapshot": snapshot, "sha256": snapshot_sha256(snapshot),
         "composed_at": bulletin.composed_at,
-        "body_html": render_to_string("bulletins/_bulletin.html", {"b": bulletin, "chart": chart_of(bulletin)}),
+        "body_html": render_to_string("bulletins/_bulletin.html", bulletin_context(bulletin)),
     }
 
 

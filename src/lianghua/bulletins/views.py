@@ -2,6 +2,7 @@
 kept bulletins, one kept bulletin and its files."""
 
 import base64
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,20 +17,23 @@ from django.views.decorators.http import require_POST, require_safe
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import scope_queryset, user_home_region, user_sees_region
 from lianghua.accounts.selectors import region_options
-from lianghua.core.months import last_reported_month
+from lianghua.core.months import last_reported_month, month_add
 from lianghua.core.pages import page_of
-from lianghua.core.query_params import query_problem_page
+from lianghua.core.query_params import QueryValueError, query_problem_page
 from lianghua.core.tabular import XLSX_TYPE, content_disposition
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
+from lianghua.targets.dashboard import default_year, plan_year_read
 from lianghua.targets.selectors import plans_visible_to
 
+from .charts import curve_chart_svg
 from .compose import BulletinError, bulletin_compose
-from .document import bulletin_document, chart_of
+from .document import bulletin_context, bulletin_document
 from .models import Issue, IssueFile
 from .pdf import bulletin_pdf
 from .periods import MONTH, Period, period_read
 from .services import bulletin_publish, issue_file, latest_published
+from .trends import trends_compute
 from .workbook import bulletin_workbook
 
 
@@ -93,7 +97,7 @@ def bulletin_page(request):
         return _file_response(writers[fmt](bulletin), fmt, name)
     query = urlencode({"plan": plan.code, "region": region.code, "period": period.code})
     return render(request, "bulletins/page.html", {
-        "nav": "bulletins", "b": bulletin, "chart": chart_of(bulletin), "plans": plans, "query": query,
+        **bulletin_context(bulletin), "nav": "bulletins", "plans": plans, "query": query,
         "regions": region_options(request.user), "spec": {"region": region},
         "published": latest_published(plan, region, period.code),
         "may_publish": user_may(request.user, Capability.PUBLISH),
@@ -184,3 +188,34 @@ def issue_file_download(request, pk: int, kind: str):
         raise Http404("这份通报没有这种文件") from error
     name = f"{issue.title}（截至{issue.as_of:%Y-%m-%d}，{issue.version_label}）"
     return _file_response(bytes(stored.content), kind, name, stored.sha256)
+
+
+@require_safe
+@login_required
+def trends_page(request):
+    """A year of the plan month by month: each own target's actual and change, its curve and year-end
+    forecast; each child region's 赛马 rank per month; the child targets whose forecast misses."""
+    _refuse_enterprise_users(request.user)
+    plans, plan, region, _, problems = _choice(request, {k: v for k, v in request.GET.items() if k != "period"})
+    year = None
+    if plan is not None:
+        try:
+            year = plan_year_read(plan, request.GET.get("year")) or default_year(plan, timezone.localdate())
+        except QueryValueError as error:
+            problems.append(str(error))
+    if problems:
+        return query_problem_page(request, problems, title="趋势与预测", back=reverse("bulletins:trends"))
+    as_of = min(last_reported_month_end(timezone.localdate()), dt.date(year, 12, 31))
+    trends = trends_compute(plan=plan, region=region, year=year, as_of=as_of)
+    return render(request, "bulletins/trends.html", {
+        "nav": "bulletins", "t": trends, "plans": plans, "plan": plan, "year": year,
+        "years": range(plan.start_year, plan.end_year + 1), "regions": region_options(request.user),
+        "spec": {"region": region}, "as_of": as_of,
+        "curves": [(line, curve_chart_svg(line, forecast=True)) for line in trends.lines
+                   if not line.is_stock and line.target is not None],
+    })
+
+
+def last_reported_month_end(today: dt.date) -> dt.date:
+    """The last day of the latest month whose reports are due (the month before today's)."""
+    return month_add(last_reported_month(today), 1) - dt.timedelta(days=1)

@@ -163,29 +163,48 @@ def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region
                      else Measure(value=None, source=NONE)) for r in regions}
 
 
+def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
+                         regions: list[Region], fold: RegionFold | None = None,
+                         holdings: Holdings | None = None) -> list[tuple[pm.Window, Actuals]]:
+    """For each (basis, as-of date) asked: (window, actual of `indicator` for each of `regions`, each over
+    its whole subtree). A flow answers every ask in one query (one filtered aggregate per window); a stock,
+    read at a window's end, once per as-of date. A computed indicator's region whose registry holds none
+    of its records gets its latest 填报值 instead, or 无数据 (`regions_without_records`)."""
+    windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d) for b, d in asks]
+    computation = COMPUTATIONS.get(indicator.computation)
+    if computation is None:
+        return [(w, {r.code: Measure(value=None, source=NONE) for r in regions}) for w in windows]
+    if computation.count is None:  # entered, not counted
+        entered = {d: _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year, as_of=d)
+                   for d in {d for _, d in asks}}
+        return [(w, entered[d]) for w, (_, d) in zip(windows, asks, strict=True)]
+    fold = fold or RegionFold.of(regions)
+    params = indicator.params or {}
+    if computation.stock:  # one read per window end (both bases of one date share it)
+        by_end: dict[dt.date, Actuals] = {}
+        for window in windows:
+            if window.end not in by_end:
+                by_end[window.end] = computation.count(params, [window], year, fold)[0]
+        answers = [by_end[w.end] for w in windows]
+    else:
+        answers = computation.count(params, windows, year, fold)
+    unheld = regions_without_records(indicator, regions, holdings)
+    if unheld:
+        reported = {d: _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year, as_of=d)
+                    for d in {d for _, d in asks}}
+        answers = [{**actuals, **reported[d]} for actuals, (_, d) in zip(answers, asks, strict=True)]
+    return [(w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
+                 for code, m in actuals.items()})
+            for w, actuals in zip(windows, answers, strict=True)]
+
+
 def indicator_actuals_by_basis(*, plan: Plan, indicator: Indicator, bases: list[str], year: int, as_of: dt.date,
                                regions: list[Region], fold: RegionFold | None = None,
                                holdings: Holdings | None = None) -> dict[str, tuple[pm.Window, Actuals]]:
-    """basis → (window, actual of `indicator` for each of `regions`, each over its whole subtree).
-    All bases are answered by one query; `fold` may be passed when already built for these regions.
-    A computed indicator's region whose registry holds none of its records gets its
-    latest 填报值 instead, or 无数据 (`regions_without_records`)."""
-    windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=as_of) for b in bases]
-    computation = COMPUTATIONS.get(indicator.computation)
-    if computation is None:
-        return {b: (w, {r.code: Measure(value=None, source=NONE) for r in regions})
-                for b, w in zip(bases, windows, strict=True)}
-    if computation.count is None:  # entered, not counted
-        actuals = _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
-        return {b: (w, actuals) for b, w in zip(bases, windows, strict=True)}
-    unheld = regions_without_records(indicator, regions, holdings)
-    answers = computation.count(indicator.params or {}, windows, year, fold or RegionFold.of(regions))
-    if unheld:
-        reported = _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year, as_of=as_of)
-        answers = [{**actuals, **reported} for actuals in answers]
-    return {b: (w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
-                    for code, m in actuals.items()})
-            for b, w, actuals in zip(bases, windows, answers, strict=True)}
+    """basis → (window, actual of `indicator` for each of `regions`) at one as-of date (one query)."""
+    answers = indicator_actuals_at(plan=plan, indicator=indicator, asks=[(b, as_of) for b in bases], year=year,
+                                   regions=regions, fold=fold, holdings=holdings)
+    return dict(zip(bases, answers, strict=True))
 
 
 def indicator_actuals(*, plan: Plan, indicator: Indicator, basis: str, year: int, as_of: dt.date,
@@ -245,16 +264,24 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
     """Progress of every target of `plan` in `region` for `year` at `as_of` (with `children`, also of
     every child region's targets). The region's rows come first, then each child's (in the tree's
     order), each in indicator order; children are ranked per indicator × basis by completion."""
-    targets = list(_targets(plan, region, year, children))
+    return progress_series(plan=plan, region=region, year=year, dates=[as_of], children=children)[as_of]
+
+
+def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.date], children: bool = False,
+                    stocks: bool = True) -> dict[dt.date, list[TargetProgress]]:
+    """`progress_compute` at each of `dates` (a month-by-month history), each indicator's flows counted
+    for every date in one query: as-of date → the rows progress_compute gives for it (without the
+    stock indicators' rows when `stocks` is False)."""
+    targets = [t for t in _targets(plan, region, year, children) if stocks or not indicator_is_stock(t.indicator)]
     by_indicator: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_indicator[target.indicator_id].append(target)
 
-    rows: dict[int, TargetProgress] = {}
-    folds: dict[tuple[int, ...], RegionFold] = {}
+    rows: dict[tuple[dt.date, int], TargetProgress] = {}
     holdings: Holdings = {}  # asked once for every indicator and target region
     holdings_fetch({t.indicator_id: t.indicator for t in targets}.values(),
                    {t.region_id: t.region for t in targets}.values(), holdings)
+    folds: dict[tuple[int, ...], RegionFold] = {}
     for group in by_indicator.values():
         indicator = group[0].indicator
         regions = list({t.region_id: t.region for t in group}.values())
@@ -262,15 +289,20 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
         if key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None) is not None:
             folds[key] = RegionFold.of(regions)
         bases = sorted({t.basis for t in group})
-        answers = indicator_actuals_by_basis(plan=plan, indicator=indicator, bases=bases, year=year, as_of=as_of,
-                                             regions=regions, fold=folds.get(key), holdings=holdings)
-        for target in group:
-            window, actuals = answers[target.basis]
-            rows[target.pk] = _progress_row(plan, target, window, actuals[target.region.code], as_of)
-        for basis in bases:
-            child_rows = [rows[t.pk] for t in group if t.basis == basis and t.region_id != region.pk]
-            for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]), strict=True):
-                row.rank = rank
+        asks = [(basis, day) for day in dates for basis in bases]
+        answers = dict(zip(asks, indicator_actuals_at(plan=plan, indicator=indicator, asks=asks, year=year,
+                                                      regions=regions, fold=folds.get(key), holdings=holdings),
+                           strict=True))
+        for day in dates:
+            for target in group:
+                window, actuals = answers[(target.basis, day)]
+                rows[(day, target.pk)] = _progress_row(plan, target, window, actuals[target.region.code], day)
+            for basis in bases:
+                child_rows = [rows[(day, t.pk)] for t in group if t.basis == basis and t.region_id != region.pk]
+                for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]),
+                                     strict=True):
+                    row.rank = rank
 
     # Stable sort: within a region the targets keep their indicator order.
-    return [rows[t.pk] for t in sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))]
+    ordered = sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))
+    return {day: [rows[(day, t.pk)] for t in ordered] for day in dates}
