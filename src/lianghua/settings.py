@@ -110,6 +110,16 @@ LIANGHUA_REPORT_DEADLINE_DAY = int(os.environ.get("LIANGHUA_REPORT_DEADLINE_DAY"
 LIANGHUA_BULLETIN_SCORE_CAP = os.environ.get("LIANGHUA_BULLETIN_SCORE_CAP", "1.2")
 LIANGHUA_BULLETIN_WEIGHTS: dict[str, str] = {}  # indicator code -> weight (default 1); an indicator at 0 is left out
 
+# 三色预警 (bulletins/warnings.py). Haiyan names 三色预警 but no seed gives its lines: platform settings,
+# printed on the warning list. A target is 黄 (滞后) while its completion is at least this share of time
+# progress (of 1 for level indicators), 红 (严重滞后) below; 绿 when on time or done.
+LIANGHUA_LAGGING_SHARE = os.environ.get("LIANGHUA_LAGGING_SHARE", "0.8")
+# A project is 红 once this many days past its planned start or completion, 黄 before.
+LIANGHUA_WARNING_OVERDUE_RED_DAYS = int(os.environ.get("LIANGHUA_WARNING_OVERDUE_RED_DAYS", "90"))
+# A project under way is warned when its completed investment share trails its time progress (planned
+# start → planned completion) by more than this margin (黄), or by more than twice it (红).
+LIANGHUA_WARNING_INVESTMENT_MARGIN = os.environ.get("LIANGHUA_WARNING_INVESTMENT_MARGIN", "0.2")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 CSRF_FAILURE_VIEW = "lianghua.core.errors.csrf_failure"  # Chinese, like the other refusals

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.bulletin_page, name="page"),
     path("publish/", views.bulletin_publish_view, name="publish"),
     path("trends/", views.trends_page, name="trends"),
+    path("warnings/", views.warnings_page, name="warnings"),
     path("archive/", views.archive_page, name="archive"),
     path("archive/<int:pk>/", views.issue_page, name="issue"),
     path("archive/<int:pk>/<str:kind>/", views.issue_file_download, name="issue_file"),

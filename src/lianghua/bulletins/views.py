@@ -20,10 +20,10 @@ from lianghua.accounts.selectors import region_options
 from lianghua.core.months import last_reported_month, month_add
 from lianghua.core.pages import page_of
 from lianghua.core.query_params import QueryValueError, query_problem_page
-from lianghua.core.tabular import XLSX_TYPE, content_disposition
+from lianghua.core.tabular import XLSX_TYPE, content_disposition, tabular_response
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
-from lianghua.targets.dashboard import default_year, plan_year_read
+from lianghua.targets.dashboard import dashboard_choice, default_year, plan_year_read
 from lianghua.targets.selectors import plans_visible_to
 
 from .charts import curve_chart_svg
@@ -34,6 +34,7 @@ from .pdf import bulletin_pdf
 from .periods import MONTH, Period, period_read
 from .services import bulletin_publish, issue_file, latest_published
 from .trends import trends_compute
+from .warnings import warnings_compute
 from .workbook import bulletin_workbook
 
 
@@ -219,3 +220,38 @@ def trends_page(request):
 def last_reported_month_end(today: dt.date) -> dt.date:
     """The last day of the latest month whose reports are due (the month before today's)."""
     return month_add(last_reported_month(today), 1) - dt.timedelta(days=1)
+
+
+def _warnings_of(request):
+    """(choice, warnings) for the dashboard's plan, region and date; or (choice, None) with its problems."""
+    _refuse_enterprise_users(request.user)
+    choice = dashboard_choice(request.user, request.GET)
+    if choice.problems or choice.plan is None or choice.region is None:
+        return choice, None
+    return choice, warnings_compute(user=request.user, plan=choice.plan, region=choice.region, as_of=choice.as_of,
+                                    forecasts=request.GET.get("fragment") != "summary")
+
+
+@require_safe
+@login_required
+def warnings_page(request):
+    choice, found = _warnings_of(request)
+    if found is None:
+        return query_problem_page(request, choice.problems or ["没有可预警的方案或区域"], title="三色预警",
+                                  back=reverse("bulletins:warnings"))
+    if request.GET.get("fragment") == "summary":  # the dashboard's card (without forecasts: it must be quick)
+        return render(request, "bulletins/_warnings_card.html", {"w": found, "choice": choice,
+                                                                 "query": request.GET.urlencode()})
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return tabular_response(
+            headers=["预警", "类型", "区域", "对象", "情况", "链接"],
+            rows=[[w.level_text, w.kind_text, w.region, w.subject, w.detail, request.build_absolute_uri(w.url)]
+                  for w in found.items],
+            filename=f"{found.region.name}三色预警（截至{found.as_of:%Y-%m-%d}）", fmt=fmt)
+    return render(request, "bulletins/warnings.html", {
+        "nav": "bulletins", "w": found, "choice": choice, "spec": {"region": choice.region},
+        "regions": region_options(request.user),
+        "query": urlencode({"plan": choice.plan.code, "region": choice.region.code,
+                            "as_of": choice.as_of.isoformat()}),
+    })

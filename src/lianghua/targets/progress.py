@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, Q, QuerySet
 
 from lianghua.core.formatting import decimal_text
@@ -231,7 +232,8 @@ def _progress_row(plan: Plan, target: Target, window: pm.Window, measure: Measur
     done = pm.completion(measure.value, target.value, better=indicator.better)
     elapsed = None if stock else pm.time_progress(window, as_of)
     status = pm.progress_status(actual=measure.value, target=target.value, comparator=target.comparator,
-                                completion_value=done, time_progress_value=elapsed)
+                                completion_value=done, time_progress_value=elapsed,
+                                lagging_share=Decimal(settings.LIANGHUA_LAGGING_SHARE))
     return TargetProgress(
         plan=plan.code,
         region_code=target.region.code,

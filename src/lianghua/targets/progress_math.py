@@ -27,7 +27,8 @@ STATUS_LABELS: dict[str, str] = {
     SEVERE: "严重滞后",
     NODATA: "无数据",
 }
-# 滞后 while completion is at least this share of the reference (time progress, or 1 for stocks).
+# 滞后 while completion is at least this share of the reference (time progress, or 1 for stocks): the
+# default of the platform setting LIANGHUA_LAGGING_SHARE (the 黄/红 line of 三色预警; no seed gives one).
 LAGGING_SHARE = Decimal("0.8")
 
 ONE = Decimal(1)
@@ -118,13 +119,14 @@ def progress_status(
     comparator: str,
     completion_value: Decimal | None,
     time_progress_value: Decimal | None,
+    lagging_share: Decimal = LAGGING_SHARE,
 ) -> str:
     """已完成 / 正常 / 滞后 / 严重滞后 / 无数据.
 
     - 无数据: no actual (nobody can compute or report it) or no target value (unreadable cell).
     - 已完成: the actual meets the target by its comparator (≥ by default), whatever the date.
     - flows (time_progress_value given): 正常 when completion ≥ time progress, 滞后 when completion ≥
-      80% of time progress, 严重滞后 below that.
+      `lagging_share` (80%) of time progress, 严重滞后 below that.
     - stocks (time_progress_value None): the reference is the target itself, i.e. time progress 1:
       滞后 when completion ≥ 80%, 严重滞后 below; a stock is never "正常" until it is met.
     """
@@ -138,7 +140,7 @@ def progress_status(
         return SEVERE
     if time_progress_value is not None and completion_value >= reference:
         return NORMAL
-    if completion_value >= LAGGING_SHARE * reference:
+    if completion_value >= lagging_share * reference:
         return LAGGING
     return SEVERE
 
