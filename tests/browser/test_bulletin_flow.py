@@ -1,4 +1,5 @@
 from tests.web.scenario import two_towns  # noqa: F401, E402
+
 """The month's output in real Chromium: the officer opens June's bulletin, publishes it, finds it in the
 archive and downloads its Excel file; the leader sees it there; the dashboard shows the 三色预警 card."""
 
