@@ -1,4 +1,3 @@
-from tests.web.scenario import two_towns  # noqa: F401, E402
 
 """The month's output in real Chromium: the officer opens June's bulletin, publishes it, finds it in the
 archive and downloads its Excel file; the leader sees it there; the dashboard shows the 三色预警 card."""
@@ -9,6 +8,7 @@ import openpyxl
 
 from lianghua.bulletins.models import Issue
 from tests.browser.conftest import BROWSER_MARKS, logged_in_page
+from tests.web.scenario import two_towns  # noqa: F401
 
 pytestmark = BROWSER_MARKS
 
@@ -17,7 +17,7 @@ TITLE = "海盐县“两化”改造2026年6月进度通报"
 
 
 def test_officer_publishes_a_bulletin_and_downloads_its_workbook(reference_data, live_server, two_towns,
-                                                                 county_officer, county_leader, chromium, tmp_path):
+                                                                 county_officer, county_leader, chromium, tmp_path):  # noqa: F811
     officer = logged_in_page(chromium, live_server, county_officer.username)
     leader = logged_in_page(chromium, live_server, county_leader.username)
     try:
