@@ -1,4 +1,3 @@
-
 """The month's output in real Chromium: the officer opens June's bulletin, publishes it, finds it in the
 archive and downloads its Excel file; the leader sees it there; the dashboard shows the 三色预警 card."""
 
@@ -16,8 +15,8 @@ BULLETIN = "/bulletins/?plan=haiyan-2024-2026&region=330424&period=2026-06"
 TITLE = "海盐县“两化”改造2026年6月进度通报"
 
 
-def test_officer_publishes_a_bulletin_and_downloads_its_workbook(reference_data, live_server, two_towns,
-                                                                 county_officer, county_leader, chromium, tmp_path):  # noqa: F811
+def test_officer_publishes_a_bulletin_and_downloads_its_workbook(reference_data, live_server, two_towns,  # noqa: F811
+                                                                 county_officer, county_leader, chromium, tmp_path):
     officer = logged_in_page(chromium, live_server, county_officer.username)
     leader = logged_in_page(chromium, live_server, county_leader.username)
     try:
