@@ -29,7 +29,7 @@ from lianghua.accounts.models import ApiToken
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.services import api_token_create
 from lianghua.audit.models import ChangeRecord
-from lianghua.bulletins.models import Issue, IssueFile
+from lianghua.bulletins.models import DraftRun, Issue, IssueFile
 from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import import_upload
@@ -257,6 +257,8 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
     t.w_submission = submission_submit(by=t.enterprise_user, kind="year", values={"year": "2026", "revenue_wan": "1"})
     t.b_submission = submission_submit(by=baibu_user, kind="year", values={"year": "2026", "revenue_wan": "2"})
     t.w_issue, t.b_issue = _issue(WUYUAN, county_officer), _issue(BAIBU, baibu_officer)
+    for code in (WUYUAN, BAIBU):
+        DraftRun.objects.create(month=dt.date(2026, 6, 1), region=Region.objects.get(code=code))
     return t
 
 
@@ -346,6 +348,7 @@ BAIBU_VIEWS = [
      {"plan": PLAN, "region": BAIBU, "as_of": "2026-06-30"}, ["武原街道"], "HY-B-1"),
     ("warnings export of 百步", "bulletins:warnings", "get", "/bulletins/warnings/",
      {"plan": PLAN, "region": BAIBU, "as_of": "2026-06-30", "format": "csv"}, ["武原街道"], "HY-B-1"),
+    ("draft runs", "bulletins:drafts", "get", "/bulletins/drafts/", {}, ["武原街道"], "百步镇"),
     ("bulletin archive", "bulletins:archive", "get", "/bulletins/archive/", {}, ["武原街道“两化”改造"],
      "百步镇“两化”改造"),
     ("reporting discipline export", "reporting:discipline_export", "get", "/reporting/discipline/export/",
@@ -505,6 +508,10 @@ def test_baibu_officer_cannot_claim_for_or_import_into_wuyuan(client, baibu_offi
 
 NO_RECORDS = [
     # Routes that show no registry record at all: the 百步镇 officer gets them, without any 武原 mark.
+    ("notifications", "accounts:notifications", "get", "/notifications/", {}),
+    ("mark notifications read", "accounts:notifications_read", "post", "/notifications/read/", {}),
+    ("start the drafts of one's region", "bulletins:drafts_start", "post", "/bulletins/drafts/start/",
+     {"month": "2026-06"}),
     ("login page", "login", "get", "/login/", {}),
     ("logout", "logout", "post", "/logout/", {}),
     ("import form template", "imports:template", "get", "/imports/template/enterprise-years/", {}),

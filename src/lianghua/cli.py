@@ -6,12 +6,13 @@ import sys
 COMMANDS = [
     ("init", "建库并加载参考数据（区划、行业、认定类型、指标、目标方案）；可重复执行"),
     ("demo", "生成海盐县演示数据（企业、项目、月报、培训）并创建演示账号"),
-    ("serve", "启动网站 http://127.0.0.1:8000（--demo：先 init + demo 并打印演示账号）"),
+    ("serve", "启动网站 http://127.0.0.1:8000 和后台任务进程（--demo：先 init + demo 并打印演示账号）"),
+    ("worker", "后台任务：执行排队的任务，并在每月填报截止日后生成各区域的通报草稿"),
     ("template", "生成导入模板：lianghua template KIND -o FILE.xlsx"),
     ("import", "导入 Excel/CSV：lianghua import KIND FILE [--dry-run]"),
     ("progress", "计算目标完成情况：lianghua progress --plan CODE --region 区域 --year YYYY"),
     ("targets", "目标任务：lianghua targets check [--plan CODE] 检查分解是否一致"),
-    ("report", "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.pdf（或 .xlsx、.html）"),
+    ("report", "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.pdf（或 .xlsx、.html）；report drafts 生成本月各区域草稿"),
     ("subsidy", "奖补测算：lianghua subsidy calc FILE.json / estimate --region 区域 --year YYYY / settings / set 参数 取值"),
     ("createtoken", "为用户生成 API 令牌：lianghua createtoken USERNAME [--name 用途]"),
 ]

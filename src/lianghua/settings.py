@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's table, and its worker: `lianghua worker`
     "ninja",  # serves the API docs' Swagger assets from our own static files (no CDN: works offline)
     "lianghua.core",
     "lianghua.regions",
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lianghua.accounts.context_processors.capabilities",
+                "lianghua.accounts.context_processors.notifications",
                 "lianghua.reporting.context_processors.pending_reviews",
             ],
         },
@@ -119,6 +122,19 @@ LIANGHUA_WARNING_OVERDUE_RED_DAYS = int(os.environ.get("LIANGHUA_WARNING_OVERDUE
 # A project under way is warned when its completed investment share trails its time progress (planned
 # start → planned completion) by more than this margin (黄), or by more than twice it (红).
 LIANGHUA_WARNING_INVESTMENT_MARGIN = os.environ.get("LIANGHUA_WARNING_INVESTMENT_MARGIN", "0.2")
+
+# Background jobs run by `lianghua worker` (which `lianghua serve` starts beside the website) from a queue
+# kept in the database: nothing else to install or run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail for notifications: sent only where an SMTP server is configured (LIANGHUA_SMTP_HOST); otherwise
+# notifications stay in the app's list.
+EMAIL_HOST = os.environ.get("LIANGHUA_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("LIANGHUA_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LIANGHUA_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LIANGHUA_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("LIANGHUA_SMTP_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("LIANGHUA_MAIL_FROM", "lianghua@localhost")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

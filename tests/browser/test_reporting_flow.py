@@ -66,7 +66,8 @@ def test_the_pages_work_at_phone_width(reference_data, live_server, two_towns, c
     phone = logged_in_page(chromium, live_server, "haiyan_phone", width=375, height=800)
     for path in ("/", "/projects/", "/enterprises/", f"/projects/{two_towns.w1.pk}/", "/reporting/",
                  "/reporting/discipline/?month=2026-05", "/subsidies/", "/imports/", "/bulletins/?period=2026-06",
-                 "/bulletins/trends/?year=2026", "/bulletins/warnings/?as_of=2026-06-30", "/bulletins/archive/"):
+                 "/bulletins/trends/?year=2026", "/bulletins/warnings/?as_of=2026-06-30", "/bulletins/archive/",
+                 "/notifications/"):
         phone.goto(f"{live_server.url}{path}")
         phone.wait_for_load_state("networkidle")
         name = path.strip("/").replace("/", "_").replace("?", "_") or "dashboard"

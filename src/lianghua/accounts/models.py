@@ -73,3 +73,24 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "lh_" + secrets.token_urlsafe(32)
+
+
+class Notification(models.Model):
+    """A message to one user in the app (通知): a bulletin drafted, a job finished. Also e-mailed where an
+    SMTP server is configured (accounts.notifications)."""
+
+    user = models.ForeignKey(User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

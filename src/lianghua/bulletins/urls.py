@@ -10,6 +10,8 @@ urlpatterns = [
     path("trends/", views.trends_page, name="trends"),
     path("warnings/", views.warnings_page, name="warnings"),
     path("archive/", views.archive_page, name="archive"),
+    path("drafts/", views.drafts_status, name="drafts"),
+    path("drafts/start/", views.drafts_start, name="drafts_start"),
     path("archive/<int:pk>/", views.issue_page, name="issue"),
     path("archive/<int:pk>/<str:kind>/", views.issue_file_download, name="issue_file"),
 ]

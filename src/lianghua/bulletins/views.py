@@ -29,7 +29,8 @@ from lianghua.targets.selectors import plans_visible_to
 from .charts import curve_chart_svg
 from .compose import BulletinError, bulletin_compose
 from .document import bulletin_context, bulletin_document
-from .models import Issue, IssueFile
+from .jobs import draft_run_start
+from .models import DraftRun, Issue, IssueFile
 from .pdf import bulletin_pdf
 from .periods import MONTH, Period, period_read
 from .services import bulletin_publish, issue_file, latest_published
@@ -152,8 +153,11 @@ def archive_page(request):
         issues = issues.filter(period__startswith=request.GET["period"].strip())
     if request.GET.get("status") in Issue.Status.values:
         issues = issues.filter(status=request.GET["status"])
+    last = last_reported_month(timezone.localdate())
     return render(request, "bulletins/archive.html", {
         "nav": "bulletins", "page": page_of(request, issues), "regions": region_options(request.user),
+        "runs": _runs_visible_to(request.user)[:5], "may_publish": user_may(request.user, Capability.PUBLISH),
+        "draft_month": f"{last:%Y-%m}",
         "spec": shown, "period": request.GET.get("period", ""), "status": request.GET.get("status", ""),
         "statuses": Issue.Status.choices,
     })
@@ -255,3 +259,38 @@ def warnings_page(request):
         "query": urlencode({"plan": choice.plan.code, "region": choice.region.code,
                             "as_of": choice.as_of.isoformat()}),
     })
+
+
+def _runs_visible_to(user):
+    return scope_queryset(user, DraftRun.objects.select_related("region", "requested_by"), region_field="region",
+                          enterprise_field=None)
+
+
+@require_POST
+@login_required
+def drafts_start(request):
+    """Queue the drafts of a month for the officer's own subtree (the worker renders them; the archive
+    shows the run's progress)."""
+    _refuse_enterprise_users(request.user)
+    if not user_may(request.user, Capability.PUBLISH):
+        raise PermissionDenied("您的账号不能生成通报草稿")
+    region = user_home_region(request.user)
+    try:
+        period = period_read(request.POST.get("month", ""))
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("bulletins:archive")
+    if period.kind != MONTH:
+        messages.error(request, "请填写月份，如 2026-11")
+        return redirect("bulletins:archive")
+    run = draft_run_start(month=period.last_month, region=region, by=request.user)
+    messages.success(request, f"已开始生成{region.name}{run.month:%Y年%-m月}的通报草稿，完成后会通知您")
+    return redirect("bulletins:archive")
+
+
+@require_safe
+@login_required
+def drafts_status(request):
+    """The recent runs with their progress (the archive polls it while one is under way)."""
+    _refuse_enterprise_users(request.user)
+    return render(request, "bulletins/_runs.html", {"runs": _runs_visible_to(request.user)[:5]})
