@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from lianghua.accounts.models import Notification
 from lianghua.bulletins.jobs import bulletins_to_draft, month_due, monthly_drafts_enqueue
 from lianghua.bulletins.models import DraftRun, Issue
+from lianghua.bulletins.services import issue_file
 from lianghua.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,10 @@ def test_the_monthly_job_queues_once_and_the_worker_drafts(two_towns, county_off
     run.refresh_from_db()
     assert (run.status, run.total, run.done, run.message) == (DraftRun.Status.DONE, 1, 1, "生成草稿1份")
     draft = Issue.objects.get(status=Issue.Status.DRAFT)
-    assert draft.title == "海盐县“两化”改造2026年11月进度通报" and draft.files.count() == 3
+    assert draft.title == "海盐县“两化”改造2026年11月进度通报"
+    assert sorted(draft.files.values_list("kind", flat=True)) == ["html", "xlsx"]  # the PDF when first opened
+    pdf = issue_file(draft, "pdf")
+    assert bytes(pdf.content)[:5] == b"%PDF-" and draft.files.count() == 3
     note = Notification.objects.get(user=county_officer)
     assert note.title == "海盐县“两化”改造2026年11月进度通报草稿已生成"
     assert note.url == reverse("bulletins:issue", args=[draft.pk]) and note.read_at is None

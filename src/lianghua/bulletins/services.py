@@ -21,7 +21,7 @@ from lianghua.targets.models import Plan
 from .compose import Bulletin, BulletinError, bulletin_compose
 from .document import bulletin_context, bulletin_document
 from .models import Issue, IssueFile
-from .pdf import bulletin_pdf
+from .pdf import bulletin_pdf, html_pdf
 from .periods import Period
 from .snapshot import bulletin_snapshot, snapshot_changes, snapshot_sha256
 from .workbook import bulletin_workbook
@@ -31,9 +31,11 @@ class IntegrityError(RuntimeError):
     """A kept file whose bytes no longer match the sha256 recorded when it was published."""
 
 
-def _files(bulletin: Bulletin) -> dict[str, bytes]:
-    return {IssueFile.Kind.PDF: bulletin_pdf(bulletin), IssueFile.Kind.XLSX: bulletin_workbook(bulletin),
-            IssueFile.Kind.HTML: bulletin_document(bulletin).encode("utf-8")}
+def _files(bulletin: Bulletin, *, pdf: bool = True) -> dict[str, bytes]:
+    files = {IssueFile.Kind.XLSX: bulletin_workbook(bulletin), IssueFile.Kind.HTML: bulletin_document(bulletin).encode("utf-8")}
+    if pdf:
+        files[IssueFile.Kind.PDF] = bulletin_pdf(bulletin)
+    return files
 
 
 def _issue_fields(bulletin: Bulletin) -> dict[str, Any]:
@@ -61,9 +63,11 @@ def _refuse_unless_publisher(user: Any, region: Region) -> None:
 
 
 def bulletin_draft(*, user: Any, plan: Plan, region: Region, period: Period) -> Issue:
-    """Compose and keep the period's draft (replacing an earlier draft; published versions stay)."""
+    """Compose and keep the period's draft (replacing an earlier draft; published versions stay). A draft's
+    PDF is laid out from its own web file when first asked for (`issue_file`): the month's run drafts
+    every county of a province without printing a PDF nobody may open."""
     bulletin = bulletin_compose(user=user, plan=plan, region=region, period=period)
-    fields, files = _issue_fields(bulletin), _files(bulletin)  # rendered before the transaction: it stays short
+    fields, files = _issue_fields(bulletin), _files(bulletin, pdf=False)  # before the transaction: it stays short
     with transaction.atomic():
         Issue.objects.filter(plan=plan, region=region, period=period.code, status=Issue.Status.DRAFT).delete()
         issue = Issue.objects.create(**fields, status=Issue.Status.DRAFT,
@@ -110,7 +114,11 @@ def bulletin_publish(*, user: Any, plan: Plan, region: Region, period: Period, n
 
 
 def issue_file(issue: Issue, kind: str) -> IssueFile:
-    """A kept file, its bytes checked against the sha256 recorded with it."""
+    """A kept file, its bytes checked against the sha256 recorded with it (a draft's PDF is printed from
+    the draft's own web file the first time, then kept)."""
+    if kind == IssueFile.Kind.PDF and not issue.is_published and not issue.files.filter(kind=kind).exists():
+        document = issue_file(issue, IssueFile.Kind.HTML)
+        _store_files(issue, {IssueFile.Kind.PDF: html_pdf(bytes(document.content).decode("utf-8"))})
     stored = issue.files.get(kind=kind)
     if hashlib.sha256(bytes(stored.content)).hexdigest() != stored.sha256:
         raise IntegrityError(f"{issue} 的{stored.get_kind_display()}文件与发布时的校验值不符")
