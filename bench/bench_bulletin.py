@@ -5,8 +5,8 @@ Run:  .venv/bin/python bench/bench_bulletin.py [--runs N]
 It builds the demo (`lianghua init` + `lianghua demo`, data as of 2026-11-21) in a temporary SQLite
 database of its own, then times, for the 2026-10 bulletin, composing it (progress of the county and its
 towns, this period and the previous one, reporting, overdue projects) and rendering it to PDF, and prints
-the medians beside the goal (a county bulletin ≤ 2 s to PDF). The province-wide monthly drafts are not
-benched yet (they come with the drafting job).
+the medians beside the goal (a county bulletin ≤ 2 s to PDF). The monthly drafts of every county of the
+province are timed by bench/run.py (step 5).
 """
 
 from __future__ import annotations
