@@ -21,6 +21,16 @@ pytestmark = pytest.mark.django_db
 NOVEMBER = dt.date(2026, 11, 1)
 
 
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_transaction(monkeypatch):
+    """The worker calls Django's close_old_connections between tasks, which closes a connection whose
+    autocommit is off: in a real worker that never happens, but a test runs inside its own transaction,
+    and on PostgreSQL closing it would end the test. The worker's queue, tables and tasks stay real."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 def test_the_drafts_are_due_after_the_deadline(settings):
     assert month_due(dt.date(2026, 12, 5)) is None  # the 5th is the last day to report November
     assert month_due(dt.date(2026, 12, 6)) == NOVEMBER
