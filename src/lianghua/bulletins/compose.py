@@ -136,7 +136,9 @@ def _standings(plan: Plan, region: Region, children: list[Region], period: Perio
     return rows, _standings_of(rows, region, children, rule), before
 
 
-def _behind(user: Any, region: Region, as_of: dt.date) -> list[BehindProject]:
+def projects_behind(user: Any, region: Region, as_of: dt.date) -> list[BehindProject]:
+    """The projects of `region` the user sees that are past their planned start or completion at `as_of`,
+    the longest overdue first."""
     late = []
     projects = (projects_visible_to(user).filter(schedule_overdue(as_of), enterprise__region__path__startswith=region.path)
                 .select_related("enterprise", "enterprise__region"))
@@ -197,7 +199,7 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
     layout = progress_layout(rows, region_code=region.code,
                              child_order=[(c.code, c.name) for c in children])
     bulletin = Bulletin(plan=plan, region=region, period=period, rows=rows, layout=layout, standings=standings,
-                        rule=rule, discipline=discipline, behind=_behind(user, region, period.as_of),
+                        rule=rule, discipline=discipline, behind=projects_behind(user, region, period.as_of),
                         history=[line for line in trends_compute(plan=plan, region=region, year=period.year,
                                                                  as_of=period.as_of, children=False,
                                                                  forecasts=False, stocks=False).lines

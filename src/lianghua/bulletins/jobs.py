@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -51,9 +50,7 @@ def bulletins_to_draft(root: Region, month: dt.date) -> list[tuple[Plan, Region]
     year = month.year
     targets = Target.objects.filter(year=year, plan__start_year__lte=year, plan__end_year__gte=year,
                                     region__path__startswith=root.path)
-    with_children = (targets.values("plan_id", "region__parent_id").annotate(n=Count("id"))
-                     .filter(region__parent_id__isnull=False))
-    pairs = {(row["plan_id"], row["region__parent_id"]) for row in with_children}
+    pairs = set(targets.filter(region__parent_id__isnull=False).values_list("plan_id", "region__parent_id").distinct())
     own = set(targets.values_list("plan_id", "region_id").distinct())
     wanted = sorted(pairs & own)
     plans = Plan.objects.in_bulk({p for p, _ in wanted})

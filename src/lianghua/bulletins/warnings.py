@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from lianghua.core.formatting import number, percent
 from lianghua.core.months import last_reported_month
 from lianghua.projects.models import ProjectProgress
-from lianghua.projects.selectors import projects_visible_to, schedule_overdue
+from lianghua.projects.selectors import projects_visible_to
 from lianghua.regions.models import Region
 from lianghua.reporting.discipline import MISSING, PENDING, month_discipline
 from lianghua.targets.dashboard import records_query
@@ -34,6 +34,7 @@ from lianghua.targets.models import Plan
 from lianghua.targets.progress import progress_compute
 from lianghua.targets.progress_math import DONE, LAGGING, NODATA, NORMAL, SEVERE, target_met
 
+from .compose import projects_behind
 from .trends import trends_compute
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
@@ -115,18 +116,13 @@ def _targets(out: Warnings, rows: list) -> None:
                                  reverse("targets:records") + "?" + records_query(row, out.as_of)))
 
 
-def _overdue(out: Warnings, projects, as_of: dt.date) -> None:
+def _overdue(out: Warnings, user: Any, region: Region, as_of: dt.date) -> None:
     red_days = settings.LIANGHUA_WARNING_OVERDUE_RED_DAYS
-    for p in projects.filter(schedule_overdue(as_of)).select_related("enterprise", "enterprise__region"):
-        if p.actual_start is None and p.planned_start and p.planned_start < as_of:
-            what, planned = "未开工", p.planned_start
-        elif p.planned_end:
-            what, planned = "未竣工", p.planned_end
-        else:
-            continue
-        days = (as_of - planned).days
-        out.items.append(Warning(RED if days > red_days else YELLOW, "overdue", p.enterprise.region.name,
-                                 f"{p.code} {p.name}", f"{p.enterprise.name}；计划{planned:%Y-%m-%d}，{what}，超期{days}天",
+    for late in projects_behind(user, region, as_of):  # the bulletin's own list of overdue projects
+        p = late.project
+        out.items.append(Warning(RED if late.days > red_days else YELLOW, "overdue", p.enterprise.region.name,
+                                 f"{p.code} {p.name}",
+                                 f"{p.enterprise.name}；计划{late.planned:%Y-%m-%d}，{late.reason}，超期{late.days}天",
                                  _project_url(p.code)))
 
 
@@ -184,7 +180,7 @@ def warnings_compute(*, user: Any, plan: Plan, region: Region, as_of: dt.date, f
     year = min(max(as_of.year, plan.start_year), plan.end_year)
     _targets(out, progress_compute(plan=plan, region=region, year=year, as_of=as_of, children=True))
     projects = projects_visible_to(user).filter(enterprise__region__path__startswith=region.path)
-    _overdue(out, projects, as_of)
+    _overdue(out, user, region, as_of)
     _unreported(out, user, region, as_of)
     _investment(out, projects, as_of)
     if forecasts and year == as_of.year:
