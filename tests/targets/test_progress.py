@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lianghua.enterprises.models import CredentialKind
 from lianghua.targets.models import Indicator, Plan, Target
-from lianghua.targets.progress import progress_compute
+from lianghua.targets.progress import progress_compute, progress_series
 from lianghua.targets.services import reported_actual_record
 from tests.factories import (
     ActivityFactory,
@@ -134,6 +134,32 @@ def test_investment_is_cumulative_at_window_end_minus_before_window(haiyan, regi
     rows = compute(haiyan, region, as_of=dt.date(2025, 6, 29))
     assert pick(rows, BAIBU, "investment", "cumulative").actual == D("0.07")   # 400 + 300 = 700 万元
     assert pick(rows, COUNTY, "investment", "annual").actual == D("0.12505")   # 250 + 1000.5
+
+
+def test_a_series_gives_at_each_date_what_progress_compute_gives_there(haiyan, region):
+    """Many as-of dates counted together (a history, a bulletin with its previous period) must not share
+    one window end: each date's investment is cumulative at its own last counted month."""
+    baibu = EnterpriseFactory(region_code=BAIBU)
+    p1 = ProjectFactory(enterprise=baibu, actual_start=dt.date(2024, 10, 1))
+    reports(p1, (dt.date(2024, 12, 1), 150), (dt.date(2025, 3, 1), 400), (dt.date(2025, 6, 1), 700),
+            (dt.date(2025, 8, 1), 900))
+    # A town 填报值 only stands in where the county's registry holds none: the city plan's counties do.
+    jiaxing = Plan.objects.get(code="jiaxing-2020-2021")
+    digital = Indicator.objects.get(code="digital_projects")
+    for as_of, value in ((dt.date(2021, 2, 1), "5"), (dt.date(2021, 5, 1), "9")):
+        reported_actual_record(plan=jiaxing, indicator=digital, region=region("330402"), year=2021, as_of=as_of,
+                               value=value, source="区经信局月报", by=None)
+    for plan, year, ends in ((haiyan, 2025, [dt.date(2025, m, d) for m, d in ((3, 31), (5, 31), (6, 30), (8, 31))]),
+                             (jiaxing, 2021, [dt.date(2021, m, d) for m, d in ((1, 31), (3, 31), (6, 30))])):
+        top = region(COUNTY) if plan == haiyan else region("330400")
+        series = progress_series(plan=plan, region=top, year=year, dates=ends, children=True)
+        for day in ends:
+            one = progress_compute(plan=plan, region=top, year=year, as_of=day, children=True)
+            assert [r.as_dict() for r in series[day]] == [r.as_dict() for r in one], day
+    spring, summer = dt.date(2025, 3, 31), dt.date(2025, 6, 30)
+    series = progress_series(plan=haiyan, region=region(COUNTY), year=2025, dates=[spring, summer])
+    assert [pick(series[d], COUNTY, "investment", "annual").actual for d in (spring, summer)] == [
+        D("0.025"), D("0.055")]  # 400 − 150 and 700 − 150 万元
 
 
 # ── energy ────────────────────────────────────────────────────────────────────────────────────────

@@ -8,7 +8,7 @@ declared in accounts/roles.py.
 from django.db.models import QuerySet
 
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import home_region
+from lianghua.regions.selectors import home_region, subtree_regions
 
 from .roles import Scope, role_of, user_sees_everything
 
@@ -30,8 +30,9 @@ def scope_queryset(user, queryset: QuerySet, *, region_field: str, enterprise_fi
             return queryset.none()
         return queryset.filter(**{enterprise_field: user.enterprise_id})
     if scope == Scope.REGION and user.region_id is not None:
-        lookup = f"{region_field}__path__startswith" if region_field else "path__startswith"
-        return queryset.filter(**{lookup: user.region.path})
+        if not region_field:
+            return queryset.filter(path__startswith=user.region.path)
+        return queryset.filter(**{f"{region_field}__in": subtree_regions(user.region)})
     return queryset.none()
 
 

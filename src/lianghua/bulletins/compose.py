@@ -22,7 +22,7 @@ from lianghua.core.formatting import number, percent
 from lianghua.projects.models import Project
 from lianghua.projects.selectors import projects_visible_to, schedule_overdue
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_children
+from lianghua.regions.selectors import region_children, subtree_regions
 from lianghua.reporting.discipline import MonthDiscipline, RegionDiscipline, month_discipline
 from lianghua.targets.dashboard import ProgressLayout, progress_layout
 from lianghua.targets.models import Plan
@@ -31,7 +31,7 @@ from lianghua.targets.progress_math import competition_ranks
 
 from .periods import Period
 from .scoring import ScoreRule, region_score
-from .trends import Line, trends_compute
+from .trends import Line, month_ends, series_lines
 
 LEADERS_NAMED = 3  # regions named at the head and the tail of the ranking in the paragraph
 
@@ -117,15 +117,17 @@ def _standings_of(rows: list[TargetProgress], region: Region, children: list[Reg
     return standings
 
 
-def _standings(plan: Plan, region: Region, children: list[Region], period: Period,
-               rule: ScoreRule) -> tuple[list[TargetProgress], list[RegionStanding], list[RegionStanding] | None]:
-    """The period's rows and standings, and the previous period's standings (None outside the plan); the
-    two cut-offs are counted together when they fall in one year."""
+def _standings(plan: Plan, region: Region, children: list[Region], period: Period, rule: ScoreRule
+               ) -> tuple[list[TargetProgress], list[RegionStanding], list[RegionStanding] | None, list[Line]]:
+    """The period's rows and standings, the previous period's standings (None outside the plan) and the
+    region's own flow targets month by month (the curves). The month ends of the year so far, the two
+    cut-offs among them when they fall in one year, are counted together: one query per flow indicator;
+    level indicators are read at the cut-offs only."""
     previous = period.previous()
-    dates = [period.as_of]
-    if previous.year == period.year:
-        dates.insert(0, previous.as_of)
-    series = progress_series(plan=plan, region=region, year=period.year, dates=dates, children=True)
+    ends = month_ends(period.year, period.as_of)
+    cutoffs = {period.as_of} | ({previous.as_of} if previous.year == period.year else set())
+    series = progress_series(plan=plan, region=region, year=period.year, dates=sorted(set(ends) | cutoffs),
+                             children=True, stock_dates=cutoffs)
     rows = series[period.as_of]
     before = None
     if previous.year == period.year:
@@ -133,14 +135,16 @@ def _standings(plan: Plan, region: Region, children: list[Region], period: Perio
     elif plan.start_year <= previous.year <= plan.end_year:
         before = _standings_of(progress_compute(plan=plan, region=region, year=previous.year,
                                                 as_of=previous.as_of, children=True), region, children, rule)
-    return rows, _standings_of(rows, region, children, rule), before
+    history = [line for line in series_lines(series, ends)
+               if line.region_code == region.code and not line.is_stock and line.target is not None]
+    return rows, _standings_of(rows, region, children, rule), before, history
 
 
 def projects_behind(user: Any, region: Region, as_of: dt.date) -> list[BehindProject]:
     """The projects of `region` the user sees that are past their planned start or completion at `as_of`,
     the longest overdue first."""
     late = []
-    projects = (projects_visible_to(user).filter(schedule_overdue(as_of), enterprise__region__path__startswith=region.path)
+    projects = (projects_visible_to(user).filter(schedule_overdue(as_of), enterprise__region__in=subtree_regions(region))
                 .select_related("enterprise", "enterprise__region"))
     for project in projects:
         if project.actual_start is None and project.planned_start and project.planned_start < as_of:
@@ -186,7 +190,7 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
         raise BulletinError(f"通报期{period.label}不在方案“{plan.name}”的期限{plan.start_year}—{plan.end_year}年内")
     rule = rule or ScoreRule.from_settings()
     children = list(region_children(region))
-    rows, standings, before = _standings(plan, region, children, period, rule)
+    rows, standings, before, history = _standings(plan, region, children, period, rule)
     if before is not None:
         earlier = {s.code: s.rank for s in before}
         for standing in standings:
@@ -200,9 +204,6 @@ def bulletin_compose(*, user: Any, plan: Plan, region: Region, period: Period,
                              child_order=[(c.code, c.name) for c in children])
     bulletin = Bulletin(plan=plan, region=region, period=period, rows=rows, layout=layout, standings=standings,
                         rule=rule, discipline=discipline, behind=projects_behind(user, region, period.as_of),
-                        history=[line for line in trends_compute(plan=plan, region=region, year=period.year,
-                                                                 as_of=period.as_of, children=False,
-                                                                 forecasts=False, stocks=False).lines
-                                 if not line.is_stock and line.target is not None])
+                        history=history)
     bulletin.summary = _summary(bulletin)
     return bulletin

@@ -24,7 +24,7 @@ from lianghua.accounts.models import User
 from lianghua.accounts.notifications import notify
 from lianghua.core.months import last_reported_month, month_add
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import home_region
+from lianghua.regions.selectors import home_region, subtree_regions
 from lianghua.targets.models import Plan, Target
 
 from .models import DraftRun
@@ -49,7 +49,7 @@ def bulletins_to_draft(root: Region, month: dt.date) -> list[tuple[Plan, Region]
     the plan for the year and so do some of its children."""
     year = month.year
     targets = Target.objects.filter(year=year, plan__start_year__lte=year, plan__end_year__gte=year,
-                                    region__path__startswith=root.path)
+                                    region__in=subtree_regions(root))
     pairs = set(targets.filter(region__parent_id__isnull=False).values_list("plan_id", "region__parent_id").distinct())
     own = set(targets.values_list("plan_id", "region_id").distinct())
     wanted = sorted(pairs & own)

@@ -146,24 +146,32 @@ def _forecasts(plan: Plan, year: int, month_end: dt.date, lines: list[Line], reg
                                               earlier_shares=shares[line.region_code])
 
 
+def series_lines(series: dict[dt.date, list[TargetProgress]], ends: list[dt.date]) -> list[Line]:
+    """Each target's line through `ends` from a `progress_series` (a row missing at a date, as a level
+    indicator read only at some dates, has no point there)."""
+    lines: dict[tuple[str, str, str], Line] = {}
+    for end in ends:
+        for row in series[end]:
+            line = lines.setdefault(_key(row), _line(row))
+            before = line.latest.actual if line.latest else None
+            change = row.actual - before if row.actual is not None and before is not None else None
+            line.points.append(Point(end, row.actual, change, row.completion, row.time_progress))
+    return list(lines.values())
+
+
 def trends_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date, children: bool = True,
                    rule: ScoreRule | None = None, forecasts: bool = True, stocks: bool = True) -> Trends:
     """The months of `year` ended by `as_of`; `stocks` False leaves out the level indicators (whose
     history costs one read per month each) where only the flows' curves are wanted."""
     rule = rule or ScoreRule.from_settings()
     ends = month_ends(year, as_of)
-    lines: dict[tuple[str, str, str], Line] = {}
     ranks: dict[str, RankLine] = {}
     kids = list(region_children(region)) if children else []
-    history = progress_series(plan=plan, region=region, year=year, dates=ends, children=children, stocks=stocks)
+    history = progress_series(plan=plan, region=region, year=year, dates=ends, children=children,
+                              stock_dates=None if stocks else ())
     for end in ends:
-        rows = history[end]
         by_child: dict[str, list[TargetProgress]] = {}
-        for row in rows:
-            line = lines.setdefault(_key(row), _line(row))
-            before = line.latest.actual if line.latest else None
-            change = row.actual - before if row.actual is not None and before is not None else None
-            line.points.append(Point(end, row.actual, change, row.completion, row.time_progress))
+        for row in history[end]:
             if row.region_code != region.code:
                 by_child.setdefault(row.region_code, []).append(row)
         scores = {code: region_score(child_rows, rule)[0] for code, child_rows in by_child.items()}
@@ -172,8 +180,9 @@ def trends_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date, chi
             entry = ranks.setdefault(child.code, RankLine(child.code, child.name, [], []))
             entry.ranks.append(rank)
             entry.scores.append(scores.get(child.code))
-    own = [line for line in lines.values() if line.region_code == region.code]
-    theirs = [line for line in lines.values() if line.region_code != region.code]
+    lines = series_lines(history, ends)
+    own = [line for line in lines if line.region_code == region.code]
+    theirs = [line for line in lines if line.region_code != region.code]
     if forecasts and ends and ends[-1].month < 12:
         _forecasts(plan, year, ends[-1], own + theirs, {region.code: region, **{c.code: c for c in kids}})
     return Trends(plan=plan, region=region, year=year, months=ends, lines=own, child_lines=theirs,

@@ -22,7 +22,7 @@ from lianghua.core.pages import page_of
 from lianghua.core.query_params import QueryValueError, query_problem_page
 from lianghua.core.tabular import XLSX_TYPE, content_disposition, tabular_response
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_resolve
+from lianghua.regions.selectors import region_resolve, subtree_regions
 from lianghua.targets.dashboard import dashboard_choice, default_year, plan_year_read
 from lianghua.targets.selectors import plans_visible_to
 
@@ -147,7 +147,7 @@ def archive_page(request):
         except Region.DoesNotExist as error:
             return query_problem_page(request, [str(error.args[0]) if error.args else "未知区域"],
                                       title="通报档案", back=reverse("bulletins:archive"))
-        issues = issues.filter(region__path__startswith=region.path)
+        issues = issues.filter(region__in=subtree_regions(region))
         shown["region"] = region
     if request.GET.get("period"):
         issues = issues.filter(period__startswith=request.GET["period"].strip())

@@ -28,6 +28,7 @@ from lianghua.core.months import last_reported_month
 from lianghua.projects.models import ProjectProgress
 from lianghua.projects.selectors import projects_visible_to
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import subtree_regions
 from lianghua.reporting.discipline import MISSING, PENDING, month_discipline
 from lianghua.targets.dashboard import records_query
 from lianghua.targets.models import Plan
@@ -179,7 +180,7 @@ def warnings_compute(*, user: Any, plan: Plan, region: Region, as_of: dt.date, f
     out = Warnings(plan=plan, region=region, as_of=as_of)
     year = min(max(as_of.year, plan.start_year), plan.end_year)
     _targets(out, progress_compute(plan=plan, region=region, year=year, as_of=as_of, children=True))
-    projects = projects_visible_to(user).filter(enterprise__region__path__startswith=region.path)
+    projects = projects_visible_to(user).filter(enterprise__region__in=subtree_regions(region))
     _overdue(out, user, region, as_of)
     _unreported(out, user, region, as_of)
     _investment(out, projects, as_of)

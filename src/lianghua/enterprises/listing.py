@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from lianghua.core.pages import list_order
 from lianghua.core.query_params import QueryValueError, query_flag, query_year
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_resolve
+from lianghua.regions.selectors import region_resolve, subtree_regions
 
 from .models import EnterpriseYear, Industry
 from .selectors import enterprises_visible_to
@@ -82,7 +82,7 @@ def enterprises_listed(user, spec: EnterpriseListFilter) -> QuerySet:
         # An unreadable region or industry must not silently widen the list to everything.
         return queryset.none()
     if spec.region is not None:
-        queryset = queryset.filter(region__path__startswith=spec.region.path)
+        queryset = queryset.filter(region__in=subtree_regions(spec.region))
     if spec.industry is not None:
         queryset = queryset.filter(industry=spec.industry)
     if spec.above_scale is not None:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from lianghua.enterprises.models import Credential
 from lianghua.projects.models import Project
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import subtree_regions
 from lianghua.rulebook.evaluation import fmt
 from lianghua.rulebook.parameters import DocumentSet
 
@@ -79,7 +80,7 @@ class BudgetEstimate:
 
 def budget_estimate(*, region: Region, year: int, policy_set: DocumentSet | None = None) -> BudgetEstimate:
     policy_set = policy_set or policy_set_current()
-    in_region = Q(enterprise__region__path__startswith=region.path)
+    in_region = Q(enterprise__region__in=subtree_regions(region))
     dated_in_year = (
         Q(accepted_on__year=year)
         | Q(accepted_on__isnull=True, actual_end__year=year)

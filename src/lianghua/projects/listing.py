@@ -21,7 +21,7 @@ from lianghua.core.months import last_reported_month
 from lianghua.core.pages import list_order
 from lianghua.core.query_params import QueryValueError, query_flag, query_year
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_resolve
+from lianghua.regions.selectors import region_resolve, subtree_regions
 
 from .models import Project, ProjectProgress
 from .selectors import month_report_owed, projects_visible_to, schedule_overdue
@@ -118,7 +118,7 @@ def projects_listed(user, spec: ProjectListFilter) -> QuerySet:
             output_field=FloatField()),
     )
     if spec.region is not None:
-        queryset = queryset.filter(enterprise__region__path__startswith=spec.region.path)
+        queryset = queryset.filter(enterprise__region__in=subtree_regions(spec.region))
     for name in ("category", "stage", "health"):
         if getattr(spec, name):
             queryset = queryset.filter(**{name: getattr(spec, name)})

@@ -8,6 +8,14 @@ from django.db.models import Q, QuerySet
 from .models import Region
 
 
+def subtree_regions(region: Region) -> QuerySet[Region]:
+    """`region` and every region below it. Rows are kept to a subtree by `<fk>__in=subtree_regions(r)`,
+    not `<fk>__path__startswith`: SQLite answers a LIKE through a join by scanning the whole table, an
+    IN over the region ids by the foreign key's index (a county's overdue projects at province scale:
+    130 ms → 5 ms)."""
+    return Region.objects.filter(path__startswith=region.path)
+
+
 def region_children(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(parent=region, disabled_on__isnull=True).order_by("order", "code")
 

@@ -24,7 +24,7 @@ from lianghua.core.months import month_add
 from lianghua.projects.models import Project, ProjectProgress
 from lianghua.projects.selectors import month_report_owed, projects_visible_to
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_children
+from lianghua.regions.selectors import region_children, subtree_regions
 
 from .models import Reminder, Submission
 
@@ -116,7 +116,7 @@ def projects_owing(user, region: Region, month: dt.date) -> QuerySet[Project]:
     report = ProjectProgress.objects.filter(project=OuterRef("pk"), month=month.replace(day=1))
     pending = Submission.objects.filter(project=OuterRef("pk"), month=month.replace(day=1),
                                         kind=Submission.Kind.PROGRESS, status=Submission.Status.PENDING)
-    return (projects_visible_to(user).filter(month_report_owed(month), enterprise__region__path__startswith=region.path)
+    return (projects_visible_to(user).filter(month_report_owed(month), enterprise__region__in=subtree_regions(region))
             .select_related("enterprise", "enterprise__region")
             .annotate(reported_at_month=Subquery(report.values("reported_at")[:1]),
                       submitted_at_month=Subquery(pending.values("submitted_at")[:1]))

@@ -19,7 +19,7 @@ from lianghua.core.query_params import (
     query_year,
 )
 from lianghua.regions.models import Region
-from lianghua.regions.selectors import region_resolve
+from lianghua.regions.selectors import region_resolve, subtree_regions
 
 from .dashboard import default_year, plan_year_read
 from .models import Indicator, Plan, Target
@@ -168,7 +168,7 @@ def plan_targets(request, code: str, region: str | None = None, year: YearText =
     year_wanted = api_query(query_year, year)
     targets = targets_visible_to(request.user).filter(plan=plan).select_related("indicator", "region")
     if region:
-        targets = targets.filter(region__path__startswith=_region(request, region).path)
+        targets = targets.filter(region__in=subtree_regions(_region(request, region)))
     if year_wanted is not None:
         targets = targets.filter(year=year_wanted)
     return [

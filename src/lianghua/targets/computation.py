@@ -24,6 +24,7 @@ from django.db.models import DecimalField, Q, QuerySet
 from lianghua.core.formatting import datetime_iso, decimal_text, number
 from lianghua.enterprises.models import Credential, CredentialKind
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import subtree_regions
 
 from . import progress_math as pm
 
@@ -258,9 +259,9 @@ class RecordsAsk:
                 "window_end": self.window.end}
 
     @property
-    def in_region(self) -> dict[str, str]:
+    def in_region(self) -> dict[str, QuerySet[Region]]:
         """The lookup of rows whose enterprise lies in the region's subtree."""
-        return {"enterprise__region__path__startswith": self.region.path}
+        return {"enterprise__region__in": subtree_regions(self.region)}
 
 
 # ── the declaration ───────────────────────────────────────────────────────────────────────────────

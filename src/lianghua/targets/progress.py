@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -141,14 +141,18 @@ def regions_without_records(indicator: Indicator, regions: Iterable[Region],
 
 
 def reported_actuals_latest(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
-                            as_of: dt.date) -> dict[str, ReportedActual]:
-    """The latest 填报值 per region with as_of on or before the as-of date (one query)."""
-    latest: dict[str, ReportedActual] = {}
+                            dates: Collection[dt.date]) -> dict[dt.date, dict[str, ReportedActual]]:
+    """For each of `dates`, the latest 填报值 per region with as_of on or before it (one query)."""
+    if not dates:
+        return {}
     entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region__in=regions, year=year,
-                                             as_of__lte=as_of)
+                                             as_of__lte=max(dates))
                .select_related("region").order_by("region_id", "-as_of", "-reported_at", "-id"))
+    latest: dict[dt.date, dict[str, ReportedActual]] = {day: {} for day in dates}
     for entry in entries:
-        latest.setdefault(entry.region.code, entry)
+        for day, found in latest.items():
+            if entry.as_of <= day:
+                found.setdefault(entry.region.code, entry)
     return latest
 
 
@@ -158,10 +162,11 @@ def indicator_is_stock(indicator: Indicator) -> bool:
 
 
 def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
-                       as_of: dt.date) -> Actuals:
-    latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, as_of=as_of)
-    return {r.code: (Measure(value=latest[r.code].value, source=REPORTED) if r.code in latest
-                     else Measure(value=None, source=NONE)) for r in regions}
+                       dates: Collection[dt.date]) -> dict[dt.date, Actuals]:
+    latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, dates=dates)
+    return {day: {r.code: (Measure(value=found[r.code].value, source=REPORTED) if r.code in found
+                           else Measure(value=None, source=NONE)) for r in regions}
+            for day, found in latest.items()}
 
 
 def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
@@ -176,8 +181,8 @@ def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[s
     if computation is None:
         return [(w, {r.code: Measure(value=None, source=NONE) for r in regions}) for w in windows]
     if computation.count is None:  # entered, not counted
-        entered = {d: _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year, as_of=d)
-                   for d in {d for _, d in asks}}
+        entered = _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year,
+                                     dates={d for _, d in asks})
         return [(w, entered[d]) for w, (_, d) in zip(windows, asks, strict=True)]
     fold = fold or RegionFold.of(regions)
     params = indicator.params or {}
@@ -191,8 +196,8 @@ def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[s
         answers = computation.count(params, windows, year, fold)
     unheld = regions_without_records(indicator, regions, holdings)
     if unheld:
-        reported = {d: _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year, as_of=d)
-                    for d in {d for _, d in asks}}
+        reported = _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year,
+                                      dates={d for _, d in asks})
         answers = [{**actuals, **reported[d]} for actuals, (_, d) in zip(answers, asks, strict=True)]
     return [(w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
                  for code, m in actuals.items()})
@@ -270,11 +275,12 @@ def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
 
 
 def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.date], children: bool = False,
-                    stocks: bool = True) -> dict[dt.date, list[TargetProgress]]:
+                    stock_dates: Collection[dt.date] | None = None) -> dict[dt.date, list[TargetProgress]]:
     """`progress_compute` at each of `dates` (a month-by-month history), each indicator's flows counted
-    for every date in one query: as-of date → the rows progress_compute gives for it (without the
-    stock indicators' rows when `stocks` is False)."""
-    targets = [t for t in _targets(plan, region, year, children) if stocks or not indicator_is_stock(t.indicator)]
+    for every date in one query: as-of date → the rows progress_compute gives for it. The level (stock)
+    indicators, read once per date each, are read only at `stock_dates` when given (the other dates'
+    rows leave them out): a history that draws the flows' curves asks for none."""
+    targets = list(_targets(plan, region, year, children))
     by_indicator: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_indicator[target.indicator_id].append(target)
@@ -291,11 +297,15 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
         if key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None) is not None:
             folds[key] = RegionFold.of(regions)
         bases = sorted({t.basis for t in group})
-        asks = [(basis, day) for day in dates for basis in bases]
+        days = dates if stock_dates is None or not indicator_is_stock(indicator) else [
+            d for d in dates if d in stock_dates]
+        if not days:
+            continue
+        asks = [(basis, day) for day in days for basis in bases]
         answers = dict(zip(asks, indicator_actuals_at(plan=plan, indicator=indicator, asks=asks, year=year,
                                                       regions=regions, fold=folds.get(key), holdings=holdings),
                            strict=True))
-        for day in dates:
+        for day in days:
             for target in group:
                 window, actuals = answers[(target.basis, day)]
                 rows[(day, target.pk)] = _progress_row(plan, target, window, actuals[target.region.code], day)
@@ -307,4 +317,4 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
 
     # Stable sort: within a region the targets keep their indicator order.
     ordered = sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))
-    return {day: [rows[(day, t.pk)] for t in ordered] for day in dates}
+    return {day: [rows[(day, t.pk)] for t in ordered if (day, t.pk) in rows] for day in dates}

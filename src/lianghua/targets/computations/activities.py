@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from lianghua.projects.models import Activity
 from lianghua.projects.selectors import activities_visible_to
+from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -42,7 +43,7 @@ def actual_activities(params: dict[str, Any], windows: list[pm.Window], year: in
 
 def activity_records(ask: RecordsAsk) -> ProgressRecords:
     """The events counted, each contributing 1."""
-    events = (activities_visible_to(ask.user).filter(region__path__startswith=ask.region.path)
+    events = (activities_visible_to(ask.user).filter(region__in=subtree_regions(ask.region))
               .filter(activities_q(ask.params, ask.window)).order_by("date", "title"))
     rows = rows_of(events, {"date": "date", "region": "region__name", "kind": "kind", "title": "title",
                           "attendance": "attendance"})

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from lianghua.enterprises.models import Credential, CredentialKind, Enterprise
 from lianghua.enterprises.selectors import credentials_visible_to, enterprises_visible_to
+from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -146,7 +147,7 @@ def credential_records(ask: RecordsAsk) -> ProgressRecords:
     """One row per enterprise counted: its first (new) or highest (held) matching credential."""
     user, computation, params, region, window, where = (ask.user, ask.computation, ask.params, ask.region,
                                                         ask.window, ask.where)
-    enterprises = enterprises_visible_to(user).filter(region__path__startswith=region.path)
+    enterprises = enterprises_visible_to(user).filter(region__in=subtree_regions(region))
     if computation == "credentials_new":
         counted = enterprises.filter(credentials_new_q(params, window)).distinct()
         credentials = credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted,

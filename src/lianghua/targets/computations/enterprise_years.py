@@ -15,6 +15,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from lianghua.enterprises.models import Credential, DigitalLevel, EnterpriseYear
 from lianghua.enterprises.selectors import enterprise_years_visible_to
+from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -133,7 +134,7 @@ def coverage_records(ask: RecordsAsk) -> ProgressRecords:
     common = ask.common
     population = COVERAGE_POPULATION[computation]
     years = (enterprise_years_visible_to(user)
-             .filter(enterprise__region__path__startswith=region.path, year__lte=year, **{population: True}))
+             .filter(enterprise__region__in=subtree_regions(region), year__lte=year, **{population: True}))
     data_year = years.order_by("-year").values_list("year", flat=True).first()
     who = "规上工业企业" if population == "is_above_scale" else "重点用能企业"
     if data_year is None:
@@ -182,7 +183,7 @@ def ratio_records(ask: RecordsAsk) -> ProgressRecords:
     """The 规上 enterprises of the data year with their numerator and denominator figures."""
     user, computation, region, year, common = ask.user, ask.computation, ask.region, ask.year, ask.common
     numerator, denominator = RATIO_FIELDS[computation]
-    years = (enterprise_years_visible_to(user).filter(enterprise__region__path__startswith=region.path, year__lte=year)
+    years = (enterprise_years_visible_to(user).filter(enterprise__region__in=subtree_regions(region), year__lte=year)
              .filter(ratio_rows_q(computation)))
     data_year = years.order_by("-year").values_list("year", flat=True).first()
     labels = {"value_added_wan": "工业增加值(万元)", "tax_wan": "税收(万元)", "land_mu": "用地面积(亩)",

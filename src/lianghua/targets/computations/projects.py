@@ -62,16 +62,20 @@ def _cumulative_investment(month_filter: dict[str, dt.date]) -> Coalesce:
     return Coalesce(Subquery(latest, output_field=MONEY_SUM), Value(pm.ZERO), output_field=MONEY_SUM)
 
 
+def investment_moved(start: dt.date, end: dt.date) -> Q:
+    """Projects with a counted report in (start month … the last month counted at `end`]."""
+    return Q(Exists(ProjectProgress.objects.filter(project=OuterRef("pk"), month__gte=start,
+                                                   month__lte=last_reported_month(end))))
+
+
 def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
     """(which projects, cumulative at the window end, cumulative before the window).
 
     Only months whose end is on or before the window end count (`last_reported_month`). A project
     without a report inside (start month … last counted month] contributed nothing, so it is left out.
     """
-    last_month = last_reported_month(window.end)
-    moved = Q(Exists(ProjectProgress.objects.filter(project=OuterRef("pk"), month__gte=window.start,
-                                                    month__lte=last_month)))
-    return (moved, _cumulative_investment({"month__lte": last_month}),
+    return (investment_moved(window.start, window.end),
+            _cumulative_investment({"month__lte": last_reported_month(window.end)}),
             _cumulative_investment({"month__lt": window.start}))
 
 
@@ -87,16 +91,17 @@ def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], ye
 
 def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window], year: int,
                                 fold: RegionFold) -> list[Actuals]:
-    """Σ (cumulative at the last counted month − cumulative before the window start). The windows share
-    their end, so the first term is one subquery; a project without a report inside a (non-empty)
-    window has equal terms and adds 0, so one filter on the widest window suffices. An empty window
-    (as-of before its start) is 0 without asking."""
+    """Σ (cumulative at the last counted month − cumulative before the window start), every window in one
+    query (one cumulative per distinct end and per distinct start). A project without a report inside a
+    (non-empty) window has equal terms and adds 0 to it, so one filter on the span of all windows
+    suffices. An empty window (as-of before its start) is 0 without asking."""
     live = [w for w in windows if not w.is_empty]
     if not live:
         return [{r.code: Measure(value=pm.ZERO) for r in fold.regions} for _ in windows]
-    widest = min(live, key=lambda w: w.start)
-    moved, at_end, _ = investment_expressions(widest)
-    sums = {f"n{i}": Sum(at_end - investment_expressions(w)[2], output_field=MONEY_SUM) for i, w in enumerate(live)}
+    at_end = {end: _cumulative_investment({"month__lte": last_reported_month(end)}) for end in {w.end for w in live}}
+    before = {start: _cumulative_investment({"month__lt": start}) for start in {w.start for w in live}}
+    sums = {f"n{i}": Sum(at_end[w.end] - before[w.start], output_field=MONEY_SUM) for i, w in enumerate(live)}
+    moved = investment_moved(min(w.start for w in live), max(w.end for w in live))
     rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(moved)
             .values("enterprise__region_id").annotate(**sums).order_by())
     answers = iter(per_window(fold, rows, "enterprise__region_id", len(live), divide_by=WAN_PER_YI))
