@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lianghua.enterprises",
     "lianghua.projects",
     "lianghua.reporting",
+    "lianghua.evaluations",
     "lianghua.targets",
     "lianghua.imports",
     "lianghua.policies",

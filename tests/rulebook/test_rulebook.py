@@ -50,6 +50,23 @@ def test_dated_values_tiers_and_settings_are_read_with_their_dates():
     assert ctx.num("benchmark.tax_per_mu") == D(30)
 
 
+def test_a_placeholder_is_used_and_said_until_a_setting_replaces_it():
+    borrowed = {**EVALUATION, "parameters": {**EVALUATION["parameters"], "weight.tax_per_mu": {
+        "unit": "分", "clause": "黄岩区2022年计分办法", "setting": True, "placeholder": "借用黄岩区方案，待本县设定",
+        "values": {"start": 30}}}}
+    ctx = Context({}, date(2025, 6, 30))
+    ctx.doc = document_compile(borrowed, {}, "test.yaml")
+    assert ctx.num("weight.tax_per_mu") == 30
+    row = ctx.trace_rows()[0]
+    assert (row["value"], row["setting"], row["placeholder"]) == (30, True, "借用黄岩区方案，待本县设定")
+    ctx = Context({}, date(2025, 6, 30))
+    ctx.doc = document_compile(borrowed, {"county-2024-mujun.weight.tax_per_mu": "45"}, "test.yaml")
+    assert ctx.num("weight.tax_per_mu") == 45 and "placeholder" not in ctx.trace_rows()[0]
+    with pytest.raises(RulebookDataError, match="须是设置项"):
+        document_compile({**EVALUATION, "parameters": {"w": {"unit": "", "clause": "x", "placeholder": "借用",
+                                                              "values": {"start": 1}}}}, {}, "test.yaml")
+
+
 def test_a_setting_may_fill_only_an_open_parameter_and_tiers_need_one_bound():
     with pytest.raises(RulebookDataError, match="不是设置项"):
         document_compile(EVALUATION, {"county-2024-mujun.weight.tax_per_mu": "0.5"}, "test.yaml")

@@ -102,7 +102,8 @@ class EnterpriseForm(RecordForm):
 
     class Meta:
         model = Enterprise
-        fields = ["credit_code", "name", "region", "industry", "contact_person", "contact_phone", "address"]
+        fields = ["credit_code", "name", "region", "industry", "contact_person", "contact_phone", "address",
+                  "production_started_on"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +117,7 @@ class EnterpriseYearForm(RecordForm):
     class Meta:
         model = EnterpriseYear
         fields = ["year", "is_above_scale", "is_key_energy", "revenue_wan", "value_added_wan", "tax_wan",
-                  "employees", "land_mu", "energy_tce", "rd_wan"]
+                  "employees", "land_mu", "energy_tce", "rd_wan", "electricity_wan_kwh", "co2_t", "pollutant_t"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

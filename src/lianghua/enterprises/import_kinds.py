@@ -237,10 +237,13 @@ def enterprises_check(kind, records, scope, result):
             for name in ("contact_person", "contact_phone", "address"):
                 if name in record:
                     row[name] = record[name] or ""
+            if "production_started_on" in record:
+                row["production_started_on"] = record["production_started_on"]
             result.row_add(number, row)
 
 
-YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan")
+YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan",
+                "electricity_wan_kwh", "co2_t", "pollutant_t")
 
 
 def enterprise_years_check(kind, records, scope, result):
@@ -334,6 +337,8 @@ ENTERPRISES = import_kind_declare(ImportKind(
         Column("contact_person", "联系人", TEXT, max_length=32, width=10),
         Column("contact_phone", "联系电话", TEXT, max_length=32, width=14),
         Column("address", "地址", TEXT, max_length=200, width=30),
+        Column("production_started_on", "投产日期", DATE, width=12,
+               note="投产不满两年的企业在亩均效益评价中单列、不排名"),
     ),
     "统一社会信用代码",
     read_only_headers=ENTERPRISE_EXPORT_ONLY,
@@ -354,6 +359,11 @@ ENTERPRISE_YEARS = import_kind_declare(ImportKind(
         Column("land_mu", "用地面积(亩)", DECIMAL, unit="亩", minimum="0"),
         Column("energy_tce", "综合能耗(吨标准煤)", DECIMAL, unit="吨标准煤", minimum="0", width=18, note="等价值"),
         _year_money("rd_wan", "研发经费(万元)"),
+        Column("electricity_wan_kwh", "用电量(万千瓦时)", DECIMAL, unit="万千瓦时", minimum="0", width=16),
+        Column("co2_t", "二氧化碳排放(吨)", DECIMAL, unit="吨", minimum="0", width=16,
+               note="能源活动的二氧化碳排放；不填时碳效评价按能耗和排放因子折算"),
+        Column("pollutant_t", "主要污染物排放(吨)", DECIMAL, unit="吨", minimum="0", width=18,
+               note="亩均效益评价“单位排放增加值”的分母"),
     ),
     "统一社会信用代码 + 年度",
     check=enterprise_years_check, write=enterprise_years_bulk_upsert, column_check=year_money_per_unit_check,

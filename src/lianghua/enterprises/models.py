@@ -54,6 +54,8 @@ class Enterprise(models.Model):
     contact_person = models.CharField("联系人", max_length=32, blank=True)
     contact_phone = models.CharField("联系电话", max_length=32, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
+    # 亩均效益评价 lists an enterprise in production for less than two years apart (evaluations/mujun.py).
+    production_started_on = models.DateField("投产日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -75,6 +77,9 @@ YEAR_NON_NEGATIVE = (
     *((field, "金额不能为负数") for field in ("revenue_wan", "value_added_wan", "tax_wan", "rd_wan")),
     ("land_mu", "用地面积不能为负数"),
     ("energy_tce", "综合能耗不能为负数"),
+    ("electricity_wan_kwh", "用电量不能为负数"),
+    ("co2_t", "二氧化碳排放不能为负数"),
+    ("pollutant_t", "主要污染物排放不能为负数"),
 )
 
 
@@ -95,6 +100,10 @@ class EnterpriseYear(models.Model):
     land_mu = models.DecimalField("用地面积(亩)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     energy_tce = models.DecimalField("综合能耗(吨标准煤)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     rd_wan = models.DecimalField("研发经费(万元)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    # The evaluations' inputs (亩均 单位排放增加值 and 单位电耗税收; 工业碳效码 where CO2 is given).
+    electricity_wan_kwh = models.DecimalField("用电量(万千瓦时)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    co2_t = models.DecimalField("二氧化碳排放(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    pollutant_t = models.DecimalField("主要污染物排放(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -51,7 +51,7 @@ def enterprise_export(request):
     region_cell = region_cell_writer()
     rows = (
         (e.credit_code, e.name, region_cell(e.region), e.industry.code if e.industry else "",
-         e.contact_person, e.contact_phone, e.address,
+         e.contact_person, e.contact_phone, e.address, e.production_started_on,
          e.region.code, e.industry.name if e.industry else "", spec.year, e.year_above_scale, e.year_revenue_wan,
          e.project_count)
         for e in enterprises_listed(request.user, spec).iterator(chunk_size=2000)

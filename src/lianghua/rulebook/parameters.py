@@ -5,7 +5,9 @@ that is a setting; end), combination principle, and parameters. Each parameter h
 comes from, its text, and `values` keyed by the date each takes effect (`start` = the document's start;
 `null` ends a value). `setting: true` marks a number the document leaves open: its value comes from the
 installation's settings (`<document>.<parameter>`), and until then a rule reading it raises
-MissingSetting. Reading a parameter on a day is one bisect.
+MissingSetting. `placeholder: <why>` on a setting that does carry values marks them as borrowed (another
+county's published scheme, say): they are used, and every result that read them says so, until a
+setting replaces them. Reading a parameter on a day is one bisect.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Parameter:
     clause: str
     setting: bool
     note: str
+    placeholder: str  # why the values are borrowed until a setting replaces them; "" when they are not
     starts: tuple[int, ...]  # ordinals, ascending
     values: tuple[ParamValue | None, ...]
     start_isos: tuple[str, ...]  # the same dates as text, for the trace
@@ -156,16 +159,17 @@ def as_date(raw: object, where: str) -> date:
 
 def _trace_rows(
     name: str, unit: str, clause: str, setting: bool, ordered: list[tuple[date, ParamValue | None]],
-    keys: tuple[str, str] | None,
+    keys: tuple[str, str] | None, placeholder: str = "",
 ) -> tuple[dict[str, Any], ...]:
-    """`setting`: the value is the installation's (an administrator's), not the document's."""
+    """`setting`: the value is the installation's (an administrator's), not the document's;
+    `placeholder`: why it is borrowed (only present when it is)."""
+    marks: dict[str, Any] = {"setting": setting, **({"placeholder": placeholder} if placeholder else {})}
     rows = [
         {"parameter": name, "value": value_json(value, keys), "effective": day.isoformat(), "unit": unit,
-         "clause": clause, "setting": setting}
+         "clause": clause, **marks}
         for day, value in ordered
     ]
-    rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause,
-                 "setting": setting})
+    rows.append({"parameter": name, "value": None, "effective": None, "unit": unit, "clause": clause, **marks})
     return tuple(rows)  # rows[-1] answers index -1
 
 
@@ -208,12 +212,16 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
             day = start if when == "start" else as_date(when, name)
             dated[day] = value_compile(value, name)
         is_setting = bool(spec.get("setting", False))
+        placeholder = str(spec.get("placeholder") or "")
+        if placeholder and not is_setting:
+            raise RulebookDataError(f"{name}: 占位值（placeholder）须是设置项（setting: true）")
         if name in settings:
             if not is_setting:
                 raise RulebookDataError(f"{name} 不是设置项，不能覆盖文件中的数值")
             first = min(dated)
             dated = {first: value_compile(settings[name], name)}
             keys = tier_keys(settings[name]) or keys
+            placeholder = ""
         ordered = sorted(dated.items())
         parameters[key] = Parameter(
             name=name,
@@ -223,11 +231,12 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
             clause=str(spec.get("clause", "")),
             setting=is_setting,
             note=str(spec.get("note", spec.get("text", ""))),
+            placeholder=placeholder,
             starts=tuple(day.toordinal() for day, _ in ordered),
             values=tuple(value for _, value in ordered),
             start_isos=tuple(day.isoformat() for day, _ in ordered),
             trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), is_setting,
-                                   ordered, keys),
+                                   ordered, keys, placeholder),
         )
     short = doc_id.rsplit("-", 1)[-1]
     return Document(

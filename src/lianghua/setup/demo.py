@@ -41,6 +41,7 @@ from .synthesis import (
     RegistrySynthesizer,
     SyntheticEnterprise,
     contact_of,
+    production_start,
     report_arrival,
     rows_write_csv,
 )
@@ -159,7 +160,8 @@ def demo_dataset_build(*, seed: int = DEMO_SEED, as_of: dt.date, size: float = 1
                                    land_factor=TOWN_LAND_FACTOR.get(code, 1.0))
             enterprises[code].append(ent)
             rows["enterprises"].append({"统一社会信用代码": ent.credit_code, "企业名称": ent.name,
-                                        "所属区域": code, "行业代码": ent.industry, **contact_of(ent.credit_code)})
+                                        "所属区域": code, "行业代码": ent.industry, **contact_of(ent.credit_code),
+                                        "投产日期": production_start(ent.credit_code, ENTERPRISE_YEARS[0]).isoformat()})
             rows["enterprise-years"] += synth.enterprise_years(ent, ENTERPRISE_YEARS)
 
     def pace(code: str, year: int, jitter: float = 0.0) -> float:

@@ -128,6 +128,35 @@ def contact_of(credit_code: str) -> dict[str, str]:
             "联系电话": f"1{draw.choice('35789')}{draw.randint(0, 9)}{draw.randint(10_000_000, 99_999_999)}"}
 
 
+def production_start(credit_code: str, first_year: int) -> dt.date:
+    """When a synthetic firm started production: most long before its first year of figures, about one in
+    twenty-five during that year (亩均效益评价 lists a firm in production for less than two years apart).
+    Its own draw, as contact_of."""
+    draw = random.Random(f"{credit_code}:production")
+    if draw.random() < 0.04:
+        return dt.date(first_year, draw.randint(1, 9), 1)
+    return dt.date(draw.randint(1995, first_year - 3), draw.randint(1, 12), 1)
+
+
+def evaluation_figures(credit_code: str, year: int, *, value_added: float, energy: float,
+                       above_scale: bool) -> dict[str, str]:
+    """用电量, 二氧化碳排放 and 主要污染物排放 of a synthetic firm-year, consistent with its energy use: a share
+    of the energy (等价值) comes as electricity at about 2.9 tce per 万千瓦时, the rest from fuels at about
+    2.6 t CO2 per tce; electricity at the 2022 national grid factor 0.5366 t/MWh. Pollutants are known for
+    most 规上 firms only, around the 单位排放增加值 of a published county scheme (黄岩 2022: 4,929.81 万元/吨).
+    Its own draw (per firm, then per year), so the registry's other figures stay as they were."""
+    firm = random.Random(f"{credit_code}:evaluation")
+    electric_share = firm.uniform(0.4, 0.85)
+    pollutant_productivity = 4929.81 * math.exp(firm.gauss(0, 0.7))
+    reports_pollutants = above_scale and firm.random() < 0.85
+    year_draw = random.Random(f"{credit_code}:evaluation:{year}")
+    electricity = energy * electric_share / 2.9 * math.exp(year_draw.gauss(0, 0.05))
+    co2 = electricity * 10 * 0.5366 + energy * (1 - electric_share) * 2.6
+    row = {"用电量(万千瓦时)": _money(electricity), "二氧化碳排放(吨)": _money(co2) if above_scale else ""}
+    row["主要污染物排放(吨)"] = _money(value_added / pollutant_productivity, 3) if reports_pollutants else ""
+    return row
+
+
 def report_arrival(seed: int, code: str, month: dt.date, deadline_day: int) -> dt.datetime:
     """When a project's report for `month` comes in (local time, naive): most in the first days of the
     next month, about one in eight after the deadline. Deterministic for (seed, project, month)."""
@@ -228,6 +257,8 @@ class RegistrySynthesizer:
                 "工业增加值(万元)": _money(value_added), "税收(万元)": _money(value_added * tax_rate),
                 "年均职工人数": str(round(employees)), "用地面积(亩)": _money(land),
                 "综合能耗(吨标准煤)": _money(energy), "研发经费(万元)": _money(revenue * rd_rate),
+                **evaluation_figures(ent.credit_code, year, value_added=value_added, energy=energy,
+                                     above_scale=above_scale),
             })
         return rows
 

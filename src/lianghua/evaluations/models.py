@@ -1,0 +1,175 @@
+"""Evaluations kept per region and year (亩均效益综合评价 first): the county's own method settings, the
+exemptions officers record, each evaluation version with its results, and the objections filed during
+its 公示."""
+
+from django.conf import settings
+from django.db import models
+
+
+class FrozenError(RuntimeError):
+    """A finalised evaluation (or one of its results) was about to change."""
+
+
+class MethodSetting(models.Model):
+    """A county's (or a city's, for all its counties) own value of a method parameter the data file leaves
+    to it: `<document>.<parameter>` as the rulebook names it. The nearest region up the tree wins."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("参数", max_length=120)
+    value = models.JSONField("取值")
+    basis = models.CharField("依据", max_length=300, help_text="本地文件名称和文号，如 海盐县亩均办〔2025〕1号")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "评价方法设置"
+        verbose_name_plural = "评价方法设置"
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="method_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.name}"
+
+
+class Exemption(models.Model):
+    """An enterprise an officer keeps out of a year's ranking (公用事业, 重大项目在建…), with the reason."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE,
+                                   related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    reason = models.CharField("原因", max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "不参加排名的企业"
+        verbose_name_plural = "不参加排名的企业"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="exemption_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}年：{self.reason}"
+
+
+class Evaluation(models.Model):
+    """One version of a region's evaluation for a year: a draft, then 公示 (enterprises see their own result
+    and may object until the deadline), then 定档 — final and locked; a later change is a new version that
+    says why."""
+
+    class Kind(models.TextChoices):
+        MUJUN = "mujun", "亩均效益综合评价"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLICISED = "publicised", "公示中"
+        FINAL = "final", "已定档"
+
+    kind = models.CharField("评价", max_length=16, choices=Kind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    note = models.CharField("版本说明", max_length=300, blank=True)
+    method = models.JSONField("评价方法", default=dict)  # parameters with dates and clauses, benchmarks, class names
+    counts = models.JSONField("分档统计", default=dict)
+    computed_at = models.DateTimeField("计算时间")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    publicised_at = models.DateTimeField("公示时间", null=True, blank=True)
+    objections_until = models.DateField("异议截止日", null=True, blank=True)
+    finalised_at = models.DateTimeField("定档时间", null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定档人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "评价"
+        verbose_name_plural = "评价"
+        ordering = ["-year", "region__path", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "region", "year", "version"],
+                                               name="evaluation_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}{self.year}年度{self.get_kind_display()}（第{self.version}版，{self.get_status_display()}）"
+
+    def save(self, *args, **kwargs):
+        if self._stored_final():
+            raise FrozenError("已定档的评价不能修改；数据变化须另起新版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_final():
+            raise FrozenError("已定档的评价不能删除")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return f"{self.region.name}{self.year}年度{self.get_kind_display()}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    def _stored_final(self) -> bool:
+        return bool(self.pk) and Evaluation.objects.filter(pk=self.pk, status=self.Status.FINAL).exists()
+
+
+class EvaluationResult(models.Model):
+    """One enterprise in one evaluation version: its group, indicator values and terms, score, rank and
+    class, or why it is not ranked; with the figures it was computed from."""
+
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.CASCADE, related_name="results")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="evaluation_results")
+    group = models.CharField("分组", max_length=12)
+    score = models.DecimalField("综合得分", max_digits=18, decimal_places=6, null=True, blank=True)
+    rank = models.PositiveIntegerField("排名", null=True, blank=True)
+    klass = models.CharField("档次", max_length=2, blank=True)
+    reason = models.CharField("不排名原因", max_length=300, blank=True)
+    terms = models.JSONField("各项指标", default=list)
+    inputs = models.JSONField("计算所用数据", default=dict)
+
+    class Meta:
+        verbose_name = "评价结果"
+        verbose_name_plural = "评价结果"
+        ordering = ["evaluation", "group", "rank", "enterprise__credit_code"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "enterprise"], name="evaluation_result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.klass or '不排名'}"
+
+    def save(self, *args, **kwargs):
+        if self.evaluation._stored_final():
+            raise FrozenError("已定档的评价结果不能修改")
+        super().save(*args, **kwargs)
+
+
+class Objection(models.Model):
+    """An enterprise's 异议 against its result during 公示, and the officer's answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        REJECTED = "rejected", "未采纳"
+
+    evaluation = models.ForeignKey(Evaluation, verbose_name="评价", on_delete=models.PROTECT, related_name="objections")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.TextField("异议理由", max_length=2000)
+    attachment = models.BinaryField("附件", null=True, blank=True)
+    attachment_name = models.CharField("附件名称", max_length=200, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
+                                 related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField("处理意见", max_length=2000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评价异议"
+        verbose_name_plural = "评价异议"
+        ordering = ["-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}对{self.evaluation}的异议（{self.get_status_display()}）"
