@@ -30,6 +30,8 @@ from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.services import api_token_create
 from lianghua.audit.models import ChangeRecord
 from lianghua.bulletins.models import DraftRun, Issue, IssueFile
+from lianghua.evaluations.models import Evaluation, Objection
+from lianghua.evaluations.services import evaluation_draft, evaluation_publicise, objection_file
 from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import import_upload
@@ -259,6 +261,11 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
     t.w_issue, t.b_issue = _issue(WUYUAN, county_officer), _issue(BAIBU, baibu_officer)
     for code in (WUYUAN, BAIBU):
         DraftRun.objects.create(month=dt.date(2026, 6, 1), region=Region.objects.get(code=code))
+    county = Region.objects.get(code="330424")
+    t.evaluation = evaluation_publicise(evaluation=evaluation_draft(region=county, year=2025, by=county_officer),
+                                        by=county_officer)
+    t.w_objection = objection_file(evaluation=t.evaluation, by=t.enterprise_user, reason="武原税收有误",
+                                   attachment=b"scan", attachment_name="武原完税证明.pdf")
     return t
 
 
@@ -353,6 +360,16 @@ BAIBU_VIEWS = [
      "百步镇“两化”改造"),
     ("reporting discipline export", "reporting:discipline_export", "get", "/reporting/discipline/export/",
      {"month": "2026-05", "format": "csv"}, [], "HY-B-1"),
+    # A town officer reads the county's evaluation for the town's enterprises only.
+    ("mujun evaluation of the county", "evaluations:mujun", "get", "/evaluations/mujun/",
+     {"region": "330424", "year": "2025"}, ["武原税收有误"], lambda t: t.baibu.name),
+    ("mujun evaluation export", "evaluations:mujun", "get", "/evaluations/mujun/",
+     {"region": "330424", "year": "2025", "format": "xlsx"}, [], lambda t: t.baibu.name),
+    ("evaluation exemptions", "evaluations:exemptions", "get", "/evaluations/exemptions/",
+     {"region": "330424", "year": "2025"}, [], None),
+    ("evaluation method", "evaluations:method", "get", "/evaluations/method/", {"region": "330424"}, [], None),
+    ("a 百步 enterprise's evaluations", "evaluations:enterprise_results", "get",
+     lambda t: f"/evaluations/enterprise/{t.baibu.pk}/", {}, [], "海盐县2025年度亩均效益综合评价"),
 ]
 
 
@@ -457,6 +474,20 @@ OUT_OF_SCOPE = [
      {"plan": PLAN, "region": WUYUAN, "period": "2026-06"}, 403, None),
     ("remind 武原's projects", "reporting:remind", "post", "/reporting/discipline/remind/",
      {"region": WUYUAN, "month": "2026-05"}, 403, None),
+    ("a 武原 evaluation result", "evaluations:result", "get",
+     lambda t: f"/evaluations/{t.evaluation.pk}/enterprises/{t.wuyuan.pk}/", {}, 404, "county_officer"),
+    ("a 武原 objection", "evaluations:objection", "get", lambda t: f"/evaluations/objections/{t.w_objection.pk}/",
+     {}, 404, "county_officer"),
+    ("answer a 武原 objection", "evaluations:objection", "post",
+     lambda t: f"/evaluations/objections/{t.w_objection.pk}/", {"decision": "reject", "answer": "百步代答"}, 404, None),
+    ("a 武原 objection's attachment", "evaluations:objection_attachment", "get",
+     lambda t: f"/evaluations/objections/{t.w_objection.pk}/attachment/", {}, 404, "county_officer"),
+    ("a 武原 enterprise's evaluations", "evaluations:enterprise_results", "get",
+     lambda t: f"/evaluations/enterprise/{t.wuyuan.pk}/", {}, 404, "county_officer"),
+    ("publicise the county's evaluation", "evaluations:publicise", "post",
+     lambda t: f"/evaluations/{t.evaluation.pk}/publicise/", {}, 404, None),
+    ("finalise the county's evaluation", "evaluations:finalise", "post",
+     lambda t: f"/evaluations/{t.evaluation.pk}/finalise/", {}, 404, None),
     ("report a 武原 actual", "targets:report_actual", "post", "/records/report/",
      {"plan": PLAN, "indicator": "loans", "region": WUYUAN, "year": "2026", "basis": "annual",
       "as_of": "2026-06-30", "value": "1", "source": "百步代填"}, 403, None),
@@ -479,6 +510,9 @@ def test_baibu_officer_is_refused_wuyuan_records(request, client, baibu_officer,
     assert t.w_claim.status == "submitted" and SubsidyApplication.objects.count() == claims
     assert t.w_submission.status == "pending" and not t.w1.progress_reports.filter(locked=True).exists()
     assert ReportedActual.objects.count() == reported
+    t.w_objection.refresh_from_db()
+    t.evaluation.refresh_from_db()
+    assert (t.w_objection.status, t.evaluation.status) == ("open", "publicised")
     if owner is not None:  # whoever may see it gets it: the refusal is the scope, not a broken URL
         client.force_login(request.getfixturevalue(owner))
         assert getattr(client, method)(_resolved(url, t), data).status_code == 200, f"{label} for {owner}"
@@ -512,6 +546,13 @@ NO_RECORDS = [
     ("mark notifications read", "accounts:notifications_read", "post", "/notifications/read/", {}),
     ("start the drafts of one's region", "bulletins:drafts_start", "post", "/bulletins/drafts/start/",
      {"month": "2026-06"}),
+    ("my evaluations (an officer is sent to the county's)", "evaluations:mine", "get", "/evaluations/mine/", {}),
+    # Refused with the reason on the page they return to (a town officer may not draft the county's, nor
+    # object for an enterprise): nothing changes, nothing of 武原 is shown.
+    ("draft the county's evaluation", "evaluations:draft", "post", "/evaluations/mujun/draft/",
+     {"region": "330424", "year": "2025"}),
+    ("object as an officer", "evaluations:object", "post", lambda t: f"/evaluations/{t.evaluation.pk}/object/",
+     {"reason": "百步代提"}),
     ("login page", "login", "get", "/login/", {}),
     ("logout", "logout", "post", "/logout/", {}),
     ("import form template", "imports:template", "get", "/imports/template/enterprise-years/", {}),
@@ -532,7 +573,9 @@ def test_routes_without_records_show_nothing_of_wuyuan(client, baibu_officer, to
     t = town_records
     client.force_login(baibu_officer)
     kwargs = {"content_type": "application/json"} if isinstance(data, str) else {}
-    response = getattr(client, method)(url, data, **kwargs)
+    versions, objections = Evaluation.objects.count(), Objection.objects.count()
+    response = getattr(client, method)(_resolved(url, t), data, **kwargs)
+    assert (Evaluation.objects.count(), Objection.objects.count()) == (versions, objections), label
     assert response.status_code in ((404,) if route == "api:api-root" else (200, 302)), f"{label}: {response.status_code}"
     content = _text(response)
     assert [m for m in _wuyuan_marks(t) if m in content] == [], label

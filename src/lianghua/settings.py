@@ -124,6 +124,13 @@ LIANGHUA_WARNING_OVERDUE_RED_DAYS = int(os.environ.get("LIANGHUA_WARNING_OVERDUE
 # start → planned completion) by more than this margin (黄), or by more than twice it (红).
 LIANGHUA_WARNING_INVESTMENT_MARGIN = os.environ.get("LIANGHUA_WARNING_INVESTMENT_MARGIN", "0.2")
 
+# 亩均效益评价 公示 (evaluations/services.py): enterprises may object for this many working days (Monday to
+# Friday; statutory holidays are not known to the platform) from the day it is publicised. No seed gives the
+# period; counties commonly publicise for 5 working days.
+LIANGHUA_EVALUATION_PUBLICITY_WORKING_DAYS = int(os.environ.get("LIANGHUA_EVALUATION_PUBLICITY_WORKING_DAYS", "5"))
+# An objection's attachment (a scan of the tax certificate, the land deed…), at most this many bytes.
+LIANGHUA_OBJECTION_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
 # Background jobs run by `lianghua worker` (which `lianghua serve` starts beside the website) from a queue
 # kept in the database: nothing else to install or run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reporting/", include("lianghua.reporting.urls")),
     path("subsidies/", include("lianghua.policies.urls")),
     path("bulletins/", include("lianghua.bulletins.urls")),
+    path("evaluations/", include("lianghua.evaluations.urls")),
     path("notifications/", include("lianghua.accounts.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

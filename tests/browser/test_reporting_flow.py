@@ -67,7 +67,8 @@ def test_the_pages_work_at_phone_width(reference_data, live_server, two_towns, c
     for path in ("/", "/projects/", "/enterprises/", f"/projects/{two_towns.w1.pk}/", "/reporting/",
                  "/reporting/discipline/?month=2026-05", "/subsidies/", "/imports/", "/bulletins/?period=2026-06",
                  "/bulletins/trends/?year=2026", "/bulletins/warnings/?as_of=2026-06-30", "/bulletins/archive/",
-                 "/notifications/"):
+                 "/notifications/", "/evaluations/mujun/?year=2025", "/evaluations/method/",
+                 "/evaluations/exemptions/?year=2025"):
         phone.goto(f"{live_server.url}{path}")
         phone.wait_for_load_state("networkidle")
         name = path.strip("/").replace("/", "_").replace("?", "_") or "dashboard"

@@ -76,6 +76,14 @@ class DomainEvent(models.Model):
         USER_PASSWORD_CHANGED = "user.password_changed", "修改用户密码"
         BULLETIN_PUBLISHED = "bulletin.published", "发布进度通报"
         BULLETIN_DRAFTED = "bulletin.drafted", "生成通报草稿"
+        EVALUATION_DRAFTED = "evaluation.drafted", "生成评价草稿"
+        EVALUATION_PUBLICISED = "evaluation.publicised", "评价结果公示"
+        EVALUATION_RESCORED = "evaluation.rescored", "评价重新计算"
+        EVALUATION_FINALISED = "evaluation.finalised", "评价定档"
+        OBJECTION_FILED = "objection.filed", "提出评价异议"
+        OBJECTION_ANSWERED = "objection.answered", "处理评价异议"
+        EVALUATION_SETTING_CHANGED = "evaluation.setting_changed", "评价方法设置"
+        EXEMPTION_CHANGED = "evaluation.exemption_changed", "不参加排名企业变更"
 
     at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)

@@ -9,9 +9,9 @@ from typing import Any
 
 import xlsxwriter
 
-from lianghua.core.formatting import number
+from lianghua.core.formatting import number, percent
 
-from .mujun import GROUP_LABELS, INDICATORS
+from .mujun import GROUP_LABELS, INDICATORS, SHARES
 
 INDICATOR_NAMES = {i.code: i.name for i in INDICATORS}
 
@@ -37,7 +37,8 @@ def table_rows(results: list[dict[str, Any]]) -> tuple[list[str], list[list[str]
                  result["name"], result["credit_code"], number(result["score"], 2)]
         for code in codes:
             item = _item(result, code)
-            cells.append("" if item is None else f"{number(item['value'], 2)} / {number(item['term'], 2)}")
+            value = percent(item["value"], 2) if code in SHARES and item else number(item["value"], 2) if item else ""
+            cells.append("" if item is None else f"{value} / {number(item['term'], 2)}")
         cells.append(result["reason"] or "；".join(i["note"] for i in result["indicators"] if i["note"]))
         rows.append(cells)
     return headers, rows
@@ -56,6 +57,7 @@ def mujun_workbook(*, title: str, results: list[dict[str, Any]], method: dict[st
     cell = book.add_format({"border": 1})
     wrap = book.add_format({"border": 1, "text_wrap": True})
     figure = book.add_format({"border": 1, "num_format": "#,##0.0000"})
+    share = book.add_format({"border": 1, "num_format": "0.00%"})
     codes = indicator_codes(results)
     for group, label in GROUP_LABELS.items():
         members = [r for r in results if r["group"] == group]
@@ -71,13 +73,16 @@ def mujun_workbook(*, title: str, results: list[dict[str, Any]], method: dict[st
         for row, result in enumerate(members, start=3):
             values: list[Any] = [result["rank"], result["class"] or "", result["class_name"], result["name"],
                                  result["credit_code"], result["region"], _figure(result["score"])]
+            share_columns = set()
             for code in codes:
                 item = _item(result, code) or {}
+                if code in SHARES:
+                    share_columns |= {len(values), len(values) + 1}
                 values += [_figure(item.get("value")), _figure(item.get("benchmark")), _figure(item.get("term"))]
             values.append(result["reason"] or "；".join(i["note"] for i in result["indicators"] if i["note"]))
             for col, value in enumerate(values):
                 if isinstance(value, float):
-                    sheet.write_number(row, col, value, figure)
+                    sheet.write_number(row, col, value, share if col in share_columns else figure)
                 elif value is None:
                     sheet.write_blank(row, col, None, cell)
                 else:
@@ -93,11 +98,11 @@ def mujun_workbook(*, title: str, results: list[dict[str, Any]], method: dict[st
     sheet.write_row(2, 0, ["参数", "取值", "生效日期", "单位", "依据", "说明"], head)
     for row, parameter in enumerate(method["parameters"], start=3):
         value = parameter["value"]
-        text = "未设置" if value is None else ("，".join(f"{k}：{v}" for k, v in value.items())
+        text = "未设置" if value is None else ("，".join(f"{INDICATOR_NAMES.get(k, k)}：{v}" for k, v in value.items())
                                               if isinstance(value, dict) else str(value))
         note = ("占位值：" + parameter["placeholder"]) if parameter.get("placeholder") else (
             f"本地设置（{parameter['local']}）" if parameter.get("local") else "")
-        sheet.write_row(row, 0, [parameter["parameter"], text, parameter["effective"] or "", parameter["unit"],
+        sheet.write_row(row, 0, [parameter.get("label", parameter["parameter"]), text, parameter["effective"] or "", parameter["unit"],
                                  parameter["clause"], note], wrap)
     sheet.set_column(0, 0, 36)
     sheet.set_column(1, 1, 50)

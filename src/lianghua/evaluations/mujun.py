@@ -60,11 +60,12 @@ INDICATORS = (
               "工业增加值(万元)", "主要污染物排放(吨)"),
     Indicator("labour_productivity", "全员劳动生产率", "万元/人", "value_added_wan", "employees",
               "工业增加值(万元)", "年均职工人数"),
-    Indicator("rd_intensity", "R&D经费占营业收入比", "比值", "rd_wan", "revenue_wan", "研发经费(万元)", "营业收入(万元)"),
+    Indicator("rd_intensity", "R&D经费占营业收入比", "%", "rd_wan", "revenue_wan", "研发经费(万元)", "营业收入(万元)"),
     Indicator("electricity_tax", "单位电耗税收", "万元/万千瓦时", "tax_wan", "electricity_wan_kwh", "税收(万元)",
               "用电量(万千瓦时)"),
 )
 INDICATOR_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+SHARES = frozenset({"rd_intensity"})  # values that are shares of a whole, shown as percentages
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Parameter:
     clause: str
     setting: bool
     note: str
+    label: str  # what an officer reads for it ("规上企业各指标权重"); the key where the file gives none
     placeholder: str  # why the values are borrowed until a setting replaces them; "" when they are not
     starts: tuple[int, ...]  # ordinals, ascending
     values: tuple[ParamValue | None, ...]
@@ -159,11 +160,12 @@ def as_date(raw: object, where: str) -> date:
 
 def _trace_rows(
     name: str, unit: str, clause: str, setting: bool, ordered: list[tuple[date, ParamValue | None]],
-    keys: tuple[str, str] | None, placeholder: str = "",
+    keys: tuple[str, str] | None, placeholder: str = "", label: str = "",
 ) -> tuple[dict[str, Any], ...]:
     """`setting`: the value is the installation's (an administrator's), not the document's;
-    `placeholder`: why it is borrowed (only present when it is)."""
-    marks: dict[str, Any] = {"setting": setting, **({"placeholder": placeholder} if placeholder else {})}
+    `placeholder`: why it is borrowed, and `label`: its name for officers (each only present when given)."""
+    marks: dict[str, Any] = {"setting": setting, **({"placeholder": placeholder} if placeholder else {}),
+                             **({"label": label} if label else {})}
     rows = [
         {"parameter": name, "value": value_json(value, keys), "effective": day.isoformat(), "unit": unit,
          "clause": clause, **marks}
@@ -231,12 +233,13 @@ def document_compile(raw: Mapping[str, Any], settings: Mapping[str, object], ori
             clause=str(spec.get("clause", "")),
             setting=is_setting,
             note=str(spec.get("note", spec.get("text", ""))),
+            label=str(spec.get("label") or key),
             placeholder=placeholder,
             starts=tuple(day.toordinal() for day, _ in ordered),
             values=tuple(value for _, value in ordered),
             start_isos=tuple(day.isoformat() for day, _ in ordered),
             trace_rows=_trace_rows(name, str(spec.get("unit", "")), str(spec.get("clause", "")), is_setting,
-                                   ordered, keys, placeholder),
+                                   ordered, keys, placeholder, str(spec.get("label") or "")),
         )
     short = doc_id.rsplit("-", 1)[-1]
     return Document(

@@ -88,6 +88,6 @@ class Command(LianghuaCommand):
         lines += text_table(headers, rows, numeric={1, 5})
         if method["placeholders"]:
             lines.append("注意：以下参数为占位值（借用他地公开方案），须由本县（市、区）设定后结果方可作准：")
-            lines += [f"  {row['parameter']}：{row['placeholder']}" for row in method["parameters"] if row.get("placeholder")]
+            lines += [f"  {row.get('label', row['parameter'])}：{row['placeholder']}" for row in method["parameters"] if row.get("placeholder")]
         lines.append("综合得分 = Σ 权重 × 指标值 ÷ 基准值；基准值未公布的取本组企业汇总值（Σ分子 ÷ Σ分母）。")
         return "\n".join(lines)

@@ -1,0 +1,310 @@
+"""Keeping an evaluation and taking it through 公示 (evaluations/models.py):
+
+draft (computed from the registry, replaced by a later draft) → 公示 (each enterprise sees its own result
+and may file an objection until the deadline: LIANGHUA_EVALUATION_PUBLICITY_WORKING_DAYS working days) →
+an officer accepts an objection (correcting the figure through the audited edit path, which re-scores
+the evaluation) or rejects it, with a reason → 定档 once the period is over and no objection is open:
+final and locked. A later data change is a new version, which must say why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from lianghua.accounts.models import User
+from lianghua.accounts.notifications import notify
+from lianghua.accounts.roles import Capability, user_may
+from lianghua.accounts.scope import user_sees_region
+from lianghua.audit.editing import record_save
+from lianghua.audit.models import DomainEvent
+from lianghua.audit.services import domain_event_record
+from lianghua.enterprises.models import Enterprise, EnterpriseYear
+from lianghua.regions.models import Region
+from lianghua.rulebook.evaluation import MissingSetting
+
+from .models import Evaluation, EvaluationResult, Exemption, MethodSetting, Objection
+from .mujun import RANKED_GROUPS, MujunEvaluation
+from .selectors import latest_evaluation, method_data, mujun_compute, result_data, result_inputs
+
+OBJECTION_SOURCE = "亩均效益评价异议处理"
+
+
+class EvaluationError(ValueError):
+    """A step the evaluation's state or the user's role does not allow; the message says why, in Chinese."""
+
+
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day (Monday to Friday) after `day`."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _refuse_unless_evaluator(user: Any, region: Region) -> None:
+    if not user_may(user, Capability.PUBLISH):
+        raise EvaluationError("您的账号不能生成、公示或定档评价（仅经信部门工作人员和管理员可以）")
+    if not user_sees_region(user, region):
+        raise EvaluationError(f"您的账号不能评价{region.name}的企业")
+
+
+def _compute(kind: str, region: Region, year: int) -> MujunEvaluation:
+    try:
+        return mujun_compute(region, year)
+    except MissingSetting as exc:
+        raise EvaluationError(f"评价参数“{exc.parameter.name}”尚未设置：{exc.parameter.note}") from exc
+    except ValueError as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+def _counts(computed: MujunEvaluation) -> dict[str, Any]:
+    counts: dict[str, Any] = {group: computed.class_counts(group) for group in RANKED_GROUPS}
+    counts["unranked"] = sum(1 for r in computed.results if r.rank is None)
+    counts["total"] = len(computed.results)
+    return counts
+
+
+def _store(evaluation: Evaluation, computed: MujunEvaluation) -> None:
+    """Replace the evaluation's results with `computed` (the method and counts with them)."""
+    class_names = computed.method.class_names
+    evaluation.results.all().delete()
+    EvaluationResult.objects.bulk_create([
+        EvaluationResult(evaluation=evaluation, enterprise_id=r.enterprise.enterprise_id, group=r.group,
+                         score=r.score, rank=r.rank, klass=r.klass or "", reason=r.reason[:300],
+                         terms=result_data(r, class_names)["indicators"], inputs=result_inputs(r))
+        for r in computed.results], batch_size=2000)
+    evaluation.method = method_data(computed, evaluation.region)
+    evaluation.counts = _counts(computed)
+    evaluation.computed_at = timezone.now()
+    evaluation.save(update_fields=["method", "counts", "computed_at"])
+
+
+def evaluation_draft(*, region: Region, year: int, by: Any, note: str = "",
+                     kind: str = Evaluation.Kind.MUJUN) -> Evaluation:
+    """Compute and keep the year's draft: replacing an earlier draft; after a 定档 version, a new version
+    that says why (`note`); refused while a version is in 公示 (its objections re-score it)."""
+    _refuse_unless_evaluator(by, region)
+    computed = _compute(kind, region, year)
+    with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=region.pk).first()  # one version number at a time
+        latest = latest_evaluation(kind, region, year)
+        version = 1
+        if latest is not None and latest.status == Evaluation.Status.PUBLICISED:
+            raise EvaluationError(f"{latest.title}第{latest.version}版正在公示，须定档后才能另起新版本")
+        if latest is not None and latest.status == Evaluation.Status.DRAFT:
+            version, note = latest.version, note or latest.note
+            latest.delete()
+        elif latest is not None:
+            if not note.strip():
+                raise EvaluationError(f"{latest.title}第{latest.version}版已定档；另起新版本须说明原因（如哪些数据更正）")
+            version = latest.version + 1
+        evaluation = Evaluation.objects.create(kind=kind, region=region, year=year, version=version,
+                                               note=note.strip()[:300], computed_at=timezone.now(),
+                                               created_by=by if getattr(by, "pk", None) else None)
+        _store(evaluation, computed)
+        domain_event_record(kind=DomainEvent.Kind.EVALUATION_DRAFTED, actor=by, region=region,
+                            evaluation=kind, year=year, version=version, enterprises=len(computed.results))
+    return evaluation
+
+
+def _enterprise_users(enterprise_ids: list[int]) -> list[User]:
+    return list(User.objects.filter(is_active=True, role="enterprise", enterprise_id__in=enterprise_ids))
+
+
+def _officers(region: Region) -> list[User]:
+    return list(User.objects.filter(is_active=True, role="officer", region=region))
+
+
+def evaluation_publicise(*, evaluation: Evaluation, by: Any, today: dt.date | None = None) -> Evaluation:
+    """Open the draft for 公示: each enterprise sees its own result and may object until the deadline."""
+    _refuse_unless_evaluator(by, evaluation.region)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if current.status != Evaluation.Status.DRAFT:
+            raise EvaluationError(f"{current.title}第{current.version}版{current.get_status_display()}，不能再公示")
+        current.status = Evaluation.Status.PUBLICISED
+        current.publicised_at = timezone.now()
+        current.objections_until = working_days_after(today, settings.LIANGHUA_EVALUATION_PUBLICITY_WORKING_DAYS)
+        current.save(update_fields=["status", "publicised_at", "objections_until"])
+        domain_event_record(kind=DomainEvent.Kind.EVALUATION_PUBLICISED, actor=by, region=current.region,
+                            evaluation=current.kind, year=current.year, version=current.version,
+                            until=current.objections_until)
+        enterprise_ids = list(current.results.values_list("enterprise_id", flat=True))
+        transaction.on_commit(lambda: notify(
+            _enterprise_users(enterprise_ids), title=f"{current.title}结果公示",
+            body=f"贵企业的评价结果已公示，如有异议请于{current.objections_until:%Y年%-m月%-d日}前提出。",
+            url=reverse("evaluations:mine")))
+    return current
+
+
+def _answerable(objection: Objection, by: Any) -> Objection:
+    if not user_may(by, Capability.APPROVE) or not user_sees_region(by, objection.evaluation.region):
+        raise EvaluationError("您的账号不能处理该评价的异议")
+    current = Objection.objects.select_for_update().select_related("evaluation", "enterprise").get(pk=objection.pk)
+    if current.status != Objection.Status.OPEN:
+        raise EvaluationError(f"该异议已{current.get_status_display()}，不能重复处理")
+    if current.evaluation.status != Evaluation.Status.PUBLICISED:
+        raise EvaluationError("该评价不在公示中，异议不能再处理")
+    return current
+
+
+def objection_file(*, evaluation: Evaluation, by: Any, reason: str, attachment: bytes | None = None,
+                   attachment_name: str = "", today: dt.date | None = None) -> Objection:
+    """An enterprise's objection to its own result, while the evaluation is in 公示 and before the deadline."""
+    today = today or timezone.localdate()
+    enterprise_id = getattr(by, "enterprise_id", None)
+    if not user_may(by, Capability.REPORT) or enterprise_id is None:
+        raise EvaluationError("只有企业用户可以对本企业的评价结果提出异议")
+    if evaluation.status != Evaluation.Status.PUBLICISED:
+        raise EvaluationError("该评价不在公示期，不能提出异议")
+    if evaluation.objections_until and today > evaluation.objections_until:
+        raise EvaluationError(f"公示期已于{evaluation.objections_until:%Y年%-m月%-d日}结束，不能再提出异议")
+    if not evaluation.results.filter(enterprise_id=enterprise_id).exists():
+        raise EvaluationError("本企业不在该评价中")
+    reason = (reason or "").strip()
+    if not reason:
+        raise EvaluationError("请填写异议理由（哪项数据有误、应为多少、依据是什么）")
+    if attachment is not None and len(attachment) > settings.LIANGHUA_OBJECTION_ATTACHMENT_MAX_BYTES:
+        raise EvaluationError(f"附件不能超过{settings.LIANGHUA_OBJECTION_ATTACHMENT_MAX_BYTES // (1024 * 1024)}MB")
+    with transaction.atomic():
+        objection = Objection.objects.create(evaluation=evaluation, enterprise_id=enterprise_id, reason=reason[:2000],
+                                             attachment=attachment or None, attachment_name=attachment_name[:200],
+                                             filed_by=by)
+        domain_event_record(kind=DomainEvent.Kind.OBJECTION_FILED, actor=by, region=evaluation.region,
+                            evaluation=evaluation.kind, year=evaluation.year, enterprise=enterprise_id)
+        transaction.on_commit(lambda: notify(
+            _officers(evaluation.region), title=f"{objection.enterprise.name}对{evaluation.title}提出异议",
+            body=reason[:200], url=reverse("evaluations:objection", args=[objection.pk])))
+    return objection
+
+
+def evaluation_rescore(*, evaluation: Evaluation, by: Any) -> Evaluation:
+    """Recompute a draft or a version in 公示 from the registry as it stands (after a correction)."""
+    _refuse_unless_evaluator(by, evaluation.region)
+    if evaluation.is_final:
+        raise EvaluationError("已定档的评价不能重新计算；数据变化请另起新版本")
+    computed = _compute(evaluation.kind, evaluation.region, evaluation.year)
+    with transaction.atomic():
+        current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _store(current, computed)
+        domain_event_record(kind=DomainEvent.Kind.EVALUATION_RESCORED, actor=by, region=current.region,
+                            evaluation=current.kind, year=current.year, version=current.version)
+    return current
+
+
+def _answered(objection: Objection, *, status: str, by: Any, answer: str) -> Objection:
+    objection.status, objection.answer = status, answer[:2000]
+    objection.answered_by, objection.answered_at = by, timezone.now()
+    objection.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    domain_event_record(kind=DomainEvent.Kind.OBJECTION_ANSWERED, actor=by, region=objection.evaluation.region,
+                        evaluation=objection.evaluation.kind, year=objection.evaluation.year,
+                        enterprise=objection.enterprise_id, status=status)
+    filer = objection.filed_by
+    transaction.on_commit(lambda: notify(
+        [filer], title=f"您对{objection.evaluation.title}的异议{objection.get_status_display()}", body=answer[:300],
+        url=reverse("evaluations:mine")))
+    return objection
+
+
+def objection_reject(*, objection: Objection, by: Any, answer: str) -> Objection:
+    answer = (answer or "").strip()
+    if not answer:
+        raise EvaluationError("不予采纳须说明理由")
+    with transaction.atomic():
+        return _answered(_answerable(objection, by), status=Objection.Status.REJECTED, by=by, answer=answer)
+
+
+def objection_accept(*, objection: Objection, by: Any, answer: str, corrections: Mapping[str, Any] | None = None,
+                     version: int | None = None) -> Objection:
+    """Accept: correct the enterprise's figures for the year through the audited edit path (`corrections`:
+    field → value; `version` the record's version the officer saw), then re-score the evaluation."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise EvaluationError("采纳异议须写明处理意见（更正了哪些数据）")
+    with transaction.atomic():
+        current = _answerable(objection, by)
+        if corrections:
+            year = EnterpriseYear.objects.get(enterprise=current.enterprise, year=current.evaluation.year)
+            record_save(instance=year, values=dict(corrections), by=by, version=version, source=OBJECTION_SOURCE,
+                        subject=current.enterprise, reason=answer)
+        _answered(current, status=Objection.Status.ACCEPTED, by=by, answer=answer)
+    evaluation_rescore(evaluation=current.evaluation, by=by)
+    return current
+
+
+def evaluation_finalise(*, evaluation: Evaluation, by: Any, today: dt.date | None = None) -> Evaluation:
+    """定档: after the 公示 period, with every objection answered; the classes are then locked."""
+    _refuse_unless_evaluator(by, evaluation.region)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if current.status != Evaluation.Status.PUBLICISED:
+            raise EvaluationError("只有公示中的评价可以定档（草稿须先公示）")
+        if current.objections_until and today <= current.objections_until:
+            raise EvaluationError(f"公示期至{current.objections_until:%Y年%-m月%-d日}，期满后方可定档")
+        open_count = current.objections.filter(status=Objection.Status.OPEN).count()
+        if open_count:
+            raise EvaluationError(f"还有{open_count}条异议未处理，处理完毕后方可定档")
+        current.status, current.finalised_at = Evaluation.Status.FINAL, timezone.now()
+        current.finalised_by = by if getattr(by, "pk", None) else None
+        # Saved with an UPDATE: the model refuses saves of a final version, and this one is the last.
+        Evaluation.objects.filter(pk=current.pk).update(status=current.status, finalised_at=current.finalised_at,
+                                                        finalised_by=current.finalised_by)
+        domain_event_record(kind=DomainEvent.Kind.EVALUATION_FINALISED, actor=by, region=current.region,
+                            evaluation=current.kind, year=current.year, version=current.version,
+                            counts={g: current.counts.get(g, {}) for g in RANKED_GROUPS})
+        enterprise_ids = list(current.results.values_list("enterprise_id", flat=True))
+        transaction.on_commit(lambda: notify(_enterprise_users(enterprise_ids), title=f"{current.title}已定档",
+                                             url=reverse("evaluations:mine")))
+    return current
+
+
+def exemption_set(*, enterprise: Enterprise, year: int, reason: str, by: Any) -> Exemption | None:
+    """Keep an enterprise out of the year's ranking with the reason (an empty reason lifts it)."""
+    if not user_may(by, Capability.WRITE) or not user_sees_region(by, enterprise.region):
+        raise EvaluationError("您的账号不能登记该企业的评价例外")
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        Exemption.objects.filter(enterprise=enterprise, year=year).delete()
+        exemption = None
+        if reason:
+            exemption = Exemption.objects.create(enterprise=enterprise, year=year, reason=reason[:200],
+                                                 recorded_by=by if getattr(by, "pk", None) else None)
+        domain_event_record(kind=DomainEvent.Kind.EXEMPTION_CHANGED, actor=by, region=enterprise.region,
+                            enterprise=enterprise.credit_code, year=year, reason=reason)
+    return exemption
+
+
+def method_setting_set(*, region: Region, name: str, value: Any, basis: str, by: Any) -> MethodSetting | None:
+    """A region's own value of an open method parameter, with its basis (the local file); None lifts it.
+    The value is checked by compiling the method with it before it is kept."""
+    from lianghua.rulebook.parameters import RulebookDataError
+
+    from .methods import mujun_method
+
+    _refuse_unless_evaluator(by, region)
+    if value is not None and not (basis or "").strip():
+        raise EvaluationError("请填写设置依据（本地文件名称和文号）")
+    with transaction.atomic():
+        MethodSetting.objects.filter(region=region, name=name).delete()
+        setting = None
+        if value is not None:
+            setting = MethodSetting.objects.create(region=region, name=name, value=value, basis=basis.strip()[:300],
+                                                   set_by=by if getattr(by, "pk", None) else None)
+        try:
+            mujun_method(region, timezone.localdate().year)
+        except (RulebookDataError, ValueError) as exc:  # the rulebook's own message says what is wrong
+            raise EvaluationError(f"设置无效：{exc}") from exc
+        domain_event_record(kind=DomainEvent.Kind.EVALUATION_SETTING_CHANGED, actor=by, region=region,
+                            name=name, value=value, basis=basis)
+    return setting
+

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("mujun/", views.mujun_page, name="mujun"),
+    path("mujun/draft/", views.draft_view, name="draft"),
+    path("<int:pk>/publicise/", views.publicise_view, name="publicise"),
+    path("<int:pk>/finalise/", views.finalise_view, name="finalise"),
+    path("<int:pk>/enterprises/<int:enterprise_pk>/", views.result_page, name="result"),
+    path("<int:pk>/object/", views.object_view, name="object"),
+    path("objections/<int:pk>/", views.objection_page, name="objection"),
+    path("objections/<int:pk>/attachment/", views.objection_attachment, name="objection_attachment"),
+    path("mine/", views.mine_page, name="mine"),
+    path("exemptions/", views.exemptions_page, name="exemptions"),
+    path("method/", views.method_page, name="method"),
+    path("enterprise/<int:enterprise_pk>/", views.enterprise_results, name="enterprise_results"),
+]
