@@ -16,8 +16,10 @@ never touches var/lianghua.sqlite3. Steps:
 5. the month's bulletin drafts of every county (issue 10 §7): a plan `bench-province` gives every county
    海盐县's 2026 targets and every town 武原街道's, then the monthly job (`bulletins.jobs.draft_run_execute`
    for 浙江省, 2026-10) composes and keeps each county's draft (data, Excel, web file);
-6. print the figures against the goals (imports ≥ 20,000 rows/s, progress < 1 s, dashboard < 300 ms, all
-   counties' drafts ≤ 60 s).
+6. the 亩均效益评价 of every enterprise of the province for 2025 (issue 11 §5: read from the registry,
+   grouped, scored, ranked and classed), median of 5, beside a plain SQL aggregate of the same figures;
+7. print the figures against the goals (imports ≥ 20,000 rows/s, progress < 1 s, dashboard < 300 ms, all
+   counties' drafts ≤ 60 s, the province's 亩均 evaluation ≤ 1 s).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ RUNS = 5
 SCALES = {"province": 1.0, "small": 0.05}
 PROVINCE = {"enterprises": 60_000, "projects": 100_000, "reports_per_project": 12}
 YEARS = (2024, 2025, 2026)
-GOALS = {"import_rows_per_s": 20_000, "progress_s": 1.0, "dashboard_s": 0.3, "drafts_s": 60.0}
+GOALS = {"import_rows_per_s": 20_000, "progress_s": 1.0, "dashboard_s": 0.3, "drafts_s": 60.0, "mujun_s": 1.0}
 DRAFT_MONTH = dt.date(2026, 10, 1)
 
 
@@ -271,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         timings(results)
         monthly_drafts(results)
+        evaluations(results)
         results["load_at_end"] = os.getloadavg()[0]
     finally:
         connection.close()
@@ -368,6 +371,41 @@ def monthly_drafts(results: dict) -> None:
           f"每份 {results['drafts_s'] / max(results['drafts'], 1):.2f} 秒", flush=True)
 
 
+MUJUN_SQL = """SELECT y.is_above_scale, COUNT(*), SUM(y.tax_wan), SUM(y.land_mu), SUM(y.value_added_wan),
+       SUM(y.energy_tce), SUM(y.pollutant_t), SUM(y.employees), SUM(y.rd_wan), SUM(y.revenue_wan)
+FROM enterprises_enterpriseyear y JOIN enterprises_enterprise e ON e.id = y.enterprise_id
+WHERE y.year = %s GROUP BY y.is_above_scale"""
+
+
+def evaluations(results: dict) -> None:
+    """亩均效益评价 of every enterprise of the province for YEAR (issue 11 §5), read from the registry and
+    scored, against a plain SQL aggregate of the same figures over the same rows in the same run."""
+    from django.db import connection
+
+    from lianghua.evaluations.selectors import mujun_compute
+    from lianghua.regions.models import Region
+
+    province = Region.objects.get(depth=0)
+    last: list = []
+
+    def evaluate() -> None:
+        last.clear()  # each run starts without the one before in memory
+        last.append(mujun_compute(province, YEAR))
+
+    results["mujun_s"], results["mujun_runs"] = _median_time(evaluate)
+    results["mujun_enterprises"] = len(last[0].results)
+
+    def aggregate() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(MUJUN_SQL, [YEAR])
+            cursor.fetchall()
+
+    results["mujun_sql_s"], _ = _median_time(aggregate)
+    print(f"亩均效益评价（全省 {results['mujun_enterprises']:,} 家企业，{YEAR}年）：中位数 "
+          f"{results['mujun_s'] * 1000:.0f} ms；同一数据的 SQL 汇总 {results['mujun_sql_s'] * 1000:.0f} ms"
+          f"（{results['mujun_s'] / results['mujun_sql_s']:.1f} 倍）", flush=True)
+
+
 def report(results: dict) -> None:
     def mark(ok: bool) -> str:
         return "达标" if ok else "未达标"
@@ -398,6 +436,11 @@ def report(results: dict) -> None:
         f"{'全省各县月度通报草稿':<16}{results['drafts']:>12}{results['drafts_s']:>9.1f}"
         f"{results['drafts_s'] / max(results['drafts'], 1):>16.2f} s/份  ≤{GOALS['drafts_s']:.0f} s "
         f"{mark(results['drafts_s'] <= GOALS['drafts_s'])}"
+    )
+    print(
+        f"{'亩均效益评价（全省）':<18}{results['mujun_enterprises']:>12,}{'':>9}{results['mujun_s'] * 1000:>15.0f} ms  "
+        f"≤1000 ms {mark(results['mujun_s'] <= GOALS['mujun_s'])}（SQL 汇总 {results['mujun_sql_s'] * 1000:.0f} ms，"
+        f"{results['mujun_s'] / results['mujun_sql_s']:.1f} 倍）"
     )
     if "generate_s" in results:
         print(f"（生成数据 {results['generate_s']:.1f} 秒；init {results['init_s']:.1f} 秒）")

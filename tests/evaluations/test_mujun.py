@@ -28,11 +28,16 @@ def method(settings=None, year=2025):
 
 
 def firm(n, *, above=True, **figures):
-    base = dict(land_mu=D(10), tax_wan=D(100), value_added_wan=D(500), energy_tce=D(250), pollutant_t=D(1),
-                employees=D(50), rd_wan=D(30), revenue_wan=D(1000)) if above else dict(land_mu=D(10), tax_wan=D(50))
+    base = dict(land_mu=10, tax_wan=100, value_added_wan=500, energy_tce=250, pollutant_t=1, employees=50,
+                rd_wan=30, revenue_wan=1000) if above else dict(land_mu=10, tax_wan=50)
     base.update(figures)
     return EnterpriseInput(enterprise_id=n, credit_code=f"9133042400000000{n:02d}", name=f"企业{n}", region="武原街道",
-                           is_above_scale=above, **base)
+                           is_above_scale=above, **{k: None if v is None else float(v) for k, v in base.items()})
+
+
+def close(value, expected):
+    """Scores are doubles published to 4 places: equal there."""
+    return round(value, 4) == round(float(expected), 4)
 
 
 def test_the_parameters_are_the_data_files_and_say_which_are_placeholders():
@@ -40,7 +45,7 @@ def test_the_parameters_are_the_data_files_and_say_which_are_placeholders():
     assert used.groups[ABOVE].weights == {"mu_tax": 30, "mu_value_added": 20, "energy_productivity": 20,
                                           "emission_productivity": 10, "labour_productivity": 10, "rd_intensity": 10}
     assert used.groups[BELOW].weights == {"mu_tax": 100, "electricity_tax": 0}
-    assert used.groups[ABOVE].shares == {"A": D("0.20"), "B": D("0.80"), "C": D("0.95")}
+    assert used.groups[ABOVE].shares == {"A": D("0.20"), "B": D("0.80"), "C": D("0.95")}  # exact: they cut ranks
     assert (used.min_land_mu, used.min_years_in_production) == (3, 2)
     assert used.groups[ABOVE].benchmarks == {} and used.groups[ABOVE].caps == {}  # not set: aggregate, no cap
     assert {row["parameter"] for row in used.placeholders} == {
@@ -60,18 +65,15 @@ def test_terms_are_weight_times_value_over_the_groups_aggregate():
     first, second = evaluation.of_group(ABOVE)
     assert first.enterprise is b and second.enterprise is a
     tax = second.term("mu_tax")
-    assert (tax.value, tax.benchmark) == (D(10), D(400) / D(30))
-    assert tax.points == D(30) * D(10) / (D(400) / D(30))  # 22.5
-    assert round(tax.points, 4) == D("22.5000")
+    assert tax.value == 10 and close(tax.benchmark, D(400) / D(30))
+    assert close(tax.points, D("22.5"))  # 30 × 10 ÷ 13.3333
     # 亩均增加值 500/10 = 50 against 2000/30; 单位能耗增加值 500/250 = 2 against 2000/500 = 4 → 10 points;
     # 单位排放 500/1 against 2000/4 = 500 → 10; 劳动生产率 10 against 2000/150; R&D 0.03 against 40/5000.
-    assert second.term("energy_productivity").points == 10
-    assert second.term("emission_productivity").points == 10
-    expected = (D(30) * 10 / (D(400) / 30) + D(20) * 50 / (D(2000) / 30) + 10 + 10
-                + D(10) * 10 / (D(2000) / 150) + D(10) * D("0.03") / (D(40) / D(5000)))
-    assert second.score == expected
-    assert round(second.score, 2) == D("102.50")  # 22.5 + 15 + 10 + 10 + 7.5 + 37.5
-    assert evaluation.benchmarks[ABOVE]["rd_intensity"] == D(40) / D(5000)
+    assert close(second.term("energy_productivity").points, 10)
+    assert close(second.term("emission_productivity").points, 10)
+    assert close(second.score, D("102.5"))  # 22.5 + 15 + 10 + 10 + 7.5 + 37.5
+    assert close(first.score, D("110.625"))  # 33.75 + 22.5 + 30 + 10 + 11.25 + 3.125
+    assert close(evaluation.benchmarks[ABOVE]["rd_intensity"], D(40) / D(5000))
 
 
 def test_without_emission_data_the_groups_average_term_counts_and_other_gaps_unrank():
@@ -79,21 +81,20 @@ def test_without_emission_data_the_groups_average_term_counts_and_other_gaps_unr
                                  firm(4, employees=None)], method())
     by_n = {r.enterprise.enterprise_id: r for r in evaluation.results}
     # Benchmark of 单位排放增加值 over those with the data: 1000 ÷ 3; terms 10 × 500 ÷ 333.33 = 15 and 7.5.
-    assert round(by_n[1].term("emission_productivity").points, 4) == 15
-    assert round(by_n[2].term("emission_productivity").points, 4) == D("7.5")
+    assert close(by_n[1].term("emission_productivity").points, 15)
+    assert close(by_n[2].term("emission_productivity").points, "7.5")
     missing = by_n[3].term("emission_productivity")
-    assert (missing.value, round(missing.points, 4)) == (None, D("11.25"))  # (15 + 7.5) ÷ 2
+    assert missing.value is None and close(missing.points, "11.25")  # (15 + 7.5) ÷ 2
     assert "平均得分" in missing.note
     assert by_n[4].rank is None and by_n[4].reason == "数据不全，不参加排名：缺少年均职工人数"
     assert by_n[4].term("labour_productivity").value is None and by_n[4].term("mu_tax").points is None
 
 
 def test_small_exempt_and_young_firms_are_listed_apart_with_the_reason():
-    firms = [firm(1, above=False, land_mu=D("2.5")), firm(2, above=False, land_mu=None),
-             firm(3, above=False, land_mu=D(3)),
-             EnterpriseInput(4, "913304240000000004", "新厂", "百步镇", True, land_mu=D(5), tax_wan=D(1),
+    firms = [firm(1, above=False, land_mu=2.5), firm(2, above=False, land_mu=None), firm(3, above=False, land_mu=3),
+             EnterpriseInput(4, "913304240000000004", "新厂", "百步镇", True, land_mu=5.0, tax_wan=1.0,
                              production_started_on=dt.date(2024, 3, 1)),
-             EnterpriseInput(5, "913304240000000005", "老厂", "百步镇", True, land_mu=D(5), tax_wan=D(1),
+             EnterpriseInput(5, "913304240000000005", "老厂", "百步镇", True, land_mu=5.0, tax_wan=1.0,
                              production_started_on=dt.date(2023, 12, 1)),
              EnterpriseInput(6, "913304240000000006", "水厂", "百步镇", True, exemption="公用事业（自来水）")]
     by_n = {r.enterprise.enterprise_id: r for r in mujun_evaluate(firms, method()).results}
@@ -116,7 +117,7 @@ def test_class_boundaries_by_rank(ranked, counts):
     shares = {"A": D("0.20"), "B": D("0.80"), "C": D("0.95")}
     classes = [class_of(rank, ranked, shares) for rank in range(1, ranked + 1)]
     assert {k: classes.count(k) for k in "ABCD"} == counts
-    evaluation = mujun_evaluate([firm(n, tax_wan=D(100 + n)) for n in range(ranked)], method())
+    evaluation = mujun_evaluate([firm(n, tax_wan=100 + n) for n in range(ranked)], method())
     assert evaluation.class_counts(ABOVE) == counts
 
 
@@ -130,23 +131,32 @@ def test_ties_go_by_mu_tax_then_credit_code():
     # Same score: the 规下 group scores 亩均税收 only, so equal 亩均税收 are equal scores, then the code decides;
     # 规上 at 50/50: (10 万元/亩 tax, 40 VA) and (8, 50) against benchmarks 9 and 45 both score 100; the
     # higher 亩均税收 goes first although its credit code is the larger.
-    below = mujun_evaluate([firm(3, above=False), firm(1, above=False), firm(2, above=False, tax_wan=D(60))],
-                           method())
+    below = mujun_evaluate([firm(3, above=False), firm(1, above=False), firm(2, above=False, tax_wan=60)], method())
     assert [r.enterprise.enterprise_id for r in below.of_group(BELOW)] == [2, 1, 3]
     weights = {"mujun-zhejiang.above.weights": {"mu_tax": 50, "mu_value_added": 50}}
-    tied = mujun_evaluate([firm(1, tax_wan=D(80), value_added_wan=D(500)),
-                           firm(2, tax_wan=D(100), value_added_wan=D(400))], method(weights))
+    tied = mujun_evaluate([firm(1, tax_wan=80, value_added_wan=500), firm(2, tax_wan=100, value_added_wan=400)],
+                          method(weights))
     first, second = tied.of_group(ABOVE)
-    assert round(first.score, 4) == round(second.score, 4) == 100
+    assert close(first.score, 100) and close(second.score, 100)
     assert (first.enterprise.enterprise_id, first.rank, second.rank) == (2, 1, 2)
 
 
 def test_published_benchmarks_and_caps_where_a_county_sets_them():
     settings = {"mujun-zhejiang.above.benchmarks": {"mu_tax": "24.097"},
                 "mujun-zhejiang.above.term_caps": {"mu_tax": 45}}
-    evaluation = mujun_evaluate([firm(1, tax_wan=D(500)), firm(2)], method(settings))
+    evaluation = mujun_evaluate([firm(1, tax_wan=500), firm(2)], method(settings))
     by_n = {r.enterprise.enterprise_id: r for r in evaluation.results}
-    assert by_n[2].term("mu_tax").benchmark == D("24.097")
-    assert by_n[2].term("mu_tax").points == D(30) * 10 / D("24.097")  # 黄岩区 2022 的基准值
+    assert by_n[2].term("mu_tax").benchmark == 24.097  # 黄岩区 2022 的基准值
+    assert close(by_n[2].term("mu_tax").points, D(300) / D("24.097"))  # 30 × 10 ÷ 24.097 = 12.4497
     capped = by_n[1].term("mu_tax")  # 30 × 50 ÷ 24.097 = 62.25 → 45
     assert capped.points == 45 and "上限" in capped.note
+
+
+def test_the_inputs_are_read_in_the_order_the_dataclass_takes_them():
+    from dataclasses import fields
+
+    from lianghua.evaluations.selectors import INPUT_FIELDS
+
+    names = [f.name for f in fields(EnterpriseInput)]
+    assert names[5:5 + len(INPUT_FIELDS)] == list(INPUT_FIELDS)  # mujun_inputs builds them positionally
+    assert names[5 + len(INPUT_FIELDS):] == ["production_started_on", "exemption"]

@@ -248,3 +248,15 @@ def ids_assign(model: type[models.Model], key: Sequence[str], inserted: Sequence
         row["id"] = ids[sent]
 
 
+
+
+def rows_read(queryset: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A `values_list` queryset's rows as the database driver gives them, without Django's per-value
+    converters (which cost ~1.5 µs a decimal on SQLite: a second for 60,000 rows of ten figures). Numbers
+    come as int, float or Decimal by backend, dates on SQLite as ISO text: the caller converts what it
+    reads."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows

@@ -63,12 +63,21 @@ def documents_for(region: Region) -> DocumentSet:
     return _compiled[key]
 
 
+_raw_files: dict[Any, dict[str, dict[str, Any]]] = {}
+
+
 def _raw(document_id: str) -> dict[str, Any]:
-    for path in sorted(EVALUATION_DIR.glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if raw.get("id") == document_id:
-            return dict(raw)
-    raise LookupError(f"没有评价方法文件 {document_id}")
+    """A data file as written (what the rulebook does not compile: the class names), read once per state
+    of the files."""
+    state = _files_state()
+    if state not in _raw_files:
+        _raw_files.clear()
+        _raw_files[state] = {raw["id"]: raw for raw in (yaml.safe_load(path.read_text(encoding="utf-8"))
+                                                        for path in sorted(EVALUATION_DIR.glob("*.yaml")))}
+    try:
+        return _raw_files[state][document_id]
+    except KeyError:
+        raise LookupError(f"没有评价方法文件 {document_id}") from None
 
 
 def mujun_document(region: Region) -> Document:

@@ -1,4 +1,4 @@
-"""亩均效益综合评价 of one county and year: groups, indicators, scores, ranks and classes (pure, exact).
+"""亩均效益综合评价 of one county and year: groups, indicators, scores, ranks and classes (pure).
 
 The method's numbers are the rulebook's (data/evaluations/mujun-zhejiang.yaml, read through a tracing
 Context, so each result carries the parameters it used with their dates and clauses):
@@ -14,9 +14,13 @@ Context, so each result carries the parameters it used with their dates and clau
 - term = weight × value ÷ benchmark, capped where a cap is set; an enterprise without emission data gets
   the group's average term for 单位排放增加值; any other weighted value missing leaves the enterprise
   unranked with the reason;
-- score = Σ terms; ranked by score (to 4 places) descending, ties by 亩均税收 then credit code; with N ranked and rank
-  r, class A if r ≤ round(share_A × N), B if r ≤ round(share_B × N), C if r ≤ round(share_C × N), else D
-  (round half up).
+- score = Σ terms; ranked by score (to 4 places) descending, ties by 亩均税收 then credit code; with N
+  ranked and rank r, class A if r ≤ round(share_A × N), B if r ≤ round(share_B × N), C if r ≤
+  round(share_C × N), else D (round half up, exact).
+
+Figures and scores are binary floating point (double): they are ratios, published rounded to 4 places
+(about 15 significant digits are exact), and a province-wide evaluation of 60,000 enterprises must run
+in well under a second, which Decimal arithmetic in Python does not. The cuts between classes are exact.
 """
 
 from __future__ import annotations
@@ -24,14 +28,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from lianghua.core.collector import collector_paused
 from lianghua.rulebook.evaluation import Context, MissingSetting
 from lianghua.rulebook.parameters import Document
 
-ZERO = Decimal(0)
-SCORE_QUANTUM = Decimal("0.0001")
+SCORE_PLACES = 4  # scores are published to 4 places, and compared at that precision
 ABOVE, BELOW, SMALL, EXEMPT = "above", "below", "small", "exempt"
 GROUP_LABELS = {ABOVE: "规上企业", BELOW: "规下企业（用地达标）", SMALL: "规下企业（用地不足）", EXEMPT: "不参加排名"}
 RANKED_GROUPS = (ABOVE, BELOW)
@@ -68,7 +73,10 @@ INDICATOR_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 SHARES = frozenset({"rd_intensity"})  # values that are shares of a whole, shown as percentages
 
 
-@dataclass(frozen=True)
+Figure = float | None
+
+
+@dataclass(frozen=True, slots=True)
 class EnterpriseInput:
     """One enterprise's figures for the year (None: not reported)."""
 
@@ -77,64 +85,101 @@ class EnterpriseInput:
     name: str
     region: str
     is_above_scale: bool
-    land_mu: Decimal | None = None
-    tax_wan: Decimal | None = None
-    value_added_wan: Decimal | None = None
-    energy_tce: Decimal | None = None
-    pollutant_t: Decimal | None = None
-    employees: Decimal | None = None
-    rd_wan: Decimal | None = None
-    revenue_wan: Decimal | None = None
-    electricity_wan_kwh: Decimal | None = None
+    land_mu: Figure = None
+    tax_wan: Figure = None
+    value_added_wan: Figure = None
+    energy_tce: Figure = None
+    pollutant_t: Figure = None
+    employees: Figure = None
+    rd_wan: Figure = None
+    revenue_wan: Figure = None
+    electricity_wan_kwh: Figure = None
     production_started_on: dt.date | None = None
     exemption: str = ""  # an officer's recorded reason not to rank the enterprise this year
 
-    def figure(self, name: str) -> Decimal | None:
-        value: Decimal | None = getattr(self, name)
+    # mujun_inputs builds these positionally in this order (selectors.INPUT_FIELDS; a test checks).
+
+    def figure(self, name: str) -> Figure:
+        value: Figure = getattr(self, name)
         return value
 
 
-@dataclass
+@dataclass(slots=True)
 class Term:
     indicator: str
-    value: Decimal | None
-    benchmark: Decimal | None
-    weight: Decimal
-    points: Decimal | None  # None: the enterprise is not ranked
+    value: Figure
+    benchmark: Figure
+    weight: float
+    points: Figure  # None: the enterprise is not ranked
     note: str = ""  # how the points were reached when not by the plain formula (averaged, capped…)
 
 
-@dataclass
+@dataclass(slots=True)
+class Scheme:
+    """What the terms of one group share: its weighted indicators, their weights and the benchmarks used."""
+
+    codes: list[str]
+    weights: list[float]
+    benchmarks: list[Figure]
+
+
+@dataclass(slots=True)
 class MujunResult:
     enterprise: EnterpriseInput
     group: str
-    terms: list[Term] = field(default_factory=list)
-    score: Decimal | None = None
+    reason: str = ""  # why the enterprise is not ranked
+    score: Figure = None
     rank: int | None = None
     klass: str | None = None
-    reason: str = ""  # why the enterprise is not ranked
+    scheme: Scheme | None = None
+    values: tuple[Figure, ...] = ()  # aligned with scheme.codes (None: no value)
+    points: tuple[Figure, ...] = ()  # aligned with scheme.codes; empty: not ranked
+    notes: dict[str, str] | None = None  # indicator → how its points were reached, where not plain
 
     @property
     def ranked(self) -> bool:
         return self.rank is not None
 
+    def value(self, code: str) -> Figure:
+        """The enterprise's value of a weighted indicator (None: no value, or not weighted)."""
+        if self.scheme is None or code not in self.scheme.codes:
+            return None
+        return self.values[self.scheme.codes.index(code)] if self.values else None
+
+    @property
+    def terms(self) -> list[Term]:
+        """Each weighted indicator's value, benchmark, weight and points (built when asked: a province-wide
+        evaluation keeps plain columns)."""
+        scheme = self.scheme
+        if scheme is None:
+            return []
+        notes = self.notes or {}
+        return [Term(code, self.values[i] if self.values else None, scheme.benchmarks[i], scheme.weights[i],
+                     self.points[i] if self.points else None, notes.get(code, ""))
+                for i, code in enumerate(scheme.codes)]
+
     def term(self, code: str) -> Term | None:
         return next((t for t in self.terms if t.indicator == code), None)
+
+    def note(self, code: str, text: str) -> None:
+        if self.notes is None:
+            self.notes = {}
+        self.notes[code] = text
 
 
 @dataclass
 class GroupMethod:
-    weights: dict[str, Decimal]
-    benchmarks: dict[str, Decimal]  # published 基准值 (empty: each from the group's aggregate)
-    caps: dict[str, Decimal]
-    shares: dict[str, Decimal]  # A, B, C: the cumulative share of ranks up to that class
+    weights: dict[str, float]
+    benchmarks: dict[str, float]  # published 基准值 (empty: each from the group's aggregate)
+    caps: dict[str, float]
+    shares: dict[str, Decimal]  # A, B, C: the cumulative share of ranks up to that class (exact: it cuts ranks)
 
 
 @dataclass
 class MujunMethod:
     year: int
     groups: dict[str, GroupMethod]
-    min_land_mu: Decimal
+    min_land_mu: float
     min_years_in_production: int
     class_names: dict[str, str]
     trace: list[dict[str, Any]]
@@ -149,7 +194,7 @@ class MujunMethod:
 class MujunEvaluation:
     method: MujunMethod
     results: list[MujunResult]
-    benchmarks: dict[str, dict[str, Decimal | None]]  # group → indicator → benchmark used
+    benchmarks: dict[str, dict[str, Figure]]  # group → indicator → benchmark used
 
     def of_group(self, group: str) -> list[MujunResult]:
         return [r for r in self.results if r.group == group]
@@ -160,6 +205,10 @@ class MujunEvaluation:
             if result.klass:
                 counts[result.klass] += 1
         return counts
+
+
+def _floats(table: Mapping[str, Decimal]) -> dict[str, float]:
+    return {key: float(value) for key, value in table.items()}
 
 
 def _optional_table(ctx: Context, key: str) -> dict[str, Decimal]:
@@ -175,9 +224,9 @@ def method_read(document: Document, year: int, class_names: Mapping[str, str]) -
     ctx = Context({}, dt.date(year, 12, 31))
     ctx.doc = document
     groups = {
-        group: GroupMethod(weights=dict(ctx.table(f"{group}.weights")),
-                           benchmarks=_optional_table(ctx, f"{group}.benchmarks"),
-                           caps=_optional_table(ctx, f"{group}.term_caps"),
+        group: GroupMethod(weights=_floats(ctx.table(f"{group}.weights")),
+                           benchmarks=_floats(_optional_table(ctx, f"{group}.benchmarks")),
+                           caps=_floats(_optional_table(ctx, f"{group}.term_caps")),
                            shares=dict(ctx.table(f"{group}.class_shares")))
         for group in RANKED_GROUPS
     }
@@ -189,17 +238,14 @@ def method_read(document: Document, year: int, class_names: Mapping[str, str]) -
         if set(method.shares) != {"A", "B", "C"}:
             raise ValueError(f"{GROUP_LABELS[group]}的分档比例须为 A、B、C 三项")
     return MujunMethod(
-        year=year, groups=groups, min_land_mu=ctx.num("below.min_land_mu"),
+        year=year, groups=groups, min_land_mu=float(ctx.num("below.min_land_mu")),
         min_years_in_production=int(ctx.num("exempt.min_years_in_production")),
         class_names=dict(class_names), trace=ctx.trace_rows(),
     )
 
 
-def _value(enterprise: EnterpriseInput, indicator: Indicator) -> Decimal | None:
-    numerator, denominator = enterprise.figure(indicator.numerator), enterprise.figure(indicator.denominator)
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
-    return numerator / denominator
+def _text(value: float) -> str:
+    return f"{value:g}"
 
 
 def _group_of(enterprise: EnterpriseInput, method: MujunMethod) -> tuple[str, str]:
@@ -216,7 +262,7 @@ def _group_of(enterprise: EnterpriseInput, method: MujunMethod) -> tuple[str, st
     if land is None:
         return SMALL, "规下企业，缺少用地面积，无法确定是否参加排名"
     if land < method.min_land_mu:
-        return SMALL, f"规下企业，用地{land.normalize():f}亩，不足{method.min_land_mu.normalize():f}亩，列出不排名"
+        return SMALL, f"规下企业，用地{_text(land)}亩，不足{_text(method.min_land_mu)}亩，列出不排名"
     return BELOW, ""
 
 
@@ -236,78 +282,118 @@ def _missing_text(enterprise: EnterpriseInput, indicator: Indicator) -> str:
     return f"{indicator.denominator_label}为0"
 
 
-def _score_group(results: list[MujunResult], method: GroupMethod) -> dict[str, Decimal | None]:
+Column = list[Figure]
+
+
+def _column(enterprises: list[EnterpriseInput], indicator: Indicator) -> Column:
+    """The indicator's value for each enterprise: numerator ÷ denominator, None without a positive
+    denominator (one list comprehension per indicator: the hot loop of a province-wide evaluation)."""
+    numerators = map(attrgetter(indicator.numerator), enterprises)
+    denominators = map(attrgetter(indicator.denominator), enterprises)
+    return [n / d if n is not None and d is not None and d > 0 else None for n, d in zip(numerators, denominators)]
+
+
+def _benchmark(enterprises: list[EnterpriseInput], values: Column, indicator: Indicator) -> Figure:
+    """The group's aggregate: Σ numerator ÷ Σ denominator over the ranked enterprises with a value."""
+    having = [e for e, v in zip(enterprises, values, strict=True) if v is not None]
+    total_denominator = sum(map(attrgetter(indicator.denominator), having))
+    return sum(map(attrgetter(indicator.numerator), having)) / total_denominator if total_denominator > 0 else None
+
+
+def _points(ranked: list[MujunResult], values: Column, code: str, weight: float, benchmark: Figure,
+            cap: float | None) -> list[float]:
+    """One indicator's points for every ranked enterprise (notes where the plain formula did not apply)."""
+    if not benchmark:
+        for result, value in zip(ranked, values, strict=True):
+            if value is not None:
+                result.note(code, "基准值为0或无基准值，本项不计分")
+        return [0.0] * len(ranked)
+    scale = weight / benchmark
+    column = [0.0 if v is None else v * scale for v in values]
+    if cap is not None:
+        for i, points in enumerate(column):
+            if points > cap:
+                column[i] = cap
+                ranked[i].note(code, f"超过单项上限，按{_text(cap)}分计")
+    if code in AVERAGED_WHEN_MISSING:
+        having = [p for p, v in zip(column, values, strict=True) if v is not None]
+        average = sum(having) / len(having) if having else 0.0
+        note = "无排放数据，按本组有数据企业的平均得分计" if having else "本组企业均无排放数据，本项不计分"
+        for i, value in enumerate(values):
+            if value is None:
+                column[i] = average
+                ranked[i].note(code, note)
+    return column
+
+
+def _score_group(results: list[MujunResult], method: GroupMethod) -> Scheme:
+    """Score, rank and class the group's results in place; returns what their terms share."""
     weighted = [INDICATOR_BY_CODE[code] for code, weight in method.weights.items() if weight != 0]
-    for result in results:
-        missing = [_missing_text(result.enterprise, i) for i in weighted
-                   if i.code not in AVERAGED_WHEN_MISSING and _value(result.enterprise, i) is None]
-        if missing:
-            result.reason = "数据不全，不参加排名：" + "、".join(missing)
-    ranked = [r for r in results if not r.reason]
-    benchmarks: dict[str, Decimal | None] = {}
+    enterprises = [r.enterprise for r in results]
+    columns = {i.code: _column(enterprises, i) for i in weighted}
+    tax_per_mu = columns["mu_tax"] if "mu_tax" in columns else _column(enterprises, INDICATOR_BY_CODE["mu_tax"])
     for indicator in weighted:
-        if indicator.code in method.benchmarks:
-            benchmarks[indicator.code] = method.benchmarks[indicator.code]
-            continue
-        having = [r.enterprise for r in ranked if _value(r.enterprise, indicator) is not None]
-        total_numerator = sum((e.figure(indicator.numerator) or ZERO for e in having), ZERO)
-        total_denominator = sum((e.figure(indicator.denominator) or ZERO for e in having), ZERO)
-        benchmarks[indicator.code] = total_numerator / total_denominator if total_denominator > 0 else None
-    for indicator in weighted:
-        weight, benchmark, cap = method.weights[indicator.code], benchmarks[indicator.code], method.caps.get(indicator.code)
-        scored: list[Term] = []
-        for result in ranked:
-            value = _value(result.enterprise, indicator)
-            term = Term(indicator.code, value, benchmark, weight, ZERO)
-            if value is not None and benchmark:
-                term.points = weight * value / benchmark
-                if cap is not None and term.points > cap:
-                    term.points, term.note = cap, f"超过单项上限，按{cap.normalize():f}分计"
-                scored.append(term)
-            elif value is not None:
-                term.note = "基准值为0或无基准值，本项不计分"
-            result.terms.append(term)
         if indicator.code in AVERAGED_WHEN_MISSING:
-            average = sum((t.points or ZERO for t in scored), ZERO) / len(scored) if scored else ZERO
-            for result in ranked:
-                term = result.terms[-1]
-                if term.value is None:
-                    term.points = average
-                    term.note = ("无排放数据，按本组有数据企业的平均得分计" if scored
-                                 else "本组企业均无排放数据，本项不计分")
-    for result in ranked:
-        result.score = sum((t.points or ZERO for t in result.terms), ZERO)
-    for result in results:
-        if result.reason:
-            result.terms = _values_only(result.enterprise, method, benchmarks)
+            continue
+        for index in [i for i, value in enumerate(columns[indicator.code]) if value is None]:
+            result = results[index]
+            missing = _missing_text(result.enterprise, indicator)
+            result.reason = f"{result.reason}、{missing}" if result.reason else f"数据不全，不参加排名：{missing}"
+    at = [i for i, r in enumerate(results) if not r.reason]
+    ranked = [results[i] for i in at]
+    ranked_enterprises = [r.enterprise for r in ranked]
+    ranked_columns = {code: [column[i] for i in at] for code, column in columns.items()}
+    benchmarks = {i.code: method.benchmarks[i.code] if i.code in method.benchmarks
+                  else _benchmark(ranked_enterprises, ranked_columns[i.code], i) for i in weighted}
+    scheme = Scheme(codes=[i.code for i in weighted], weights=[method.weights[i.code] for i in weighted],
+                    benchmarks=[benchmarks[i.code] for i in weighted])
+    points = [_points(ranked, ranked_columns[i.code], i.code, method.weights[i.code], benchmarks[i.code],
+                      method.caps.get(i.code)) for i in weighted]
+    rows = list(zip(*points, strict=True)) if points else [()] * len(ranked)
+    scores = list(map(sum, rows))
     # Scores compare as published (4 places), so a tie is one an officer sees; then 亩均税收, then the code.
-    order = sorted(ranked, key=lambda r: (-(r.score or ZERO).quantize(SCORE_QUANTUM, rounding=ROUND_HALF_UP),
-                                          -(_value(r.enterprise, INDICATOR_BY_CODE["mu_tax"]) or ZERO),
-                                          r.enterprise.credit_code))
-    for rank, result in enumerate(order, start=1):
-        result.rank = rank
-        result.klass = class_of(rank, len(order), method.shares)
-    return benchmarks
+    order = sorted(zip([-round(x, SCORE_PLACES) for x in scores], [-(tax_per_mu[i] or 0.0) for i in at],
+                       [e.credit_code for e in ranked_enterprises], range(len(ranked))))
+    cuts = [int((method.shares[k] * len(ranked)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for k in "ABC"]
+    for rank, (_, _, _, position) in enumerate(order, start=1):
+        result = ranked[position]
+        result.points, result.score, result.rank = rows[position], scores[position], rank
+        result.klass = "A" if rank <= cuts[0] else "B" if rank <= cuts[1] else "C" if rank <= cuts[2] else "D"
+    value_rows = list(zip(*(columns[c] for c in scheme.codes), strict=True)) if scheme.codes else [()] * len(results)
+    for result, values in zip(results, value_rows, strict=True):
+        result.scheme, result.values = scheme, values
+    return scheme
 
 
-def _values_only(enterprise: EnterpriseInput, method: GroupMethod,
-                 benchmarks: Mapping[str, Decimal | None]) -> list[Term]:
-    """An unranked enterprise's indicator values, shown beside the ranked ones (no points)."""
-    return [Term(code, _value(enterprise, INDICATOR_BY_CODE[code]), benchmarks.get(code), weight, None)
-            for code, weight in method.weights.items() if weight != 0]
+def _values_only(results: list[MujunResult], scheme: Scheme | None) -> None:
+    """Enterprises listed apart: their values of the indicators `scheme` weighs, beside the ranked ones."""
+    if scheme is None or not results:
+        return
+    enterprises = [r.enterprise for r in results]
+    columns = [_column(enterprises, INDICATOR_BY_CODE[code]) for code in scheme.codes]
+    for result, values in zip(results, zip(*columns, strict=True) if columns else [()] * len(results), strict=True):
+        result.scheme, result.values = scheme, values
 
 
 def mujun_evaluate(enterprises: Iterable[EnterpriseInput], method: MujunMethod) -> MujunEvaluation:
-    results = []
+    with collector_paused():  # tens of thousands of acyclic results: see core/collector.py
+        return _evaluate(enterprises, method)
+
+
+def _evaluate(enterprises: Iterable[EnterpriseInput], method: MujunMethod) -> MujunEvaluation:
+    by_group: dict[str, list[MujunResult]] = {ABOVE: [], BELOW: [], SMALL: [], EXEMPT: []}
     for enterprise in enterprises:
         group, reason = _group_of(enterprise, method)
-        results.append(MujunResult(enterprise=enterprise, group=group, reason=reason))
-    benchmarks = {group: _score_group([r for r in results if r.group == group], method.groups[group])
-                  for group in RANKED_GROUPS}
-    for result in results:
-        if result.group in (SMALL, EXEMPT):
-            like = ABOVE if result.enterprise.is_above_scale else BELOW
-            result.terms = _values_only(result.enterprise, method.groups[like], benchmarks[like])
-    group_order = {group: i for i, group in enumerate((ABOVE, BELOW, SMALL, EXEMPT))}
-    results.sort(key=lambda r: (group_order[r.group], r.rank is None, r.rank or 0, r.enterprise.credit_code))
+        by_group[group].append(MujunResult(enterprise, group, reason))
+    schemes = {group: _score_group(by_group[group], method.groups[group]) for group in RANKED_GROUPS}
+    for group in (SMALL, EXEMPT):
+        for like in RANKED_GROUPS:
+            _values_only([r for r in by_group[group] if (r.enterprise.is_above_scale) == (like == ABOVE)],
+                         schemes[like])
+    results: list[MujunResult] = []
+    for group, members in by_group.items():
+        ranked = sorted((r for r in members if r.rank is not None), key=attrgetter("rank"))
+        listed = sorted((r for r in members if r.rank is None), key=lambda r: r.enterprise.credit_code)
+        results += ranked + listed
+    benchmarks = {group: dict(zip(scheme.codes, scheme.benchmarks, strict=True)) for group, scheme in schemes.items()}
     return MujunEvaluation(method=method, results=results, benchmarks=benchmarks)

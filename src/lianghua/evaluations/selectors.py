@@ -3,12 +3,15 @@ and results a user may see; every result as the plain data the pages, the export
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from lianghua.accounts.scope import scope_queryset
+from lianghua.core.bulk import rows_read
+from lianghua.core.collector import collector_paused
 from lianghua.core.formatting import decimal_text
 from lianghua.enterprises.models import EnterpriseYear
 from lianghua.regions.models import Region
@@ -30,20 +33,34 @@ INPUT_FIELDS = ("land_mu", "tax_wan", "value_added_wan", "energy_tce", "pollutan
                 "revenue_wan", "electricity_wan_kwh")
 
 
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 def mujun_inputs(region: Region, year: int) -> list[EnterpriseInput]:
-    """Every enterprise of `region`'s subtree with figures for `year` (one query, plus the exemptions)."""
-    exemptions = dict(Exemption.objects.filter(year=year, enterprise__region__in=subtree_regions(region))
+    """Every enterprise of `region`'s subtree with figures for `year`: one query read without Django's
+    converters (core.bulk.rows_read), the towns' names and the exemptions beside it."""
+    subtree = subtree_regions(region)
+    towns = dict(subtree.values_list("id", "name"))
+    exemptions = dict(Exemption.objects.filter(year=year, enterprise__region__in=subtree)
                       .values_list("enterprise_id", "reason"))
-    years = (EnterpriseYear.objects.filter(year=year, enterprise__region__in=subtree_regions(region))
-             .values("enterprise_id", "enterprise__credit_code", "enterprise__name", "enterprise__region__name",
-                     "enterprise__production_started_on", "is_above_scale", *INPUT_FIELDS))
-    return [EnterpriseInput(
-        enterprise_id=row["enterprise_id"], credit_code=row["enterprise__credit_code"], name=row["enterprise__name"],
-        region=row["enterprise__region__name"], is_above_scale=row["is_above_scale"],
-        production_started_on=row["enterprise__production_started_on"],
-        exemption=exemptions.get(row["enterprise_id"], ""),
-        **{name: None if row[name] is None else Decimal(row[name]) for name in INPUT_FIELDS},
-    ) for row in years]
+    years = EnterpriseYear.objects.filter(year=year)
+    if Region.objects.exclude(path__startswith=region.path).exists():  # not the whole tree: keep to the subtree
+        years = years.filter(enterprise__region__in=subtree)  # (the filter costs a third of a province-wide read)
+    with collector_paused():
+        rows = rows_read(years
+                         .values_list("enterprise_id", "enterprise__credit_code", "enterprise__name",
+                                      "enterprise__region_id", "enterprise__production_started_on",
+                                      "is_above_scale", *INPUT_FIELDS).order_by())
+        decimals = any(isinstance(v, Decimal) for row in rows[:50] for v in row[6:])  # PostgreSQL's numeric
+        return [EnterpriseInput(enterprise_id, code, name, towns[town], bool(above),
+                                *(map(_number, figures) if decimals else figures),
+                                _day(started), exemptions.get(enterprise_id, ""))
+                for enterprise_id, code, name, town, started, above, *figures in rows]
 
 
 def mujun_compute(region: Region, year: int) -> MujunEvaluation:

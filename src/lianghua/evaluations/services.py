@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -78,7 +79,7 @@ def _store(evaluation: Evaluation, computed: MujunEvaluation) -> None:
     evaluation.results.all().delete()
     EvaluationResult.objects.bulk_create([
         EvaluationResult(evaluation=evaluation, enterprise_id=r.enterprise.enterprise_id, group=r.group,
-                         score=r.score, rank=r.rank, klass=r.klass or "", reason=r.reason[:300],
+                         score=None if r.score is None else Decimal(f"{r.score:.6f}"), rank=r.rank, klass=r.klass or "", reason=r.reason[:300],
                          terms=result_data(r, class_names)["indicators"], inputs=result_inputs(r))
         for r in computed.results], batch_size=2000)
     evaluation.method = method_data(computed, evaluation.region)
