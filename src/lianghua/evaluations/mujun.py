@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from operator import attrgetter
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any
 
 from lianghua.core.collector import collector_paused
@@ -290,7 +290,7 @@ def _column(enterprises: list[EnterpriseInput], indicator: Indicator) -> Column:
     denominator (one list comprehension per indicator: the hot loop of a province-wide evaluation)."""
     numerators = map(attrgetter(indicator.numerator), enterprises)
     denominators = map(attrgetter(indicator.denominator), enterprises)
-    return [n / d if n is not None and d is not None and d > 0 else None for n, d in zip(numerators, denominators)]
+    return [n / d if n is not None and d is not None and d > 0 else None for n, d in zip(numerators, denominators, strict=True)]
 
 
 def _benchmark(enterprises: list[EnterpriseInput], values: Column, indicator: Indicator) -> Figure:
@@ -353,7 +353,7 @@ def _score_group(results: list[MujunResult], method: GroupMethod) -> Scheme:
     scores = list(map(sum, rows))
     # Scores compare as published (4 places), so a tie is one an officer sees; then 亩均税收, then the code.
     order = sorted(zip([-round(x, SCORE_PLACES) for x in scores], [-(tax_per_mu[i] or 0.0) for i in at],
-                       [e.credit_code for e in ranked_enterprises], range(len(ranked))))
+                       [e.credit_code for e in ranked_enterprises], range(len(ranked)), strict=True))
     cuts = [int((method.shares[k] * len(ranked)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for k in "ABC"]
     for rank, (_, _, _, position) in enumerate(order, start=1):
         result = ranked[position]
@@ -391,7 +391,7 @@ def _evaluate(enterprises: Iterable[EnterpriseInput], method: MujunMethod) -> Mu
             _values_only([r for r in by_group[group] if (r.enterprise.is_above_scale) == (like == ABOVE)],
                          schemes[like])
     results: list[MujunResult] = []
-    for group, members in by_group.items():
+    for members in by_group.values():
         ranked = sorted((r for r in members if r.rank is not None), key=attrgetter("rank"))
         listed = sorted((r for r in members if r.rank is None), key=lambda r: r.enterprise.credit_code)
         results += ranked + listed
