@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from lianghua.accounts.models import Notification
 from lianghua.audit.models import ChangeRecord
+from lianghua.enterprises.models import EnterpriseYear
 from lianghua.evaluations.models import Evaluation, FrozenError, Objection
 from lianghua.evaluations.selectors import mujun_compute, results_visible_to
 from lianghua.evaluations.services import (
@@ -182,3 +183,18 @@ def test_the_command_lists_every_enterprise_with_the_parameters(county, firms, c
     assert book.sheetnames == ["规上企业", "评价参数"]
     sheet = book["规上企业"]
     assert (sheet.cell(4, 1).value, sheet.cell(4, 7).value) == (1, 120)  # a number: 50 + 20 + 20 + 10 + 10 + 10
+
+
+def test_a_carbon_evaluation_is_kept_and_shown_like_any_other(county, firms, county_officer, client):
+    for enterprise, co2 in zip(firms, (100, 200, 300, 400, 5000), strict=True):
+        EnterpriseYear.objects.filter(enterprise=enterprise, year=2025).update(co2_t=co2)
+    evaluation = evaluation_draft(region=county, year=2025, by=county_officer, kind="carbon")
+    # Industry C34: L = 6000 ÷ 6000 = 1; each firm's K is its own L: 0.0833 … 4.1667.
+    assert evaluation.counts["grades"] == {"1": 4, "2": 0, "3": 0, "4": 0, "5": 1}
+    worst = evaluation.results.get(enterprise=firms[4])
+    assert (worst.klass, worst.terms["k"], worst.terms["band"]) == ("5", "4.1667", "高碳")
+    client.force_login(county_officer)
+    page = client.get(f"/evaluations/{evaluation.pk}/enterprises/{firms[4].pk}/").content.decode()
+    assert "5级" in page and "4.1667" in page and "历年碳效等级" in page
+    listing = client.get("/evaluations/carbon/", {"region": "330424", "year": "2025"}).content.decode()
+    assert "第1版" in listing and "C34 通用设备制造业" in listing

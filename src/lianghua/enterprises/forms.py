@@ -117,7 +117,8 @@ class EnterpriseYearForm(RecordForm):
     class Meta:
         model = EnterpriseYear
         fields = ["year", "is_above_scale", "is_key_energy", "revenue_wan", "value_added_wan", "tax_wan",
-                  "employees", "land_mu", "energy_tce", "rd_wan", "electricity_wan_kwh", "co2_t", "pollutant_t"]
+                  "employees", "land_mu", "energy_tce", "rd_wan", "electricity_wan_kwh", "co2_t", "pollutant_t",
+                  "coal_t", "natural_gas_wan_m3", "diesel_t", "heat_gj"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -243,7 +243,7 @@ def enterprises_check(kind, records, scope, result):
 
 
 YEAR_FIGURES = ("revenue_wan", "value_added_wan", "tax_wan", "employees", "land_mu", "energy_tce", "rd_wan",
-                "electricity_wan_kwh", "co2_t", "pollutant_t")
+                "electricity_wan_kwh", "co2_t", "pollutant_t", "coal_t", "natural_gas_wan_m3", "diesel_t", "heat_gj")
 
 
 def enterprise_years_check(kind, records, scope, result):
@@ -364,6 +364,10 @@ ENTERPRISE_YEARS = import_kind_declare(ImportKind(
                note="能源活动的二氧化碳排放；不填时碳效评价按能耗和排放因子折算"),
         Column("pollutant_t", "主要污染物排放(吨)", DECIMAL, unit="吨", minimum="0", width=18,
                note="亩均效益评价“单位排放增加值”的分母"),
+        Column("coal_t", "原煤消费量(吨)", DECIMAL, unit="吨", minimum="0", width=14),
+        Column("natural_gas_wan_m3", "天然气消费量(万立方米)", DECIMAL, unit="万立方米", minimum="0", width=18),
+        Column("diesel_t", "柴油消费量(吨)", DECIMAL, unit="吨", minimum="0", width=14),
+        Column("heat_gj", "外购热力(吉焦)", DECIMAL, unit="吉焦", minimum="0", width=14),
     ),
     "统一社会信用代码 + 年度",
     check=enterprise_years_check, write=enterprise_years_bulk_upsert, column_check=year_money_per_unit_check,

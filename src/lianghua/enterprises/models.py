@@ -80,6 +80,10 @@ YEAR_NON_NEGATIVE = (
     ("electricity_wan_kwh", "用电量不能为负数"),
     ("co2_t", "二氧化碳排放不能为负数"),
     ("pollutant_t", "主要污染物排放不能为负数"),
+    ("coal_t", "原煤消费量不能为负数"),
+    ("natural_gas_wan_m3", "天然气消费量不能为负数"),
+    ("diesel_t", "柴油消费量不能为负数"),
+    ("heat_gj", "外购热力不能为负数"),
 )
 
 
@@ -104,6 +108,11 @@ class EnterpriseYear(models.Model):
     electricity_wan_kwh = models.DecimalField("用电量(万千瓦时)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     co2_t = models.DecimalField("二氧化碳排放(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     pollutant_t = models.DecimalField("主要污染物排放(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    # Energy use by carrier, from which 工业碳效码 computes CO2 where it is not given (evaluations/carbon.py).
+    coal_t = models.DecimalField("原煤消费量(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    natural_gas_wan_m3 = models.DecimalField("天然气消费量(万立方米)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    diesel_t = models.DecimalField("柴油消费量(吨)", **MONEY, validators=[MinValueValidator(Decimal(0))])
+    heat_gj = models.DecimalField("外购热力(吉焦)", **MONEY, validators=[MinValueValidator(Decimal(0))])
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

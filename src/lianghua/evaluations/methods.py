@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 from lianghua.regions.models import Region
 from lianghua.rulebook.parameters import Document, DocumentSet, documents_load
 
+from .carbon import CarbonMethod, carbon_method_read
 from .models import MethodSetting
 from .mujun import MujunMethod, method_read
 
@@ -22,6 +23,8 @@ EVALUATION_DIR = Path(
     os.environ.get("LIANGHUA_EVALUATION_DIR", Path(__file__).resolve().parents[3] / "data" / "evaluations")
 )
 MUJUN_DOCUMENT = "mujun-zhejiang"
+CARBON_DOCUMENT = "carbon-zhejiang"
+FACTORS_DOCUMENT = "emission-factors"
 
 _compiled: dict[Any, DocumentSet] = {}
 
@@ -87,3 +90,9 @@ def mujun_document(region: Region) -> Document:
 def mujun_method(region: Region, year: int) -> MujunMethod:
     """The 亩均 method for `region`'s evaluation of `year` (parameters read at the year's end)."""
     return method_read(mujun_document(region), year, _raw(MUJUN_DOCUMENT).get("classes") or {})
+
+
+def carbon_method(region: Region, year: int) -> CarbonMethod:
+    """The 碳效 cuts and the emission factors for `region`'s evaluation of `year`."""
+    documents = documents_for(region).documents
+    return carbon_method_read(documents[CARBON_DOCUMENT], documents[FACTORS_DOCUMENT], year)

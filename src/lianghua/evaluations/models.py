@@ -58,6 +58,7 @@ class Evaluation(models.Model):
 
     class Kind(models.TextChoices):
         MUJUN = "mujun", "亩均效益综合评价"
+        CARBON = "carbon", "工业碳效评价"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"

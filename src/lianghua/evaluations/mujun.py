@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from lianghua.core.collector import collector_paused
 from lianghua.rulebook.evaluation import Context, MissingSetting
@@ -76,9 +76,10 @@ SHARES = frozenset({"rd_intensity"})  # values that are shares of a whole, shown
 Figure = float | None
 
 
-@dataclass(frozen=True, slots=True)
-class EnterpriseInput:
-    """One enterprise's figures for the year (None: not reported)."""
+class EnterpriseInput(NamedTuple):
+    """One enterprise's figures for the year (None: not reported). A named tuple: a province-wide read
+    makes 60,000 of them straight from the database's rows (selectors.mujun_inputs, in this field order:
+    a test checks)."""
 
     enterprise_id: int
     credit_code: str
@@ -96,8 +97,6 @@ class EnterpriseInput:
     electricity_wan_kwh: Figure = None
     production_started_on: dt.date | None = None
     exemption: str = ""  # an officer's recorded reason not to rank the enterprise this year
-
-    # mujun_inputs builds these positionally in this order (selectors.INPUT_FIELDS; a test checks).
 
     def figure(self, name: str) -> Figure:
         value: Figure = getattr(self, name)
@@ -132,7 +131,6 @@ class MujunResult:
     rank: int | None = None
     klass: str | None = None
     scheme: Scheme | None = None
-    values: tuple[Figure, ...] = ()  # aligned with scheme.codes (None: no value)
     points: tuple[Figure, ...] = ()  # aligned with scheme.codes; empty: not ranked
     notes: dict[str, str] | None = None  # indicator → how its points were reached, where not plain
 
@@ -141,10 +139,10 @@ class MujunResult:
         return self.rank is not None
 
     def value(self, code: str) -> Figure:
-        """The enterprise's value of a weighted indicator (None: no value, or not weighted)."""
-        if self.scheme is None or code not in self.scheme.codes:
-            return None
-        return self.values[self.scheme.codes.index(code)] if self.values else None
+        """The enterprise's value of an indicator: numerator ÷ denominator (None without a positive one)."""
+        indicator = INDICATOR_BY_CODE[code]
+        numerator, denominator = self.enterprise.figure(indicator.numerator), self.enterprise.figure(indicator.denominator)
+        return numerator / denominator if numerator is not None and denominator is not None and denominator > 0 else None
 
     @property
     def terms(self) -> list[Term]:
@@ -154,7 +152,7 @@ class MujunResult:
         if scheme is None:
             return []
         notes = self.notes or {}
-        return [Term(code, self.values[i] if self.values else None, scheme.benchmarks[i], scheme.weights[i],
+        return [Term(code, self.value(code), scheme.benchmarks[i], scheme.weights[i],
                      self.points[i] if self.points else None, notes.get(code, ""))
                 for i, code in enumerate(scheme.codes)]
 
@@ -326,8 +324,9 @@ def _points(ranked: list[MujunResult], values: Column, code: str, weight: float,
     return column
 
 
-def _score_group(results: list[MujunResult], method: GroupMethod) -> Scheme:
-    """Score, rank and class the group's results in place; returns what their terms share."""
+def _score_group(results: list[MujunResult], method: GroupMethod) -> tuple[Scheme, list[MujunResult]]:
+    """Score, rank and class the group's results in place; returns what their terms share and the ranked
+    results in rank order."""
     weighted = [INDICATOR_BY_CODE[code] for code, weight in method.weights.items() if weight != 0]
     enterprises = [r.enterprise for r in results]
     columns = {i.code: _column(enterprises, i) for i in weighted}
@@ -342,7 +341,8 @@ def _score_group(results: list[MujunResult], method: GroupMethod) -> Scheme:
     at = [i for i, r in enumerate(results) if not r.reason]
     ranked = [results[i] for i in at]
     ranked_enterprises = [r.enterprise for r in ranked]
-    ranked_columns = {code: [column[i] for i in at] for code, column in columns.items()}
+    ranked_columns = columns if len(at) == len(results) else {code: [column[i] for i in at]
+                                                              for code, column in columns.items()}
     benchmarks = {i.code: method.benchmarks[i.code] if i.code in method.benchmarks
                   else _benchmark(ranked_enterprises, ranked_columns[i.code], i) for i in weighted}
     scheme = Scheme(codes=[i.code for i in weighted], weights=[method.weights[i.code] for i in weighted],
@@ -355,24 +355,16 @@ def _score_group(results: list[MujunResult], method: GroupMethod) -> Scheme:
     order = sorted(zip([-round(x, SCORE_PLACES) for x in scores], [-(tax_per_mu[i] or 0.0) for i in at],
                        [e.credit_code for e in ranked_enterprises], range(len(ranked)), strict=True))
     cuts = [int((method.shares[k] * len(ranked)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for k in "ABC"]
+    in_order = []
     for rank, (_, _, _, position) in enumerate(order, start=1):
         result = ranked[position]
-        result.points, result.score, result.rank = rows[position], scores[position], rank
+        result.points, result.score, result.rank, result.scheme = rows[position], scores[position], rank, scheme
         result.klass = "A" if rank <= cuts[0] else "B" if rank <= cuts[1] else "C" if rank <= cuts[2] else "D"
-    value_rows = list(zip(*(columns[c] for c in scheme.codes), strict=True)) if scheme.codes else [()] * len(results)
-    for result, values in zip(results, value_rows, strict=True):
-        result.scheme, result.values = scheme, values
-    return scheme
-
-
-def _values_only(results: list[MujunResult], scheme: Scheme | None) -> None:
-    """Enterprises listed apart: their values of the indicators `scheme` weighs, beside the ranked ones."""
-    if scheme is None or not results:
-        return
-    enterprises = [r.enterprise for r in results]
-    columns = [_column(enterprises, INDICATOR_BY_CODE[code]) for code in scheme.codes]
-    for result, values in zip(results, zip(*columns, strict=True) if columns else [()] * len(results), strict=True):
-        result.scheme, result.values = scheme, values
+        in_order.append(result)
+    for result in results:
+        if result.reason:
+            result.scheme = scheme
+    return scheme, in_order
 
 
 def mujun_evaluate(enterprises: Iterable[EnterpriseInput], method: MujunMethod) -> MujunEvaluation:
@@ -385,15 +377,18 @@ def _evaluate(enterprises: Iterable[EnterpriseInput], method: MujunMethod) -> Mu
     for enterprise in enterprises:
         group, reason = _group_of(enterprise, method)
         by_group[group].append(MujunResult(enterprise, group, reason))
-    schemes = {group: _score_group(by_group[group], method.groups[group]) for group in RANKED_GROUPS}
+    schemes, results = {}, []
+    for group in RANKED_GROUPS:
+        schemes[group], in_order = _score_group(by_group[group], method.groups[group])
+        results += in_order + sorted((r for r in by_group[group] if r.rank is None), key=_code)
     for group in (SMALL, EXEMPT):
-        for like in RANKED_GROUPS:
-            _values_only([r for r in by_group[group] if (r.enterprise.is_above_scale) == (like == ABOVE)],
-                         schemes[like])
-    results: list[MujunResult] = []
-    for members in by_group.values():
-        ranked = sorted((r for r in members if r.rank is not None), key=attrgetter("rank"))
-        listed = sorted((r for r in members if r.rank is None), key=lambda r: r.enterprise.credit_code)
-        results += ranked + listed
+        listed = sorted(by_group[group], key=_code)
+        for result in listed:  # their values of the indicators weighed in the group they would be in
+            result.scheme = schemes[ABOVE if result.enterprise.is_above_scale else BELOW]
+        results += listed
     benchmarks = {group: dict(zip(scheme.codes, scheme.benchmarks, strict=True)) for group, scheme in schemes.items()}
     return MujunEvaluation(method=method, results=results, benchmarks=benchmarks)
+
+
+def _code(result: MujunResult) -> str:
+    return result.enterprise.credit_code

@@ -13,11 +13,12 @@ from lianghua.accounts.scope import scope_queryset
 from lianghua.core.bulk import rows_read
 from lianghua.core.collector import collector_paused
 from lianghua.core.formatting import decimal_text
-from lianghua.enterprises.models import EnterpriseYear
+from lianghua.enterprises.models import Enterprise, EnterpriseYear, Industry
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import subtree_regions
 
-from .methods import method_settings_sources, mujun_method
+from .carbon import CarbonEvaluation, CarbonInput, CarbonResult, carbon_evaluate, grade_label
+from .methods import carbon_method, method_settings_sources, mujun_method
 from .models import Evaluation, EvaluationResult, Exemption
 from .mujun import (
     GROUP_LABELS,
@@ -37,34 +38,101 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _day(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def mujun_inputs(region: Region, year: int) -> list[EnterpriseInput]:
+def mujun_inputs(region: Region, year: int, *, started_after: dt.date | None = None) -> list[EnterpriseInput]:
     """Every enterprise of `region`'s subtree with figures for `year`: one query read without Django's
-    converters (core.bulk.rows_read), the towns' names and the exemptions beside it."""
-    subtree = subtree_regions(region)
-    towns = dict(subtree.values_list("id", "name"))
-    exemptions = dict(Exemption.objects.filter(year=year, enterprise__region__in=subtree)
-                      .values_list("enterprise_id", "reason"))
-    years = EnterpriseYear.objects.filter(year=year)
-    if Region.objects.exclude(path__startswith=region.path).exists():  # not the whole tree: keep to the subtree
-        years = years.filter(enterprise__region__in=subtree)  # (the filter costs a third of a province-wide read)
+    converters (core.bulk.rows_read) straight into named tuples; then the few that started production
+    after `started_after` (their date) and the officers' exemptions are filled in."""
     with collector_paused():
-        rows = rows_read(years
+        rows = rows_read(_years_of(region, year)
                          .values_list("enterprise_id", "enterprise__credit_code", "enterprise__name",
-                                      "enterprise__region_id", "enterprise__production_started_on",
-                                      "is_above_scale", *INPUT_FIELDS).order_by())
-        decimals = any(isinstance(v, Decimal) for row in rows[:50] for v in row[6:])  # PostgreSQL's numeric
-        return [EnterpriseInput(enterprise_id, code, name, towns[town], bool(above),
-                                *(map(_number, figures) if decimals else figures),
-                                _day(started), exemptions.get(enterprise_id, ""))
-                for enterprise_id, code, name, town, started, above, *figures in rows]
+                                      "enterprise__region__name", "is_above_scale", *INPUT_FIELDS).order_by())
+        if any(isinstance(v, Decimal) for row in rows[:50] for v in row[5:]):  # PostgreSQL's numeric
+            rows = [(*row[:5], *map(_number, row[5:])) for row in rows]  # tuples, as the driver's
+        make, tail = EnterpriseInput._make, (None, "")  # production date and exemption: filled in below
+        inputs = [make(row + tail) for row in rows]
+    subtree = subtree_regions(region)
+    special: dict[int, dict[str, Any]] = {}
+    if started_after is not None:
+        for enterprise_id, started in Enterprise.objects.filter(region__in=subtree,
+                                                                production_started_on__gt=started_after
+                                                                ).values_list("id", "production_started_on"):
+            special.setdefault(enterprise_id, {})["production_started_on"] = started
+    for enterprise_id, reason in Exemption.objects.filter(year=year, enterprise__region__in=subtree
+                                                          ).values_list("enterprise_id", "reason"):
+        special.setdefault(enterprise_id, {})["exemption"] = reason
+    if special:
+        inputs = [e._replace(**special[e.enterprise_id]) if e.enterprise_id in special else e for e in inputs]
+    return inputs
+
+
+CARBON_FIELDS = ("value_added_wan", "co2_t", "electricity_wan_kwh", "coal_t", "natural_gas_wan_m3", "diesel_t",
+                 "heat_gj")
+
+
+def _years_of(region: Region, year: int):
+    """The year's enterprise figures of `region`'s subtree (no filter for the whole tree: it costs a third of
+    a province-wide read)."""
+    years = EnterpriseYear.objects.filter(year=year)
+    if Region.objects.exclude(path__startswith=region.path).exists():
+        years = years.filter(enterprise__region__in=subtree_regions(region))
+    return years
+
+
+def carbon_inputs(region: Region, year: int) -> list[CarbonInput]:
+    """Every 规上 enterprise of `region`'s subtree with figures for `year` (one query, read as mujun_inputs)."""
+    towns = dict(subtree_regions(region).values_list("id", "name"))
+    industries = dict(Industry.objects.values_list("id", "code"))
+    industry_names = dict(Industry.objects.values_list("code", "name"))
+    with collector_paused():
+        rows = rows_read(_years_of(region, year).filter(is_above_scale=True)
+                         .values_list("enterprise_id", "enterprise__credit_code", "enterprise__name",
+                                      "enterprise__region_id", "enterprise__industry_id", *CARBON_FIELDS).order_by())
+        decimals = any(isinstance(v, Decimal) for row in rows[:50] for v in row[5:])
+        inputs = []
+        for enterprise_id, code, name, town, industry_id, *figures in rows:
+            industry = industries.get(industry_id, "")
+            inputs.append(CarbonInput(enterprise_id, code, name, towns.get(town, ""), industry,
+                                      industry_names.get(industry, ""),
+                                      *(map(_number, figures) if decimals else figures)))
+        return inputs
+
+
+def carbon_compute(region: Region, year: int) -> CarbonEvaluation:
+    return carbon_evaluate(carbon_inputs(region, year), carbon_method(region, year))
+
+
+def carbon_result_data(result: CarbonResult) -> dict[str, Any]:
+    """One enterprise's 碳效 result as plain data (the JSON output, the xlsx rows, a kept version)."""
+    enterprise = result.enterprise
+    return {
+        "credit_code": enterprise.credit_code, "name": enterprise.name, "region": enterprise.region,
+        "industry": enterprise.industry, "industry_name": enterprise.industry_name,
+        "co2": decimal_text(result.co2, PLACES), "co2_source": result.co2_source,
+        "intensity": decimal_text(result.intensity, PLACES),
+        "industry_intensity": decimal_text(result.industry_intensity, PLACES),
+        "k": decimal_text(result.k, PLACES), "grade": result.grade, "grade_label": grade_label(result.grade),
+        "band": result.band, "reason": result.reason,
+    }
+
+
+def carbon_method_data(evaluation: CarbonEvaluation, region: Region) -> dict[str, Any]:
+    local = method_settings_sources(region)
+    return {
+        "year": evaluation.method.year,
+        "parameters": [{**row, "value": _plain(row["value"]),
+                        **({"local": f"{local[row['parameter']].region.name}：{local[row['parameter']].basis}"}
+                           if row["parameter"] in local else {})} for row in evaluation.method.trace],
+        "placeholders": [row["parameter"] for row in evaluation.method.placeholders],
+        "industries": [{"code": i.code, "name": i.name, "intensity": decimal_text(i.intensity, PLACES),
+                        "enterprises": i.enterprises, "grades": {str(g): n for g, n in i.grades.items()}}
+                       for i in evaluation.industries.values()],
+    }
 
 
 def mujun_compute(region: Region, year: int) -> MujunEvaluation:
-    return mujun_evaluate(mujun_inputs(region, year), mujun_method(region, year))
+    method = mujun_method(region, year)
+    young = dt.date(year - method.min_years_in_production, 12, 31)  # started after: not yet the years asked
+    return mujun_evaluate(mujun_inputs(region, year, started_after=young), method)
 
 
 def result_data(result: MujunResult, class_names: dict[str, str]) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +29,9 @@ from lianghua.enterprises.models import Enterprise, EnterpriseYear
 from lianghua.regions.models import Region
 from lianghua.rulebook.evaluation import MissingSetting
 
+from .kinds import KINDS
 from .models import Evaluation, EvaluationResult, Exemption, MethodSetting, Objection
-from .mujun import RANKED_GROUPS, MujunEvaluation
-from .selectors import latest_evaluation, method_data, mujun_compute, result_data, result_inputs
+from .selectors import latest_evaluation
 
 OBJECTION_SOURCE = "亩均效益评价异议处理"
 
@@ -57,33 +56,23 @@ def _refuse_unless_evaluator(user: Any, region: Region) -> None:
         raise EvaluationError(f"您的账号不能评价{region.name}的企业")
 
 
-def _compute(kind: str, region: Region, year: int) -> MujunEvaluation:
+def _compute(kind: str, region: Region, year: int) -> Any:
     try:
-        return mujun_compute(region, year)
+        return KINDS[kind].compute(region, year)
     except MissingSetting as exc:
         raise EvaluationError(f"评价参数“{exc.parameter.name}”尚未设置：{exc.parameter.note}") from exc
     except ValueError as exc:
         raise EvaluationError(str(exc)) from exc
 
 
-def _counts(computed: MujunEvaluation) -> dict[str, Any]:
-    counts: dict[str, Any] = {group: computed.class_counts(group) for group in RANKED_GROUPS}
-    counts["unranked"] = sum(1 for r in computed.results if r.rank is None)
-    counts["total"] = len(computed.results)
-    return counts
-
-
-def _store(evaluation: Evaluation, computed: MujunEvaluation) -> None:
+def _store(evaluation: Evaluation, computed: Any) -> None:
     """Replace the evaluation's results with `computed` (the method and counts with them)."""
-    class_names = computed.method.class_names
+    kind = KINDS[evaluation.kind]
     evaluation.results.all().delete()
-    EvaluationResult.objects.bulk_create([
-        EvaluationResult(evaluation=evaluation, enterprise_id=r.enterprise.enterprise_id, group=r.group,
-                         score=None if r.score is None else Decimal(f"{r.score:.6f}"), rank=r.rank, klass=r.klass or "", reason=r.reason[:300],
-                         terms=result_data(r, class_names)["indicators"], inputs=result_inputs(r))
-        for r in computed.results], batch_size=2000)
-    evaluation.method = method_data(computed, evaluation.region)
-    evaluation.counts = _counts(computed)
+    EvaluationResult.objects.bulk_create([EvaluationResult(evaluation=evaluation, **row) for row in kind.rows(computed)],
+                                         batch_size=2000)
+    evaluation.method = kind.method(computed, evaluation.region)
+    evaluation.counts = kind.counts(computed)
     evaluation.computed_at = timezone.now()
     evaluation.save(update_fields=["method", "counts", "computed_at"])
 
@@ -262,7 +251,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by: Any, today: dt.date | Non
                                                         finalised_by=current.finalised_by)
         domain_event_record(kind=DomainEvent.Kind.EVALUATION_FINALISED, actor=by, region=current.region,
                             evaluation=current.kind, year=current.year, version=current.version,
-                            counts={g: current.counts.get(g, {}) for g in RANKED_GROUPS})
+                            counts=current.counts)
         enterprise_ids = list(current.results.values_list("enterprise_id", flat=True))
         transaction.on_commit(lambda: notify(_enterprise_users(enterprise_ids), title=f"{current.title}已定档",
                                              url=reverse("evaluations:mine")))

@@ -7,6 +7,7 @@ app_name = "evaluations"
 urlpatterns = [
     path("mujun/", views.mujun_page, name="mujun"),
     path("mujun/draft/", views.draft_view, name="draft"),
+    path("carbon/", views.carbon_page, name="carbon"),
     path("<int:pk>/publicise/", views.publicise_view, name="publicise"),
     path("<int:pk>/finalise/", views.finalise_view, name="finalise"),
     path("<int:pk>/enterprises/<int:enterprise_pk>/", views.result_page, name="result"),

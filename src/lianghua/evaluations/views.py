@@ -29,12 +29,16 @@ from lianghua.enterprises.selectors import enterprises_visible_to
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve, subtree_regions
 
-from .export import indicator_codes, mujun_workbook
-from .methods import MUJUN_DOCUMENT, method_settings_sources, mujun_document
+from .carbon import GRADE_COLOURS, GRADES
+from .export import carbon_workbook, indicator_codes, mujun_workbook
+from .methods import CARBON_DOCUMENT, FACTORS_DOCUMENT, MUJUN_DOCUMENT, documents_for, method_settings_sources
 from .models import Evaluation, Exemption, Objection
 from .mujun import CLASSES, GROUP_LABELS, INDICATOR_BY_CODE, RANKED_GROUPS
 from .selectors import (
     INPUT_FIELDS,
+    carbon_compute,
+    carbon_method_data,
+    carbon_result_data,
     evaluations_visible_to,
     latest_evaluation,
     method_data,
@@ -168,7 +172,61 @@ def mujun_page(request):
         "objections": objections, "regions": region_options(request.user), "spec": {"region": region},
         "may_evaluate": user_may(request.user, Capability.PUBLISH) and user_sees_region(request.user, region),
         "versions": Evaluation.objects.filter(kind=Evaluation.Kind.MUJUN, region=region, year=year).order_by("-version"),
-        "query": urlencode({"region": region.code, "year": year}),
+        "query": urlencode({"region": region.code, "year": year}), "kind": Evaluation.Kind.MUJUN,
+    })
+
+
+@require_safe
+@login_required
+def carbon_page(request):
+    """A region's 工业碳效码 for a year: the kept version (or the live trial), counts per grade and per
+    industry, each 规上 enterprise's L, the industry's L, K, grade and band."""
+    _officer_view(request.user)
+    region, year, problems = _region_year(request, request.GET)
+    if problems:
+        return query_problem_page(request, problems, title="工业碳效评价", back=reverse("evaluations:carbon"))
+    evaluation = latest_evaluation(Evaluation.Kind.CARBON, region, year)
+    if evaluation is not None:
+        rows = _visible_results(request.user, evaluation).select_related("enterprise__region")
+        results = [{**r.terms, "enterprise_id": r.enterprise_id} for r in rows]
+        method = evaluation.method
+    else:
+        try:
+            computed = carbon_compute(region, year)
+        except Exception as error:  # a setting left incomplete: said, not a 500
+            return query_problem_page(request, [f"评价方法无法计算：{error}"], title="工业碳效评价",
+                                      back=reverse("evaluations:carbon"))
+        visible = set(enterprises_visible_to(request.user).filter(
+            pk__in=[r.enterprise.enterprise_id for r in computed.results]).values_list("pk", flat=True))
+        results = [{**carbon_result_data(r), "enterprise_id": r.enterprise.enterprise_id}
+                   for r in computed.results if r.enterprise.enterprise_id in visible]
+        method = carbon_method_data(computed, region)
+    title = f"{region.name}{year}年度工业碳效评价"
+    if request.GET.get("format") == "xlsx":
+        name = title + (f"（第{evaluation.version}版{evaluation.get_status_display()}）" if evaluation else "（试算）")
+        response = HttpResponse(carbon_workbook(title=name, results=results, method=method), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+        return response
+    grades = dict.fromkeys(GRADES, 0)
+    industries: dict[str, dict] = {}
+    for r in results:
+        if r["grade"]:
+            grades[r["grade"]] += 1
+        if r["industry"]:
+            entry = industries.setdefault(r["industry"], {"code": r["industry"], "name": r["industry_name"],
+                                                          "intensity": r["industry_intensity"], "count": 0,
+                                                          "grades": dict.fromkeys(GRADES, 0)})
+            entry["count"] += 1
+            if r["grade"]:
+                entry["grades"][r["grade"]] += 1
+    return render(request, "evaluations/carbon.html", {
+        "nav": "evaluations", "region": region, "year": year, "evaluation": evaluation, "results": results,
+        "grades": grades, "industries": sorted(industries.values(), key=lambda i: i["code"]), "colours": GRADE_COLOURS,
+        "placeholders": [p for p in method["parameters"] if p.get("placeholder")], "title": title,
+        "regions": region_options(request.user), "spec": {"region": region},
+        "may_evaluate": user_may(request.user, Capability.PUBLISH) and user_sees_region(request.user, region),
+        "versions": Evaluation.objects.filter(kind=Evaluation.Kind.CARBON, region=region, year=year).order_by("-version"),
+        "query": urlencode({"region": region.code, "year": year}), "kind": Evaluation.Kind.CARBON,
     })
 
 
@@ -189,7 +247,10 @@ def draft_view(request):
     region, year, problems = _region_year(request, request.POST)
     if problems:
         return query_problem_page(request, problems, title="生成评价草稿", back=reverse("evaluations:mujun"))
-    return _step(request, lambda: evaluation_draft(region=region, year=year, by=request.user,
+    kind = request.POST.get("kind") or Evaluation.Kind.MUJUN
+    if kind not in Evaluation.Kind.values:
+        raise Http404("未知的评价")
+    return _step(request, lambda: evaluation_draft(region=region, year=year, by=request.user, kind=kind,
                                                    note=request.POST.get("note", "")),
                  "已生成{e.title}第{e.version}版草稿（{e.counts[total]}家企业）")
 
@@ -230,10 +291,18 @@ def result_page(request, pk: int, enterprise_pk: int):
     result = get_object_or_404(results_visible_to(request.user).select_related("enterprise__region"),
                                evaluation_id=pk, enterprise_id=enterprise_pk)
     evaluation = result.evaluation
-    items = [{**item, "formula": _arithmetic(item, result.inputs)} for item in result.terms]
     own = getattr(request.user, "enterprise_id", None) == result.enterprise_id
     may_object = (own and evaluation.status == Evaluation.Status.PUBLICISED and evaluation.objections_until is not None
                   and timezone.localdate() <= evaluation.objections_until)
+    common = {"nav": "evaluations", "result": result, "evaluation": evaluation, "own": own, "may_object": may_object,
+              "objections": Objection.objects.filter(evaluation=evaluation, enterprise=result.enterprise),
+              "placeholders": [p for p in evaluation.method.get("parameters", []) if p.get("placeholder")]}
+    if evaluation.kind == Evaluation.Kind.CARBON:
+        history = (results_visible_to(request.user).filter(enterprise=result.enterprise, evaluation__kind=evaluation.kind)
+                   .order_by("-evaluation__year", "-evaluation__version"))
+        return render(request, "evaluations/result_carbon.html", {**common, "data": result.terms, "history": history,
+                                                                   "colours": GRADE_COLOURS})
+    items = [{**item, "formula": _arithmetic(item, result.inputs)} for item in result.terms]
     return render(request, "evaluations/result.html", {
         "nav": "evaluations", "result": result, "evaluation": evaluation,
         "items": items, "inputs": [(EnterpriseYear._meta.get_field(f).verbose_name, result.inputs.get(f))
@@ -360,7 +429,7 @@ def mine_page(request):
     results = (results_visible_to(request.user).select_related("evaluation", "evaluation__region")
                .order_by("-evaluation__year", "-evaluation__version"))
     return render(request, "evaluations/mine.html", {"nav": "evaluations", "results": results,
-                                                     "groups": GROUP_LABELS})
+                                                     "groups": GROUP_LABELS, "colours": GRADE_COLOURS})
 
 
 @login_required
@@ -391,14 +460,15 @@ def exemptions_page(request):
 
 @login_required
 def method_page(request):
-    """The method in force for the county: every parameter with its value, date, clause and whether it is
-    a placeholder, the county's own settings with their basis; an officer sets or lifts one."""
+    """The methods in force for the county (亩均, 碳效, the emission factors): every parameter with its
+    value, date, clause and whether it is a placeholder, the county's own settings with their basis; an
+    officer sets or lifts one."""
     _officer_view(request.user)
     region, year, problems = _region_year(request, request.POST if request.method == "POST" else request.GET)
     if problems:
         return query_problem_page(request, problems, title="评价方法", back=reverse("evaluations:mujun"))
-    document = mujun_document(region)
-    open_names = {p.name for p in document.parameters.values() if p.setting}
+    documents = [documents_for(region).documents[d] for d in (MUJUN_DOCUMENT, CARBON_DOCUMENT, FACTORS_DOCUMENT)]
+    open_names = {p.name for document in documents for p in document.parameters.values() if p.setting}
     if request.method == "POST":
         name = request.POST.get("name", "")
         if name not in open_names:
@@ -416,16 +486,19 @@ def method_page(request):
                 messages.error(request, str(error))
         return redirect(reverse("evaluations:method") + "?" + urlencode({"region": region.code, "year": year}))
     local = method_settings_sources(region)
-    parameters = []
-    for parameter in document.parameters.values():
-        value, index = parameter.at(dt.date(year, 12, 31).toordinal())
-        setting = local.get(parameter.name)
-        parameters.append({"p": parameter, "value": _value_text(value), "local": setting,
-                           "local_json": json.dumps(setting.value, ensure_ascii=False) if setting else ""})
+    sections = []
+    for document in documents:
+        parameters = []
+        for parameter in document.parameters.values():
+            value, _ = parameter.at(dt.date(year, 12, 31).toordinal())
+            setting = local.get(parameter.name)
+            parameters.append({"p": parameter, "value": _value_text(value), "local": setting,
+                               "local_json": json.dumps(setting.value, ensure_ascii=False) if setting else ""})
+        sections.append({"document": document, "parameters": parameters})
     return render(request, "evaluations/method.html", {
-        "nav": "evaluations", "region": region, "year": year, "document": document, "parameters": parameters,
+        "nav": "evaluations", "region": region, "year": year, "sections": sections,
         "may_set": user_may(request.user, Capability.PUBLISH) and user_sees_region(request.user, region),
-        "regions": region_options(request.user), "spec": {"region": region}, "document_id": MUJUN_DOCUMENT})
+        "regions": region_options(request.user), "spec": {"region": region}})
 
 
 def _value_text(value) -> str:
@@ -448,5 +521,5 @@ def enterprise_results(request, enterprise_pk: int):
     results = (results_visible_to(request.user).filter(enterprise=enterprise)
                .select_related("evaluation", "evaluation__region").order_by("-evaluation__year", "-evaluation__version"))
     return render(request, "evaluations/_enterprise_results.html", {
-        "enterprise": enterprise, "results": results, "groups": GROUP_LABELS})
+        "enterprise": enterprise, "results": results, "groups": GROUP_LABELS, "colours": GRADE_COLOURS})
 
