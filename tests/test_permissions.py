@@ -31,7 +31,13 @@ from lianghua.accounts.services import api_token_create
 from lianghua.audit.models import ChangeRecord
 from lianghua.bulletins.models import DraftRun, Issue, IssueFile
 from lianghua.evaluations.models import Evaluation, Objection
-from lianghua.evaluations.services import evaluation_draft, evaluation_publicise, objection_file
+from lianghua.evaluations.services import (
+    diagnosis_submit,
+    evaluation_draft,
+    evaluation_publicise,
+    objection_file,
+    questionnaire_current,
+)
 from lianghua.imports.kinds import import_kinds
 from lianghua.imports.models import ImportBatch
 from lianghua.imports.services import import_upload
@@ -266,6 +272,9 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
                                         by=county_officer)
     t.w_objection = objection_file(evaluation=t.evaluation, by=t.enterprise_user, reason="武原税收有误",
                                    attachment=b"scan", attachment_name="武原完税证明.pdf")
+    questionnaire = questionnaire_current()
+    t.w_diagnosis = diagnosis_submit(enterprise=t.wuyuan, answers={q.code: 1 for _, q in questionnaire.questions},
+                                     by=county_officer)
     return t
 
 
@@ -372,6 +381,9 @@ BAIBU_VIEWS = [
     ("evaluation exemptions", "evaluations:exemptions", "get", "/evaluations/exemptions/",
      {"region": "330424", "year": "2025"}, [], None),
     ("evaluation method", "evaluations:method", "get", "/evaluations/method/", {"region": "330424"}, [], None),
+    ("online diagnoses", "evaluations:diagnoses", "get", "/evaluations/diagnosis/", {}, [], "百步镇"),
+    ("diagnose a 百步 enterprise", "evaluations:diagnosis_new", "get",
+     lambda t: f"/evaluations/diagnosis/new/?enterprise={t.baibu.pk}", {}, [], lambda t: t.baibu.name),
     ("a 百步 enterprise's evaluations", "evaluations:enterprise_results", "get",
      lambda t: f"/evaluations/enterprise/{t.baibu.pk}/", {}, [], "海盐县2025年度亩均效益综合评价"),
 ]
@@ -488,6 +500,14 @@ OUT_OF_SCOPE = [
      lambda t: f"/evaluations/objections/{t.w_objection.pk}/attachment/", {}, 404, "county_officer"),
     ("a 武原 enterprise's evaluations", "evaluations:enterprise_results", "get",
      lambda t: f"/evaluations/enterprise/{t.wuyuan.pk}/", {}, 404, "county_officer"),
+    ("a 武原 diagnosis", "evaluations:diagnosis", "get", lambda t: f"/evaluations/diagnosis/{t.w_diagnosis.pk}/",
+     {}, 404, "county_officer"),
+    ("diagnose a 武原 enterprise", "evaluations:diagnosis_new", "get",
+     lambda t: f"/evaluations/diagnosis/new/?enterprise={t.wuyuan.pk}", {}, 404, "county_officer"),
+    ("turn a 武原 diagnosis into a project", "evaluations:diagnosis_project", "post",
+     lambda t: f"/evaluations/diagnosis/{t.w_diagnosis.pk}/project/", {"question": "equipment_network"}, 404, None),
+    ("rescore a 武原 diagnosis", "evaluations:diagnosis_rescore", "post",
+     lambda t: f"/evaluations/diagnosis/{t.w_diagnosis.pk}/rescore/", {}, 404, None),
     ("publicise the county's evaluation", "evaluations:publicise", "post",
      lambda t: f"/evaluations/{t.evaluation.pk}/publicise/", {}, 404, None),
     ("finalise the county's evaluation", "evaluations:finalise", "post",

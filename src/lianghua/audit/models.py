@@ -84,6 +84,9 @@ class DomainEvent(models.Model):
         OBJECTION_ANSWERED = "objection.answered", "处理评价异议"
         EVALUATION_SETTING_CHANGED = "evaluation.setting_changed", "评价方法设置"
         EXEMPTION_CHANGED = "evaluation.exemption_changed", "不参加排名企业变更"
+        DIAGNOSIS_SUBMITTED = "diagnosis.submitted", "提交在线诊断"
+        DIAGNOSIS_RESCORED = "diagnosis.rescored", "在线诊断重新评分"
+        DIAGNOSIS_PROJECT_CREATED = "diagnosis.project_created", "诊断建议转为储备项目"
 
     at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)

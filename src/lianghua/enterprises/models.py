@@ -186,6 +186,7 @@ class DigitalLevel(models.Model):
     class Source(models.TextChoices):
         IMPORT = "import", "导入"
         PAGE = "page", "页面录入"
+        DIAGNOSIS = "diagnosis", "在线诊断"
 
     source = models.CharField("来源", max_length=32, default=Source.IMPORT, choices=Source.choices)
 

@@ -174,3 +174,55 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise}对{self.evaluation}的异议（{self.get_status_display()}）"
+
+
+class Diagnosis(models.Model):
+    """One online digital diagnosis of an enterprise: the answers kept by question code and option index
+    (so it can be re-scored), the score, the level, and the 数字化水平 assessment it produced."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="diagnoses")
+    assessed_on = models.DateField("诊断日期")
+    questionnaire = models.CharField("问卷", max_length=40)
+    questionnaire_version = models.CharField("问卷版本", max_length=16)
+    answers = models.JSONField("答卷", default=dict)
+    score = models.PositiveSmallIntegerField("得分")
+    dimensions = models.JSONField("各维度得分", default=dict)
+    level = models.CharField("等级", max_length=8, blank=True)
+    zhejiang_level = models.DecimalField("对应数字化水平", max_digits=2, decimal_places=1, null=True, blank=True)
+    weak = models.JSONField("薄弱环节", default=list)
+    digital_level = models.ForeignKey("enterprises.DigitalLevel", verbose_name="数字化水平评定", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    filled_at = models.DateTimeField("填报时间", auto_now_add=True)
+    rescored_at = models.DateTimeField("重新评分时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "在线诊断"
+        verbose_name_plural = "在线诊断"
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "assessed_on"], name="diagnosis_enterprise_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.assessed_on} 在线诊断 {self.score}分"
+
+
+class DiagnosisProject(models.Model):
+    """A 储备 project an officer made of a diagnosis's suggestion (the link back to the diagnosis)."""
+
+    diagnosis = models.ForeignKey(Diagnosis, verbose_name="诊断", on_delete=models.CASCADE, related_name="projects")
+    question = models.CharField("题目", max_length=40)
+    project = models.OneToOneField("projects.Project", verbose_name="项目", on_delete=models.CASCADE,
+                                   related_name="diagnosis_link")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "诊断生成的储备项目"
+        verbose_name_plural = "诊断生成的储备项目"
+        constraints = [models.UniqueConstraint(fields=["diagnosis", "question"], name="diagnosis_project_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.diagnosis} → {self.project}"

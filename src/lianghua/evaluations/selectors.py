@@ -19,7 +19,7 @@ from lianghua.regions.selectors import subtree_regions
 
 from .carbon import CarbonEvaluation, CarbonInput, CarbonResult, carbon_evaluate, grade_label
 from .methods import carbon_method, method_settings_sources, mujun_method
-from .models import Evaluation, EvaluationResult, Exemption
+from .models import Diagnosis, Evaluation, EvaluationResult, Exemption
 from .mujun import (
     GROUP_LABELS,
     INDICATOR_BY_CODE,
@@ -205,3 +205,28 @@ def results_visible_to(user: Any) -> QuerySet[EvaluationResult]:
 
 def latest_evaluation(kind: str, region: Region, year: int) -> Evaluation | None:
     return Evaluation.objects.filter(kind=kind, region=region, year=year).order_by("-version").first()
+
+
+def diagnoses_visible_to(user: Any) -> QuerySet[Diagnosis]:
+    return scope_queryset(user, Diagnosis.objects.select_related("enterprise", "enterprise__region", "filled_by"),
+                          region_field="enterprise__region", enterprise_field="enterprise_id")
+
+
+def diagnosis_coverage(user: Any, region: Region, year: int) -> list[dict[str, Any]]:
+    """Per child region (and the region itself, last): 规上 enterprises of `year` the user sees, how many had an
+    online diagnosis in that year, and the share."""
+    from django.db.models import Exists, OuterRef
+
+    from lianghua.enterprises.selectors import enterprise_years_visible_to
+    from lianghua.regions.selectors import region_children
+
+    diagnosed = Diagnosis.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__year=year)
+    rows = []
+    for part in [*region_children(region), region]:
+        years = enterprise_years_visible_to(user).filter(year=year, is_above_scale=True,
+                                                         enterprise__region__in=subtree_regions(part))
+        total = years.count()
+        done = years.filter(Exists(diagnosed)).count()
+        rows.append({"region": part, "total": total, "diagnosed": done,
+                     "share": Decimal(done) / Decimal(total) if total else None})
+    return rows

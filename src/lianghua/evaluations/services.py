@@ -22,15 +22,26 @@ from lianghua.accounts.models import User
 from lianghua.accounts.notifications import notify
 from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.scope import user_sees_region
-from lianghua.audit.editing import record_save
+from lianghua.audit.editing import record_delete, record_save
 from lianghua.audit.models import DomainEvent
 from lianghua.audit.services import domain_event_record
-from lianghua.enterprises.models import Enterprise, EnterpriseYear
+from lianghua.enterprises.models import DigitalLevel, Enterprise, EnterpriseYear
+from lianghua.projects.models import Project
+from lianghua.projects.services import project_save
 from lianghua.regions.models import Region
 from lianghua.rulebook.evaluation import MissingSetting
 
+from .diagnosis import DiagnosisScore, Questionnaire, QuestionnaireError, diagnosis_score, questionnaire_load
 from .kinds import KINDS
-from .models import Evaluation, EvaluationResult, Exemption, MethodSetting, Objection
+from .models import (
+    Diagnosis,
+    DiagnosisProject,
+    Evaluation,
+    EvaluationResult,
+    Exemption,
+    MethodSetting,
+    Objection,
+)
 from .selectors import latest_evaluation
 
 OBJECTION_SOURCE = "亩均效益评价异议处理"
@@ -298,3 +309,122 @@ def method_setting_set(*, region: Region, name: str, value: Any, basis: str, by:
                             name=name, value=value, basis=basis)
     return setting
 
+
+
+# ── the online digital diagnosis ──────────────────────────────────────────────────────────────────
+
+DIAGNOSIS_SOURCE = "在线诊断"
+_questionnaires: dict[Any, Questionnaire] = {}
+
+
+def questionnaire_current() -> Questionnaire:
+    """The questionnaire in use: the last file of data/evaluations/questionnaires/ by name, read once per
+    state of the file."""
+    from .methods import EVALUATION_DIR
+
+    path = sorted((EVALUATION_DIR / "questionnaires").glob("*.yaml"))[-1]
+    key = (path.name, path.stat().st_mtime_ns)
+    if key not in _questionnaires:
+        _questionnaires.clear()
+        _questionnaires[key] = questionnaire_load(path)
+    return _questionnaires[key]
+
+
+def _refuse_unless_diagnoser(user: Any, enterprise: Enterprise) -> None:
+    """The enterprise itself, or an officer (a service provider acting for it registers as one) in scope."""
+    own = user_may(user, Capability.REPORT) and getattr(user, "enterprise_id", None) == enterprise.pk
+    officer = user_may(user, Capability.WRITE) and user_sees_region(user, enterprise.region)
+    if not (own or officer):
+        raise EvaluationError("您的账号不能为该企业填写在线诊断")
+
+
+def _score_of(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> DiagnosisScore:
+    try:
+        return diagnosis_score(questionnaire, {str(k): int(v) for k, v in answers.items()})
+    except (QuestionnaireError, ValueError, TypeError) as exc:
+        raise EvaluationError(str(exc)) from exc
+
+
+def _diagnosis_fields(questionnaire: Questionnaire, score: DiagnosisScore) -> dict[str, Any]:
+    return {"questionnaire": questionnaire.id, "questionnaire_version": questionnaire.version, "score": score.total,
+            "dimensions": score.as_dict()["dimensions"], "level": score.level or "",
+            "zhejiang_level": score.zhejiang_level, "weak": score.as_dict()["weak"]}
+
+
+def _diagnosis_level(diagnosis: Diagnosis, by: Any) -> None:
+    """Keep the diagnosis's 数字化水平 as the enterprise's assessment of that day (source 在线诊断), through
+    the audited edit path; an assessment of the same day from another source (an import, an officer's
+    entry) is left as it is."""
+    existing = DigitalLevel.objects.filter(enterprise=diagnosis.enterprise, assessed_on=diagnosis.assessed_on).first()
+    if existing is not None and existing.source != DigitalLevel.Source.DIAGNOSIS:
+        return
+    if diagnosis.zhejiang_level is None:  # below 一级: no level to record
+        if existing is not None:
+            record_delete(instance=existing, by=by, version=None, reason="在线诊断重新评分后未达一级",
+                          source=DIAGNOSIS_SOURCE, subject=diagnosis.enterprise)
+        diagnosis.digital_level = None
+        return
+    diagnosis.digital_level = record_save(
+        instance=existing or DigitalLevel(enterprise=diagnosis.enterprise, assessed_on=diagnosis.assessed_on),
+        values={"level": diagnosis.zhejiang_level, "source": DigitalLevel.Source.DIAGNOSIS}, by=by, version=None,
+        source=DIAGNOSIS_SOURCE, subject=diagnosis.enterprise)
+
+
+def diagnosis_submit(*, enterprise: Enterprise, answers: Mapping[str, Any], by: Any,
+                     today: dt.date | None = None) -> Diagnosis:
+    """Score the answers and keep them, with the 数字化水平 they give (the coverage indicators move)."""
+    _refuse_unless_diagnoser(by, enterprise)
+    questionnaire = questionnaire_current()
+    score = _score_of(questionnaire, answers)
+    with transaction.atomic():
+        diagnosis = Diagnosis.objects.create(enterprise=enterprise, assessed_on=today or timezone.localdate(),
+                                             answers={str(k): int(v) for k, v in answers.items()},
+                                             filled_by=by if getattr(by, "pk", None) else None,
+                                             **_diagnosis_fields(questionnaire, score))
+        _diagnosis_level(diagnosis, by)
+        diagnosis.save(update_fields=["digital_level"])
+        domain_event_record(kind=DomainEvent.Kind.DIAGNOSIS_SUBMITTED, actor=by, region=enterprise.region,
+                            enterprise=enterprise.credit_code, score=score.total, level=score.level or "")
+    return diagnosis
+
+
+def diagnosis_rescore(*, diagnosis: Diagnosis, by: Any) -> Diagnosis:
+    """Score the kept answers again with the questionnaire in use (after its scoring changed)."""
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, diagnosis.enterprise.region)):
+        raise EvaluationError("您的账号不能重新评分该诊断")
+    questionnaire = questionnaire_current()
+    score = _score_of(questionnaire, diagnosis.answers)
+    with transaction.atomic():
+        for name, value in _diagnosis_fields(questionnaire, score).items():
+            setattr(diagnosis, name, value)
+        diagnosis.rescored_at = timezone.now()
+        _diagnosis_level(diagnosis, by)
+        diagnosis.save()
+        domain_event_record(kind=DomainEvent.Kind.DIAGNOSIS_RESCORED, actor=by, region=diagnosis.enterprise.region,
+                            enterprise=diagnosis.enterprise.credit_code, score=score.total)
+    return diagnosis
+
+
+def diagnosis_project_create(*, diagnosis: Diagnosis, question: str, by: Any) -> Project:
+    """Turn a weak area's suggestion into a 储备 project of the enterprise, linked back to the diagnosis."""
+    enterprise = diagnosis.enterprise
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, enterprise.region)):
+        raise EvaluationError("您的账号不能为该企业新建项目")
+    try:
+        asked = questionnaire_current().question(question)
+    except KeyError:
+        raise EvaluationError("未知的诊断题目") from None
+    with transaction.atomic():
+        existing = DiagnosisProject.objects.filter(diagnosis=diagnosis, question=question).select_related("project").first()
+        if existing is not None:
+            raise EvaluationError(f"该建议已生成储备项目 {existing.project.code}")
+        number = DiagnosisProject.objects.filter(diagnosis=diagnosis).count() + 1
+        code = f"ZD{diagnosis.assessed_on:%Y}-{diagnosis.pk:05d}-{number}"
+        project = project_save(instance=Project(enterprise=enterprise), by=by, version=None, source=DIAGNOSIS_SOURCE,
+                               values={"code": code, "name": f"{asked.subtype or asked.suggestion}项目"[:200],
+                                       "category": asked.category, "subtype": asked.subtype, "stage": "reserve"})
+        DiagnosisProject.objects.create(diagnosis=diagnosis, question=question, project=project,
+                                        created_by=by if getattr(by, "pk", None) else None)
+        domain_event_record(kind=DomainEvent.Kind.DIAGNOSIS_PROJECT_CREATED, actor=by, region=enterprise.region,
+                            enterprise=enterprise.credit_code, project=code, question=question)
+    return project

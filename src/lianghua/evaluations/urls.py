@@ -18,4 +18,9 @@ urlpatterns = [
     path("exemptions/", views.exemptions_page, name="exemptions"),
     path("method/", views.method_page, name="method"),
     path("enterprise/<int:enterprise_pk>/", views.enterprise_results, name="enterprise_results"),
+    path("diagnosis/", views.diagnosis_list, name="diagnoses"),
+    path("diagnosis/new/", views.diagnosis_new, name="diagnosis_new"),
+    path("diagnosis/<int:pk>/", views.diagnosis_page, name="diagnosis"),
+    path("diagnosis/<int:pk>/project/", views.diagnosis_project, name="diagnosis_project"),
+    path("diagnosis/<int:pk>/rescore/", views.diagnosis_rescore_view, name="diagnosis_rescore"),
 ]

@@ -24,12 +24,13 @@ from lianghua.audit.editing import EditConflict
 from lianghua.core.formatting import decimal_text
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import XLSX_TYPE, content_disposition
-from lianghua.enterprises.models import EnterpriseYear
+from lianghua.enterprises.models import Enterprise, EnterpriseYear
 from lianghua.enterprises.selectors import enterprises_visible_to
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve, subtree_regions
 
 from .carbon import GRADE_COLOURS, GRADES
+from .diagnosis import answers_check
 from .export import carbon_workbook, indicator_codes, mujun_workbook
 from .methods import CARBON_DOCUMENT, FACTORS_DOCUMENT, MUJUN_DOCUMENT, documents_for, method_settings_sources
 from .models import Evaluation, Exemption, Objection
@@ -39,6 +40,8 @@ from .selectors import (
     carbon_compute,
     carbon_method_data,
     carbon_result_data,
+    diagnoses_visible_to,
+    diagnosis_coverage,
     evaluations_visible_to,
     latest_evaluation,
     method_data,
@@ -48,6 +51,9 @@ from .selectors import (
 )
 from .services import (
     EvaluationError,
+    diagnosis_project_create,
+    diagnosis_rescore,
+    diagnosis_submit,
     evaluation_draft,
     evaluation_finalise,
     evaluation_publicise,
@@ -56,6 +62,7 @@ from .services import (
     objection_accept,
     objection_file,
     objection_reject,
+    questionnaire_current,
 )
 
 COUNTY_DEPTH = 2
@@ -523,3 +530,124 @@ def enterprise_results(request, enterprise_pk: int):
     return render(request, "evaluations/_enterprise_results.html", {
         "enterprise": enterprise, "results": results, "groups": GROUP_LABELS, "colours": GRADE_COLOURS})
 
+
+
+# ── the online digital diagnosis ──────────────────────────────────────────────────────────────────
+
+
+@require_safe
+@login_required
+def diagnosis_list(request):
+    """An enterprise's own diagnoses; for officers and leaders, the diagnoses in scope and the year's
+    coverage of 规上 enterprises per region."""
+    own = role_of(request.user).scope == Scope.ENTERPRISE
+    diagnoses = diagnoses_visible_to(request.user)
+    context = {"nav": "evaluations", "own": own, "questionnaire": questionnaire_current()}
+    if own:
+        context["diagnoses"] = diagnoses[:50]
+        return render(request, "evaluations/diagnosis_list.html", context)
+    region, year, problems = _region_year(request, request.GET)
+    if problems:
+        return query_problem_page(request, problems, title="在线诊断", back=reverse("evaluations:diagnoses"))
+    region = user_home_region(request.user) if not request.GET.get("region") else region
+    if request.GET.get("year") is None:
+        year = timezone.localdate().year
+    if not user_sees_region(request.user, region):
+        region = request.user.region
+    context.update({"region": region, "year": year, "coverage": diagnosis_coverage(request.user, region, year),
+                    "diagnoses": diagnoses.filter(enterprise__region__in=subtree_regions(region),
+                                                  assessed_on__year=year)[:200],
+                    "regions": region_options(request.user), "spec": {"region": region},
+                    "may_write": user_may(request.user, Capability.WRITE)})
+    return render(request, "evaluations/diagnosis_list.html", context)
+
+
+def _diagnosed_enterprise(request, params):
+    """The enterprise to diagnose: the user's own, or (officers) the one named by id or credit code."""
+    if role_of(request.user).scope == Scope.ENTERPRISE:
+        return get_object_or_404(Enterprise, pk=request.user.enterprise_id)
+    key = (params.get("enterprise") or "").strip()
+    found = enterprises_visible_to(request.user)
+    enterprise = found.filter(pk=int(key)).first() if key.isdigit() else found.filter(credit_code=key).first()
+    if enterprise is None:
+        raise Http404(f"找不到企业“{key}”（或不在您的范围内）")
+    return enterprise
+
+
+@login_required
+def diagnosis_new(request):
+    """The questionnaire: filled by the enterprise itself, or by an officer on its behalf."""
+    enterprise = _diagnosed_enterprise(request, request.POST if request.method == "POST" else request.GET)
+    questionnaire = questionnaire_current()
+    chosen: dict[str, int] = {}
+    problems: list[str] = []
+    if request.method == "POST":
+        given = {q.code: request.POST.get(q.code, "") for _, q in questionnaire.questions}
+        chosen = {code: int(v) for code, v in given.items() if v.isdigit()}
+        problems = answers_check(questionnaire, chosen)
+        if not problems:
+            try:
+                diagnosis = diagnosis_submit(enterprise=enterprise, answers=chosen, by=request.user)
+            except EvaluationError as error:
+                problems = [str(error)]
+            else:
+                messages.success(request, f"诊断完成：{diagnosis.score}分")
+                return redirect("evaluations:diagnosis", pk=diagnosis.pk)
+    return render(request, "evaluations/diagnosis_form.html", {
+        "nav": "evaluations", "enterprise": enterprise, "questionnaire": questionnaire, "answers": chosen,
+        "problems": problems, "numbered": list(enumerate(questionnaire.questions, start=1))})
+
+
+@require_safe
+@login_required
+def diagnosis_page(request, pk: int):
+    diagnosis = get_object_or_404(diagnoses_visible_to(request.user), pk=pk)
+    questionnaire = questionnaire_current()
+    made = {link.question: link.project for link in diagnosis.projects.select_related("project")}
+    dimension_of = {q.code: d.name for d, q in questionnaire.questions}
+    weak = []
+    for item in diagnosis.weak:
+        try:
+            question = questionnaire.question(item["question"])
+        except KeyError:  # a question the questionnaire in use no longer asks
+            continue
+        weak.append({"question": question, "dimension": dimension_of[question.code], "points": item["points"],
+                     "max": item["max"], "project": made.get(question.code)})
+    dimensions = [(d.name, *diagnosis.dimensions.get(d.code, (None, d.max_points))) for d in questionnaire.dimensions]
+    answers = []
+    for number, (dimension, question) in enumerate(questionnaire.questions, start=1):
+        index = diagnosis.answers.get(question.code)
+        option = question.options[index] if index is not None and 0 <= index < len(question.options) else None
+        answers.append((number, dimension.name, question, option))
+    return render(request, "evaluations/diagnosis.html", {
+        "nav": "evaluations", "diagnosis": diagnosis, "weak": weak, "dimensions": dimensions, "answers": answers,
+        "questionnaire": questionnaire, "outdated": diagnosis.questionnaire_version != questionnaire.version,
+        "may_write": user_may(request.user, Capability.WRITE) and user_sees_region(request.user,
+                                                                                   diagnosis.enterprise.region)})
+
+
+@require_POST
+@login_required
+def diagnosis_project(request, pk: int):
+    diagnosis = get_object_or_404(diagnoses_visible_to(request.user), pk=pk)
+    try:
+        project = diagnosis_project_create(diagnosis=diagnosis, question=request.POST.get("question", ""),
+                                           by=request.user)
+    except (EvaluationError, ValidationError) as error:
+        messages.error(request, _error_text(error))
+        return redirect("evaluations:diagnosis", pk=diagnosis.pk)
+    messages.success(request, f"已生成储备项目 {project.code}")
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+@login_required
+def diagnosis_rescore_view(request, pk: int):
+    diagnosis = get_object_or_404(diagnoses_visible_to(request.user), pk=pk)
+    try:
+        diagnosis = diagnosis_rescore(diagnosis=diagnosis, by=request.user)
+    except EvaluationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已按现行问卷重新评分：{diagnosis.score}分")
+    return redirect("evaluations:diagnosis", pk=diagnosis.pk)

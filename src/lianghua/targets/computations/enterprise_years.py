@@ -1,5 +1,5 @@
-"""The computations over the enterprises' yearly figures: coverage rates (数字化水平覆盖率 of 规上
-enterprises, 绿色工厂覆盖率 of 重点用能 enterprises) and the ratios 亩均增加值, 亩均税收, 全员劳动生产率.
+"""The computations over the enterprises' yearly figures: coverage rates (数字化水平覆盖率 and 在线诊断覆盖率 of
+规上 enterprises, 绿色工厂覆盖率 of 重点用能 enterprises) and the ratios 亩均增加值, 亩均税收, 全员劳动生产率.
 Each reads the latest year up to the target's year that has figures (the data year) and is a stock.
 """
 
@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
 from lianghua.enterprises.models import Credential, DigitalLevel, EnterpriseYear
 from lianghua.enterprises.selectors import enterprise_years_visible_to
+from lianghua.evaluations.models import Diagnosis
 from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
@@ -62,12 +63,21 @@ def green_factory_held_q(min_level: str, day: dt.date) -> Q:
             & credential_valid_on_q(day, prefix))
 
 
-COVERAGE_POPULATION = {"digital_level_coverage": "is_above_scale", "green_factory_coverage": "is_key_energy"}
+def diagnosed_in_year_q(day: dt.date) -> Q:
+    """The enterprise-year's enterprise had an online diagnosis in `day`'s year, on or before `day`."""
+    return Q(Exists(Diagnosis.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__year=day.year,
+                                             assessed_on__lte=day)))
+
+
+COVERAGE_POPULATION = {"digital_level_coverage": "is_above_scale", "green_factory_coverage": "is_key_energy",
+                       "diagnosis_coverage": "is_above_scale"}
 
 
 def coverage_hit_q(computation: str, params: dict[str, Any], day: dt.date) -> Q:
     if computation == "digital_level_coverage":
         return latest_digital_level_at_least_q(Decimal(str(params.get("min_level", "2.0"))), day)
+    if computation == "diagnosis_coverage":
+        return diagnosed_in_year_q(day)
     return green_factory_held_q(params.get("min_level", "municipal"), day)
 
 
@@ -152,6 +162,14 @@ def coverage_records(ask: RecordsAsk) -> ProgressRecords:
         extra_fields = {"level": "level", "assessed_on": "assessed_on"}
         extra_columns = [("level", "最近评定数字化水平"), ("assessed_on", "评定日期")]
         rule = f"数字化水平（{window.end} 及以前最近一次评定）达到 {min_level} 及以上"
+    elif computation == "diagnosis_coverage":
+        diagnosed = (Diagnosis.objects.filter(enterprise=OuterRef("enterprise_id"), assessed_on__year=window.end.year,
+                                              assessed_on__lte=window.end).order_by("-assessed_on"))
+        chosen = chosen.annotate(assessed_on=Subquery(diagnosed.values("assessed_on")[:1]),
+                                 score=Subquery(diagnosed.values("score")[:1]))
+        extra_fields = {"assessed_on": "assessed_on", "score": "score"}
+        extra_columns = [("assessed_on", "诊断日期"), ("score", "诊断得分")]
+        rule = f"{window.end.year}年（至{window.end}）完成在线数字化诊断"
     else:
         min_level = params.get("min_level", "municipal")
         best = (Credential.objects.filter(enterprise=OuterRef("enterprise_id"), kind__code="green_factory")
