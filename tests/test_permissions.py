@@ -30,7 +30,7 @@ from lianghua.accounts.roles import Capability, user_may
 from lianghua.accounts.services import api_token_create
 from lianghua.audit.models import ChangeRecord
 from lianghua.bulletins.models import DraftRun, Issue, IssueFile
-from lianghua.evaluations.models import Evaluation, Objection
+from lianghua.evaluations.models import CultivationEntry, Evaluation, InefficientCase, Objection
 from lianghua.evaluations.services import (
     diagnosis_submit,
     evaluation_draft,
@@ -275,6 +275,10 @@ def town_records(two_towns, wuyuan_officer, baibu_officer, county_officer, setti
     questionnaire = questionnaire_current()
     t.w_diagnosis = diagnosis_submit(enterprise=t.wuyuan, answers={q.code: 1 for _, q in questionnaire.questions},
                                      by=county_officer)
+    t.w_entry = CultivationEntry.objects.create(region=county, enterprise=t.wuyuan, rung="digital_workshop",
+                                                note="武原培育备注")
+    t.w_case = InefficientCase.objects.create(region=county, enterprise=t.wuyuan, year=2025, reasons=["武原列入依据"],
+                                              listed_on=dt.date(2026, 3, 1))
     return t
 
 
@@ -382,6 +386,9 @@ BAIBU_VIEWS = [
      {"region": "330424", "year": "2025"}, [], None),
     ("evaluation method", "evaluations:method", "get", "/evaluations/method/", {"region": "330424"}, [], None),
     ("online diagnoses", "evaluations:diagnoses", "get", "/evaluations/diagnosis/", {}, [], "百步镇"),
+    ("cultivation ladder", "evaluations:ladder", "get", "/evaluations/ladder/", {}, ["武原培育备注"], "百步镇"),
+    ("inefficient list of the county", "evaluations:inefficient", "get", "/evaluations/inefficient/",
+     {"region": "330424", "year": "2025"}, ["武原列入依据"], None),
     ("diagnose a 百步 enterprise", "evaluations:diagnosis_new", "get",
      lambda t: f"/evaluations/diagnosis/new/?enterprise={t.baibu.pk}", {}, [], lambda t: t.baibu.name),
     ("a 百步 enterprise's evaluations", "evaluations:enterprise_results", "get",
@@ -508,6 +515,16 @@ OUT_OF_SCOPE = [
      lambda t: f"/evaluations/diagnosis/{t.w_diagnosis.pk}/project/", {"question": "equipment_network"}, 404, None),
     ("rescore a 武原 diagnosis", "evaluations:diagnosis_rescore", "post",
      lambda t: f"/evaluations/diagnosis/{t.w_diagnosis.pk}/rescore/", {}, 404, None),
+    ("add a 武原 enterprise to a library", "evaluations:ladder_add", "post", "/evaluations/ladder/add/",
+     lambda t: {"enterprise": t.wuyuan.pk, "rung": "smart_factory"}, 404, None),
+    ("drop a 武原 library entry", "evaluations:ladder_drop", "post", lambda t: f"/evaluations/ladder/{t.w_entry.pk}/drop/",
+     {"reason": "百步代移"}, 404, None),
+    ("list a 武原 enterprise as 高耗低效", "evaluations:inefficient_list", "post", "/evaluations/inefficient/list/",
+     lambda t: {"region": "330424", "year": "2026", "enterprise": t.wuyuan.pk}, 404, None),
+    ("a 武原 高耗低效 case", "evaluations:inefficient_case", "get", lambda t: f"/evaluations/inefficient/{t.w_case.pk}/",
+     {}, 404, "county_officer"),
+    ("update a 武原 高耗低效 case", "evaluations:inefficient_case", "post",
+     lambda t: f"/evaluations/inefficient/{t.w_case.pk}/", {"notes": "百步代填"}, 404, None),
     ("publicise the county's evaluation", "evaluations:publicise", "post",
      lambda t: f"/evaluations/{t.evaluation.pk}/publicise/", {}, 404, None),
     ("finalise the county's evaluation", "evaluations:finalise", "post",
@@ -524,6 +541,7 @@ def test_baibu_officer_is_refused_wuyuan_records(request, client, baibu_officer,
     t = town_records
     claims, reported = SubsidyApplication.objects.count(), ReportedActual.objects.count()
     client.force_login(baibu_officer)
+    data = _resolved(data, t)
     response = getattr(client, method)(_resolved(url, t), data)
     assert response.status_code == status, f"{label}: {response.status_code}"
     if status == 404 and response.get("Content-Type", "").startswith("application/json"):
@@ -537,6 +555,8 @@ def test_baibu_officer_is_refused_wuyuan_records(request, client, baibu_officer,
     t.w_objection.refresh_from_db()
     t.evaluation.refresh_from_db()
     assert (t.w_objection.status, t.evaluation.status) == ("open", "publicised")
+    assert CultivationEntry.objects.filter(enterprise=t.wuyuan, dropped_at__isnull=True).count() == 1
+    assert list(InefficientCase.objects.filter(enterprise=t.wuyuan).values_list("year", "notes")) == [(2025, "")]
     if owner is not None:  # whoever may see it gets it: the refusal is the scope, not a broken URL
         client.force_login(request.getfixturevalue(owner))
         assert getattr(client, method)(_resolved(url, t), data).status_code == 200, f"{label} for {owner}"

@@ -87,6 +87,8 @@ class DomainEvent(models.Model):
         DIAGNOSIS_SUBMITTED = "diagnosis.submitted", "提交在线诊断"
         DIAGNOSIS_RESCORED = "diagnosis.rescored", "在线诊断重新评分"
         DIAGNOSIS_PROJECT_CREATED = "diagnosis.project_created", "诊断建议转为储备项目"
+        CULTIVATION_CHANGED = "cultivation.changed", "培育库调整"
+        INEFFICIENT_CHANGED = "inefficient.changed", "高耗低效整治"
 
     at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)

@@ -226,3 +226,88 @@ class DiagnosisProject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnosis} → {self.project}"
+
+
+class CultivationEntry(models.Model):
+    """An enterprise in a region's 培育库 for a rung of the ladder, as officers curate it (added with a note,
+    dropped with a reason; a dropped entry stays as history)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="+")
+    rung = models.CharField("培育方向", max_length=40)  # a credential kind code (ladder.RUNGS)
+    note = models.CharField("备注", max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="入库人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField("入库时间", auto_now_add=True)
+    dropped_at = models.DateTimeField("出库时间", null=True, blank=True)
+    dropped_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="出库人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    drop_reason = models.CharField("出库原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "培育库企业"
+        verbose_name_plural = "培育库企业"
+        ordering = ["rung", "-added_at"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "rung"], condition=models.Q(dropped_at__isnull=True),
+                                               name="cultivation_entry_active_unique",
+                                               violation_error_message="该企业已在此培育库中")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.rung}"
+
+
+class InefficientCase(models.Model):
+    """An enterprise on the 高耗低效 list and its closed loop: 列入 → 整治方案 (一企一方案) → 整治中 → 提升销号 or
+    关停退出, with a deadline, who is responsible, notes, and the land and energy it frees."""
+
+    class Status(models.TextChoices):
+        LISTED = "listed", "列入"
+        PLANNED = "planned", "整治方案"
+        RECTIFYING = "rectifying", "整治中"
+        IMPROVED = "improved", "提升销号"
+        EXITED = "exited", "关停退出"
+
+    class Plan(models.TextChoices):
+        UPGRADE = "upgrade", "改造提升"
+        MERGE = "merge", "兼并重组"
+        RECLAIM = "reclaim", "回收盘活"
+        RELOCATE = "relocate", "集聚入园"
+        CLOSE = "close", "关停退出"
+
+    CLOSED = (Status.IMPROVED, Status.EXITED)
+
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="+")
+    year = models.PositiveSmallIntegerField("评价年度")
+    reasons = models.JSONField("列入依据", default=list)  # ["亩均效益评价D档（第1版）", "碳效5级"]
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.LISTED)
+    plan = models.CharField("整治方式", max_length=12, choices=Plan.choices, blank=True)
+    deadline = models.DateField("整治期限", null=True, blank=True)
+    owner = models.CharField("责任单位（人）", max_length=100, blank=True)
+    notes = models.TextField("整治情况", blank=True)
+    land_freed_mu = models.DecimalField("腾出用地(亩)", max_digits=12, decimal_places=2, null=True, blank=True)
+    energy_freed_tce = models.DecimalField("腾出用能(吨标准煤)", max_digits=14, decimal_places=2, null=True, blank=True)
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="列入人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    listed_on = models.DateField("列入日期")
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "高耗低效整治企业"
+        verbose_name_plural = "高耗低效整治企业"
+        ordering = ["status", "deadline", "enterprise__name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="inefficient_case_unique",
+                                               violation_error_message="该企业本年度已列入高耗低效整治清单")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}年 高耗低效（{self.get_status_display()}）"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    def overdue_on(self, day) -> bool:
+        return not self.is_closed and self.deadline is not None and day > self.deadline

@@ -18,6 +18,7 @@ from lianghua.regions.models import Region
 from lianghua.regions.selectors import subtree_regions
 
 from .carbon import CarbonEvaluation, CarbonInput, CarbonResult, carbon_evaluate, grade_label
+from .ladder import HELD_ABOVE, RUNGS, LadderInput
 from .methods import carbon_method, method_settings_sources, mujun_method
 from .models import Diagnosis, Evaluation, EvaluationResult, Exemption
 from .mujun import (
@@ -230,3 +231,35 @@ def diagnosis_coverage(user: Any, region: Region, year: int) -> list[dict[str, A
         rows.append({"region": part, "total": total, "diagnosed": done,
                      "share": Decimal(done) / Decimal(total) if total else None})
     return rows
+
+
+def ladder_inputs(region: Region, day: dt.date, window_years: int) -> list[LadderInput]:
+    """Every enterprise of `region`'s subtree: the ladder's credentials it holds on `day`, its latest digital
+    level, and the 设备 + 信息化 investment of its projects started in the `window_years` before `day`."""
+    from django.db.models import F, OuterRef, Q, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from lianghua.enterprises.models import Credential, DigitalLevel
+    from lianghua.projects.models import Project
+
+    kinds = [r.kind for r in RUNGS] + list(HELD_ABOVE)
+    held: dict[int, set[str]] = {}
+    for enterprise_id, kind in (Credential.objects.filter(enterprise__region__in=subtree_regions(region),
+                                                          kind__code__in=kinds, granted_on__lte=day)
+                                .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+                                .values_list("enterprise_id", "kind__code")):
+        held.setdefault(enterprise_id, set()).add(kind)
+    since = day.replace(year=day.year - window_years)
+    invested = dict(Project.objects.filter(enterprise__region__in=subtree_regions(region), actual_start__gt=since,
+                                           actual_start__lte=day).exclude(stage="terminated")
+                    .values("enterprise_id").annotate(total=Sum(Coalesce(F("equipment_investment_wan"), Decimal(0))
+                                                                + Coalesce(F("it_investment_wan"), Decimal(0))))
+                    .values_list("enterprise_id", "total"))
+    latest = Subquery(DigitalLevel.objects.filter(enterprise=OuterRef("pk"), assessed_on__lte=day)
+                      .order_by("-assessed_on").values("level")[:1])
+    rows = (Enterprise.objects.filter(region__in=subtree_regions(region)).annotate(level=latest)
+            .values_list("id", "credit_code", "name", "region__name", "level").order_by("region__path", "name"))
+    tenth = Decimal("0.1")  # levels have one decimal; SQLite hands the subquery's back as a float
+    return [LadderInput(pk, code, name, town, frozenset(held.get(pk, ())),
+                        None if level is None else Decimal(str(level)).quantize(tenth), Decimal(invested.get(pk) or 0))
+            for pk, code, name, town, level in rows]

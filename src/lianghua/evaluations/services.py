@@ -29,22 +29,27 @@ from lianghua.enterprises.models import DigitalLevel, Enterprise, EnterpriseYear
 from lianghua.projects.models import Project
 from lianghua.projects.services import project_save
 from lianghua.regions.models import Region
-from lianghua.rulebook.evaluation import MissingSetting
+from lianghua.rulebook.evaluation import Context, MissingSetting
 
 from .diagnosis import DiagnosisScore, Questionnaire, QuestionnaireError, diagnosis_score, questionnaire_load
 from .kinds import KINDS
+from .ladder import RUNG_BY_KIND, LadderMethod, LadderStep, ladder_method_read, ladder_step
 from .models import (
+    CultivationEntry,
     Diagnosis,
     DiagnosisProject,
     Evaluation,
     EvaluationResult,
     Exemption,
+    InefficientCase,
     MethodSetting,
     Objection,
 )
-from .selectors import latest_evaluation
+from .selectors import ladder_inputs, latest_evaluation
 
 OBJECTION_SOURCE = "亩均效益评价异议处理"
+LADDER_DOCUMENT = "ladder-zhejiang"
+INEFFICIENT_DOCUMENT = "inefficient-zhejiang"
 
 
 class EvaluationError(ValueError):
@@ -428,3 +433,134 @@ def diagnosis_project_create(*, diagnosis: Diagnosis, question: str, by: Any) ->
         domain_event_record(kind=DomainEvent.Kind.DIAGNOSIS_PROJECT_CREATED, actor=by, region=enterprise.region,
                             enterprise=enterprise.credit_code, project=code, question=question)
     return project
+
+
+# ── the cultivation ladder and its 培育库 ──────────────────────────────────────────────────────────
+
+
+def ladder_steps(region: Region, day: dt.date) -> tuple[LadderMethod, list[LadderStep]]:
+    """Every enterprise of the region with the next rung it does not hold, whether it qualifies and what is
+    missing."""
+    from .methods import documents_for
+
+    method = ladder_method_read(documents_for(region).documents[LADDER_DOCUMENT], day)
+    return method, [ladder_step(e, method) for e in ladder_inputs(region, day, method.window_years)]
+
+
+def cultivation_add(*, region: Region, enterprise: Enterprise, rung: str, note: str, by: Any) -> CultivationEntry:
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, enterprise.region)
+            and user_sees_region(by, region)):
+        raise EvaluationError("您的账号不能调整该企业的培育库")
+    if rung not in RUNG_BY_KIND:
+        raise EvaluationError("未知的培育方向")
+    if CultivationEntry.objects.filter(enterprise=enterprise, rung=rung, dropped_at__isnull=True).exists():
+        raise EvaluationError(f"{enterprise.name}已在{RUNG_BY_KIND[rung].name}培育库中")
+    with transaction.atomic():
+        entry = CultivationEntry.objects.create(region=region, enterprise=enterprise, rung=rung, note=note.strip()[:300],
+                                                added_by=by if getattr(by, "pk", None) else None)
+        domain_event_record(kind=DomainEvent.Kind.CULTIVATION_CHANGED, actor=by, region=region,
+                            enterprise=enterprise.credit_code, rung=rung, action="add", note=note)
+    return entry
+
+
+def cultivation_drop(*, entry: CultivationEntry, reason: str, by: Any) -> CultivationEntry:
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, entry.enterprise.region)):
+        raise EvaluationError("您的账号不能调整该企业的培育库")
+    if not (reason or "").strip():
+        raise EvaluationError("移出培育库须说明原因")
+    with transaction.atomic():
+        entry.dropped_at, entry.drop_reason = timezone.now(), reason.strip()[:300]
+        entry.dropped_by = by if getattr(by, "pk", None) else None
+        entry.save(update_fields=["dropped_at", "drop_reason", "dropped_by"])
+        domain_event_record(kind=DomainEvent.Kind.CULTIVATION_CHANGED, actor=by, region=entry.region,
+                            enterprise=entry.enterprise.credit_code, rung=entry.rung, action="drop", reason=reason)
+    return entry
+
+
+# ── the 高耗低效 list and its closed loop ───────────────────────────────────────────────────────────
+
+# Where a case may go next; a closed case (提升销号, 关停退出) goes nowhere.
+CASE_NEXT = {
+    InefficientCase.Status.LISTED: (InefficientCase.Status.PLANNED,),
+    InefficientCase.Status.PLANNED: (InefficientCase.Status.RECTIFYING, InefficientCase.Status.EXITED),
+    InefficientCase.Status.RECTIFYING: (InefficientCase.Status.IMPROVED, InefficientCase.Status.EXITED),
+}
+
+
+def inefficient_proposals(region: Region, year: int) -> list[tuple[Enterprise, list[str]]]:
+    """The enterprises the rule proposes for the year's list (亩均 class and 碳效 grade of the latest kept
+    versions), that are not on it yet, with why."""
+    from .methods import documents_for
+
+    ctx = Context({}, dt.date(year, 12, 31))
+    ctx.doc = documents_for(region).documents[INEFFICIENT_DOCUMENT]
+    classes = {k for k, v in ctx.table("propose.mujun_classes").items() if v}
+    min_grade = int(ctx.num("propose.carbon_min_grade"))
+    reasons: dict[int, list[str]] = {}
+    for kind, label in ((Evaluation.Kind.MUJUN, "亩均效益评价"), (Evaluation.Kind.CARBON, "工业碳效评价")):
+        evaluation = latest_evaluation(kind, region, year)
+        if evaluation is None:
+            continue
+        results = evaluation.results.all()
+        if kind == Evaluation.Kind.MUJUN:
+            hits = results.filter(klass__in=classes).values_list("enterprise_id", "klass")
+            text = "{}档"
+        else:
+            hits = ((r.enterprise_id, r.klass) for r in results.exclude(klass="") if int(r.klass) >= min_grade)
+            text = "{}级"
+        for enterprise_id, klass in hits:
+            reasons.setdefault(enterprise_id, []).append(
+                f"{label}{text.format(klass)}（第{evaluation.version}版，{evaluation.get_status_display()}）")
+    listed = set(InefficientCase.objects.filter(year=year, enterprise_id__in=reasons).values_list("enterprise_id",
+                                                                                                 flat=True))
+    enterprises = Enterprise.objects.in_bulk([pk for pk in reasons if pk not in listed])
+    return sorted(((enterprises[pk], reasons[pk]) for pk in enterprises), key=lambda pair: pair[0].name)
+
+
+def inefficient_list(*, region: Region, year: int, enterprise: Enterprise, reasons: list[str], by: Any,
+                     today: dt.date | None = None) -> InefficientCase:
+    """An officer confirms an enterprise onto the year's 高耗低效 list."""
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, enterprise.region)):
+        raise EvaluationError("您的账号不能将该企业列入高耗低效整治清单")
+    if InefficientCase.objects.filter(enterprise=enterprise, year=year).exists():
+        raise EvaluationError(f"{enterprise.name}已列入{year}年高耗低效整治清单")
+    with transaction.atomic():
+        case = record_save(instance=InefficientCase(region=region, enterprise=enterprise, year=year), by=by,
+                           version=None, source="高耗低效整治", subject=enterprise,
+                           values={"reasons": reasons, "listed_on": today or timezone.localdate(),
+                                   "listed_by": by if getattr(by, "pk", None) else None})
+        assert isinstance(case, InefficientCase)
+        domain_event_record(kind=DomainEvent.Kind.INEFFICIENT_CHANGED, actor=by, region=region,
+                            enterprise=enterprise.credit_code, year=year, status=case.status)
+    return case
+
+
+def inefficient_update(*, case: InefficientCase, values: Mapping[str, Any], by: Any, version: int | None = None,
+                       today: dt.date | None = None) -> InefficientCase:
+    """Record the case's plan, deadline, owner, notes and freed land and energy, and move it along its loop
+    (one step at a time, through the audited edit path): 整治方案 needs the way, the deadline and who is
+    responsible; a closed case records its day and is not changed again."""
+    if not (user_may(by, Capability.WRITE) and user_sees_region(by, case.enterprise.region)):
+        raise EvaluationError("您的账号不能修改该企业的整治情况")
+    if case.is_closed:
+        raise EvaluationError("该企业已销号或关停退出，整治记录不再修改")
+    changes = dict(values)
+    to = changes.get("status", case.status)
+    if to != case.status:
+        if to not in CASE_NEXT.get(case.status, ()):
+            raise EvaluationError(f"不能从“{case.get_status_display()}”直接转为“{InefficientCase.Status(to).label}”")
+        if to == InefficientCase.Status.PLANNED:
+            missing = [label for name, label in (("plan", "整治方式"), ("deadline", "整治期限"), ("owner", "责任单位（人）"))
+                       if not changes.get(name, getattr(case, name))]
+            if missing:
+                raise EvaluationError(f"制定整治方案须填写{'、'.join(missing)}")
+        if to in InefficientCase.CLOSED:
+            changes["closed_on"] = today or timezone.localdate()
+    with transaction.atomic():
+        saved = record_save(instance=case, values=changes, by=by, version=version, source="高耗低效整治",
+                            subject=case.enterprise)
+        if to != case.status:
+            domain_event_record(kind=DomainEvent.Kind.INEFFICIENT_CHANGED, actor=by, region=case.region,
+                                enterprise=case.enterprise.credit_code, year=case.year, status=to)
+    assert isinstance(saved, InefficientCase)
+    return saved

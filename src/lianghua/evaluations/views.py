@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 from lianghua.accounts.roles import Capability, Scope, role_of, user_may
 from lianghua.accounts.scope import user_home_region, user_sees_region
 from lianghua.accounts.selectors import region_options
-from lianghua.audit.editing import EditConflict
+from lianghua.audit.editing import EditConflict, record_version
+from lianghua.audit.models import DomainEvent
 from lianghua.core.formatting import decimal_text
 from lianghua.core.query_params import query_problem_page
 from lianghua.core.tabular import XLSX_TYPE, content_disposition
@@ -32,8 +34,9 @@ from lianghua.regions.selectors import region_resolve, subtree_regions
 from .carbon import GRADE_COLOURS, GRADES
 from .diagnosis import answers_check
 from .export import carbon_workbook, indicator_codes, mujun_workbook
+from .ladder import RUNG_BY_KIND, RUNGS
 from .methods import CARBON_DOCUMENT, FACTORS_DOCUMENT, MUJUN_DOCUMENT, documents_for, method_settings_sources
-from .models import Evaluation, Exemption, Objection
+from .models import CultivationEntry, Evaluation, Exemption, InefficientCase, Objection
 from .mujun import CLASSES, GROUP_LABELS, INDICATOR_BY_CODE, RANKED_GROUPS
 from .selectors import (
     INPUT_FIELDS,
@@ -50,7 +53,10 @@ from .selectors import (
     results_visible_to,
 )
 from .services import (
+    CASE_NEXT,
     EvaluationError,
+    cultivation_add,
+    cultivation_drop,
     diagnosis_project_create,
     diagnosis_rescore,
     diagnosis_submit,
@@ -58,6 +64,10 @@ from .services import (
     evaluation_finalise,
     evaluation_publicise,
     exemption_set,
+    inefficient_list,
+    inefficient_proposals,
+    inefficient_update,
+    ladder_steps,
     method_setting_set,
     objection_accept,
     objection_file,
@@ -378,7 +388,7 @@ def objection_page(request, pk: int):
         return redirect(_page_url(evaluation.region, evaluation.year))
     return render(request, "evaluations/objection.html", {
         "nav": "evaluations", "objection": objection, "evaluation": evaluation, "fields": fields,
-        "may_answer": may_answer, "version": getattr(year, "version", "") if year else "",
+        "may_answer": may_answer, "version": record_version(year) if year else "",
     })
 
 
@@ -651,3 +661,170 @@ def diagnosis_rescore_view(request, pk: int):
     else:
         messages.success(request, f"已按现行问卷重新评分：{diagnosis.score}分")
     return redirect("evaluations:diagnosis", pk=diagnosis.pk)
+
+
+# ── the cultivation ladder ────────────────────────────────────────────────────────────────────────
+
+
+def _scope_region(request, params) -> Region:
+    """The region asked for, or the user's own; never outside the user's scope."""
+    region = user_home_region(request.user)
+    if params.get("region"):
+        try:
+            region = region_resolve(params["region"])
+        except Region.DoesNotExist as error:
+            raise Http404(str(error.args[0]) if error.args else "未知区域") from error
+    if region is None or not user_sees_region(request.user, region):
+        raise PermissionDenied("您的账号不能查看该区域")
+    return region
+
+
+@require_safe
+@login_required
+def ladder_page(request):
+    """The region's 培育库 per rung (each entry with whether it qualifies now and what is missing) and the
+    candidates the ladder suggests."""
+    _officer_view(request.user)
+    region = _scope_region(request, request.GET)
+    method, steps = ladder_steps(region, timezone.localdate())
+    by_enterprise = {s.enterprise.enterprise_id: s for s in steps}
+    entries = (CultivationEntry.objects.filter(enterprise__in=enterprises_visible_to(request.user),
+                                               enterprise__region__in=subtree_regions(region), dropped_at__isnull=True)
+               .select_related("enterprise", "enterprise__region", "added_by"))
+    in_library = {(e.enterprise_id, e.rung) for e in entries}
+    rungs = []
+    for rung in RUNGS:
+        rows = [(e, by_enterprise.get(e.enterprise_id)) for e in entries if e.rung == rung.kind]
+        candidates = [s for s in steps if s.next is rung and s.qualifies
+                      and (s.enterprise.enterprise_id, rung.kind) not in in_library]
+        near = [s for s in steps if s.next is rung and not s.qualifies and len(s.missing) == 1
+                and (s.enterprise.enterprise_id, rung.kind) not in in_library]
+        rungs.append({"rung": rung, "entries": rows, "candidates": candidates, "near": near[:30]})
+    dropped = (CultivationEntry.objects.filter(enterprise__in=enterprises_visible_to(request.user),
+                                               enterprise__region__in=subtree_regions(region), dropped_at__isnull=False)
+               .select_related("enterprise", "dropped_by").order_by("-dropped_at")[:50])
+    return render(request, "evaluations/ladder.html", {
+        "nav": "evaluations", "region": region, "method": method, "rungs": rungs, "dropped": dropped,
+        "placeholders": method.placeholders, "regions": region_options(request.user), "spec": {"region": region},
+        "may_write": user_may(request.user, Capability.WRITE)})
+
+
+@require_POST
+@login_required
+def ladder_add(request):
+    region = _scope_region(request, request.POST)
+    enterprise = enterprises_visible_to(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+    if enterprise is None:
+        raise Http404("找不到该企业（或不在您的范围内）")
+    try:
+        cultivation_add(region=region, enterprise=enterprise, rung=request.POST.get("rung", ""),
+                        note=request.POST.get("note", ""), by=request.user)
+    except EvaluationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{enterprise.name}已加入{RUNG_BY_KIND[request.POST['rung']].name}培育库")
+    return redirect(reverse("evaluations:ladder") + "?" + urlencode({"region": region.code}))
+
+
+@require_POST
+@login_required
+def ladder_drop(request, pk: int):
+    entry = get_object_or_404(CultivationEntry.objects.filter(enterprise__in=enterprises_visible_to(request.user))
+                              .select_related("enterprise", "region"), pk=pk)
+    try:
+        cultivation_drop(entry=entry, reason=request.POST.get("reason", ""), by=request.user)
+    except EvaluationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{entry.enterprise.name}已移出培育库")
+    return redirect(reverse("evaluations:ladder") + "?" + urlencode({"region": entry.region.code}))
+
+
+# ── the 高耗低效 closed loop ──────────────────────────────────────────────────────────────────────
+
+
+@require_safe
+@login_required
+def inefficient_page(request):
+    """The year's 高耗低效 list of the county: what the rule proposes, the cases by status (overdue flagged),
+    counts and the land and energy freed."""
+    _officer_view(request.user)
+    region, year, problems = _region_year(request, request.GET)
+    if problems:
+        return query_problem_page(request, problems, title="高耗低效整治", back=reverse("evaluations:inefficient"))
+    visible = enterprises_visible_to(request.user)
+    cases = list(InefficientCase.objects.filter(region=region, year=year, enterprise__in=visible)
+                 .select_related("enterprise", "enterprise__region"))
+    today = timezone.localdate()
+    counts = {label: sum(1 for c in cases if c.status == code) for code, label in InefficientCase.Status.choices}
+    closed = [c for c in cases if c.is_closed]
+    try:
+        proposals = [(e, reasons) for e, reasons in inefficient_proposals(region, year)
+                     if user_sees_region(request.user, e.region)]
+    except Exception as error:  # a rule the county left incomplete: said, not a 500
+        messages.error(request, f"列入规则无法计算：{error}")
+        proposals = []
+    return render(request, "evaluations/inefficient.html", {
+        "nav": "evaluations", "region": region, "year": year, "cases": cases, "counts": counts,
+        "overdue": [c for c in cases if c.overdue_on(today)], "today": today, "proposals": proposals,
+        "land": sum((c.land_freed_mu or 0 for c in closed), Decimal(0)),
+        "energy": sum((c.energy_freed_tce or 0 for c in closed), Decimal(0)),
+        "regions": region_options(request.user), "spec": {"region": region},
+        "may_write": user_may(request.user, Capability.WRITE), "query": urlencode({"region": region.code, "year": year})})
+
+
+@require_POST
+@login_required
+def inefficient_list_view(request):
+    _officer_view(request.user)
+    region, year, problems = _region_year(request, request.POST)
+    if problems:
+        return query_problem_page(request, problems, title="列入高耗低效整治清单", back=reverse("evaluations:inefficient"))
+    enterprise = enterprises_visible_to(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+    if enterprise is None:
+        raise Http404("找不到该企业（或不在您的范围内）")
+    proposed = dict(inefficient_proposals(region, year))
+    try:
+        inefficient_list(region=region, year=year, enterprise=enterprise, by=request.user,
+                         reasons=proposed.get(enterprise, [request.POST.get("reason", "").strip() or "经信部门核定"]))
+    except EvaluationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{enterprise.name}已列入{year}年高耗低效整治清单")
+    return redirect(reverse("evaluations:inefficient") + "?" + urlencode({"region": region.code, "year": year}))
+
+
+CASE_FIELDS = ("status", "plan", "deadline", "owner", "notes", "land_freed_mu", "energy_freed_tce")
+
+
+@login_required
+def inefficient_case(request, pk: int):
+    case = get_object_or_404(InefficientCase.objects.filter(enterprise__in=enterprises_visible_to(request.user))
+                             .select_related("enterprise", "enterprise__region", "region"), pk=pk)
+    may_write = user_may(request.user, Capability.WRITE) and not case.is_closed
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied("您的账号不能修改该企业的整治情况")
+        values = {}
+        try:
+            for name in CASE_FIELDS:
+                if name in request.POST:
+                    field = InefficientCase._meta.get_field(name)
+                    raw = request.POST[name].strip()
+                    values[name] = field.to_python(raw) if raw else ("" if name in ("plan", "owner", "notes") else None)
+            if not values.get("status"):
+                values.pop("status", None)
+            inefficient_update(case=case, values=values, by=request.user, version=_version(request.POST))
+        except (EvaluationError, ValidationError, EditConflict) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, "整治情况已保存")
+        return redirect("evaluations:inefficient_case", pk=case.pk)
+    return render(request, "evaluations/inefficient_case.html", {
+        "nav": "evaluations", "case": case, "may_write": may_write, "plans": InefficientCase.Plan.choices,
+        "next": [(code, InefficientCase.Status(code).label) for code in CASE_NEXT.get(case.status, ())],
+        "overdue": case.overdue_on(timezone.localdate()), "version": record_version(case),
+        "history": [(e.at, e.actor, InefficientCase.Status(e.payload["status"]).label) for e in
+                    DomainEvent.objects.filter(kind=DomainEvent.Kind.INEFFICIENT_CHANGED,
+                                               payload__enterprise=case.enterprise.credit_code,
+                                               payload__year=case.year).select_related("actor").order_by("at")]})

@@ -140,6 +140,8 @@ class RegistrySource:
         if self.key[0] == "credentials":
             names = CredentialKind.objects.filter(code__in=self.key[1:]).values_list("name", flat=True)
             return "、".join(names) + "认定"
+        if self.key[0] == "inefficient":
+            return "高耗低效整治记录"
         return "活动"
 
 
