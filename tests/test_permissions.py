@@ -497,6 +497,8 @@ OUT_OF_SCOPE = [
      {"plan": PLAN, "region": WUYUAN, "period": "2026-06"}, 403, None),
     ("remind 武原's projects", "reporting:remind", "post", "/reporting/discipline/remind/",
      {"region": WUYUAN, "month": "2026-05"}, 403, None),
+    ("the city's evaluations", "evaluations:mujun", "get", "/evaluations/mujun/", {"region": "330400", "year": "2025"},
+     403, "admin_user"),
     ("a 武原 evaluation result", "evaluations:result", "get",
      lambda t: f"/evaluations/{t.evaluation.pk}/enterprises/{t.wuyuan.pk}/", {}, 404, "county_officer"),
     ("a 武原 objection", "evaluations:objection", "get", lambda t: f"/evaluations/objections/{t.w_objection.pk}/",

@@ -102,8 +102,11 @@ def _region_year(request, params):
             problems.append(str(error.args[0]) if error.args else "未知区域")
     if region is not None and region.depth > COUNTY_DEPTH:
         region = _county_above(region)
-    if region is not None and not (user_sees_region(request.user, region) or
-                                   (request.user.region_id and request.user.region.path.startswith(region.path))):
+    # A town officer reads the county's evaluation (its own town's enterprises only); above the county, only
+    # what the user's scope holds.
+    town_in_county = (region is not None and region.depth == COUNTY_DEPTH and request.user.region_id
+                      and request.user.region.path.startswith(region.path))
+    if region is not None and not (user_sees_region(request.user, region) or town_in_county):
         raise PermissionDenied(f"您的账号不能查看{region.name}的评价")
     try:
         year = int(params.get("year") or timezone.localdate().year - 1)
