@@ -56,6 +56,7 @@ def test_the_enterprise_diagnoses_itself_and_the_coverage_moves(reference_data, 
         officer.wait_for_selector("text=已生成储备项目")
         project = Project.objects.get(diagnosis_link__isnull=False)
         assert (project.enterprise, project.stage) == (two_towns.wuyuan, "reserve")
+        assert "在线数字化诊断的改造建议" in officer.text_content(".facts")  # the project page links back
     except Exception:
         for who, page in (("firm", firm), ("officer", officer)):
             page.screenshot(path=str(tmp_path / f"failure-{who}.png"), full_page=True)
