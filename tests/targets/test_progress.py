@@ -103,6 +103,43 @@ def test_as_of_boundaries_for_projects(haiyan, region):
     assert pick(rows, COUNTY, "digital_projects", "annual").time_progress == D(1) / D(365)
 
 
+def test_project_counts_over_categories_size_lists_and_equipment(haiyan, region):
+    """"两化" counts digital and green together; a count may ask for a size, a list of a year inside the
+    window, an equipment share; robots count when their project is completed, equipment investment when it
+    starts."""
+    from lianghua.targets import progress_math as pm
+    from lianghua.targets.computation import RegionFold
+    from lianghua.targets.computations.projects import actual_equipment_investment, actual_robots_added
+
+    county = region(COUNTY)
+    firm = EnterpriseFactory(region_code=BAIBU)
+    started = dt.date(2025, 4, 1)
+    ProjectFactory(enterprise=firm, category="digital", actual_start=started, total_investment_wan=D(120000),
+                   equipment_investment_wan=D(90000), provincial_key_year=2025, robots_added=30,
+                   actual_end=dt.date(2025, 11, 1), stage="completed")
+    ProjectFactory(enterprise=firm, category="green", actual_start=started, total_investment_wan=D(5000),
+                   equipment_investment_wan=D(1000), provincial_key_year=2024, robots_added=5)  # not completed
+    ProjectFactory(enterprise=firm, category="green", actual_start=started, total_investment_wan=D(8000),
+                   equipment_investment_wan=D(6000), municipal_key_year=2025, stage="terminated")
+    window = pm.progress_window(basis=pm.ANNUAL, year=2025, plan_start_year=2024, as_of=dt.date(2025, 12, 31))
+    fold = RegionFold.of([county])
+
+    def started_count(**params):
+        from lianghua.targets.computations.projects import actual_projects_started
+
+        return actual_projects_started(params, [window], 2025, fold)[0][COUNTY].value
+
+    assert started_count(category="digital") == 1
+    assert started_count(categories=["digital", "green"]) == 2  # the terminated one never counts
+    assert started_count(categories=["digital", "green"], listed="provincial_key") == 1  # the 2024 list: not 2025
+    assert started_count(categories=["digital", "green"], min_total_investment_wan=100000) == 1
+    assert started_count(categories=["digital", "green"], min_equipment_share="0.75") == 1  # 90000 ÷ 120000
+    assert started_count(categories=["digital", "green"], min_equipment_share="0.2") == 2  # 1000 ÷ 5000 = 0.2
+    assert actual_robots_added({}, [window], 2025, fold)[0][COUNTY].value == 30
+    assert actual_equipment_investment({}, [window], 2025, fold)[0][COUNTY].value == D("9.1")  # 91000 万元
+    assert actual_equipment_investment({"listed": "provincial_key"}, [window], 2025, fold)[0][COUNTY].value == 9
+
+
 # ── investment ────────────────────────────────────────────────────────────────────────────────────
 
 

@@ -186,3 +186,40 @@ def test_project_records_show_the_stage_on_the_chosen_date(haiyan, region, admin
     # Before its first logged change a project is in the stage that change moved it from.
     ProjectStageLog.objects.filter(project=project, to_stage="in_progress").delete()
     assert stages(dt.date(2025, 12, 31))["HY-STAGE-1"] == "在建"
+
+
+def test_the_new_counts_records_add_up_too(haiyan, region, world, admin_user, county_officer):
+    """两化 projects, robots, equipment investment of listed projects, diagnosis coverage and the 高耗低效 loop:
+    each indicator's records give its actual."""
+    from lianghua.evaluations.models import InefficientCase
+    from lianghua.evaluations.services import diagnosis_submit, questionnaire_current
+    from lianghua.targets.models import Target
+
+    county = region(COUNTY)
+    firm = EnterpriseFactory(region_code=WUYUAN)
+    EnterpriseYearFactory(enterprise=firm, year=2025)
+    ProjectFactory(enterprise=firm, category="digital", actual_start=dt.date(2025, 2, 1), actual_end=dt.date(2025, 8, 1),
+                   stage="completed", robots_added=12, equipment_investment_wan=D(3000), provincial_key_year=2025)
+    diagnosis_submit(enterprise=firm, answers={q.code: 2 for _, q in questionnaire_current().questions},
+                     by=county_officer, today=dt.date(2025, 5, 1))
+    InefficientCase.objects.create(region=county, enterprise=firm, year=2024, reasons=["亩均效益评价D档"],
+                                   listed_on=dt.date(2025, 1, 5), status="improved", closed_on=dt.date(2025, 7, 1),
+                                   land_freed_mu=D("8.5"), energy_freed_tce=D(1200))
+    codes = ("lianghua_projects", "robots_added", "provincial_key_equipment_investment", "diagnosis_coverage",
+             "inefficient_rectified", "inefficient_land_freed", "inefficient_energy_freed")
+    for code in codes:
+        Target.objects.create(plan=haiyan, indicator=Indicator.objects.get(code=code), region=county, year=2025,
+                              basis="annual", value=1, comparator="gte")
+    rows = {r.indicator: r for r in progress_compute(plan=haiyan, region=county, year=2025, as_of=AS_OF)}
+    expected = {"robots_added": 12, "provincial_key_equipment_investment": D("0.3"), "inefficient_rectified": 1,
+                "inefficient_land_freed": D("0.00085"), "inefficient_energy_freed": D("0.12")}
+    for code in codes:
+        row = rows[code]
+        records = progress_records(user=admin_user, plan=haiyan, indicator=Indicator.objects.get(code=code),
+                                   region=county, year=2025, basis="annual", as_of=AS_OF)
+        assert records.total == row.actual and records_total(records) == row.actual, code
+        assert records.explanation, code
+        if code in expected:
+            assert row.actual == expected[code], code
+    assert rows["lianghua_projects"].actual == 3  # the world's two 2025 starts (one per town, of both categories) and this one
+    assert rows["diagnosis_coverage"].actual == D(100) / 7  # 1 of the 7 规上 firms of 2025

@@ -37,7 +37,8 @@ class MonthField(forms.DateField):
 PROJECT_FIELDS = ["code", "name", "enterprise", "category", "subtype", "total_investment_wan",
                   "equipment_investment_wan", "it_investment_wan", "civil_investment_wan", "planned_start",
                   "planned_end", "actual_start", "actual_end", "accepted_on", "energy_saved_tce",
-                  "energy_saving_verified", "co2_cut_t", "water_saved_t", "robots_added"]
+                  "energy_saving_verified", "co2_cut_t", "water_saved_t", "robots_added", "provincial_key_year",
+                  "municipal_key_year"]
 
 
 class ProjectForm(RecordForm):

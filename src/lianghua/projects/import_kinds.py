@@ -65,7 +65,7 @@ def _project_money(field_name: str, header: str, **kwargs) -> Column:
 
 PROJECT_FIELDS = ("name", "category", "subtype", *PROJECT_MONEY, "planned_start", "planned_end", "actual_start",
                   "actual_end", "accepted_on", "stage", "health", "energy_saved_tce", "co2_cut_t", "water_saved_t",
-                  "robots_added")
+                  "robots_added", "provincial_key_year", "municipal_key_year")
 
 
 def projects_check(kind, records, scope, result):
@@ -242,6 +242,10 @@ PROJECTS = import_kind_declare(ImportKind(
         Column("co2_cut_t", "年减排二氧化碳(吨)", DECIMAL, unit="吨", minimum="0", width=18),
         Column("water_saved_t", "年节水量(吨)", DECIMAL, unit="吨", minimum="0"),
         Column("robots_added", "新增工业机器人(台)", INTEGER, unit="台", minimum="0", width=18),
+        Column("provincial_key_year", "列入省级重点技改项目年度", INTEGER, minimum="2000", maximum="2100", width=14,
+               note="未列入不填"),
+        Column("municipal_key_year", "列入市级重点项目年度", INTEGER, minimum="2000", maximum="2100", width=14,
+               note="未列入不填"),
     ),
     "项目编号",
     check=projects_check, write=projects_bulk_upsert, read_only_headers=PROJECT_EXPORT_ONLY,

@@ -46,6 +46,9 @@ class Project(models.Model):
     co2_cut_t = models.DecimalField("年减排二氧化碳(吨)", **MONEY)
     water_saved_t = models.DecimalField("年节水量(吨)", **MONEY)
     robots_added = models.PositiveIntegerField("新增工业机器人(台)", null=True, blank=True)
+    # List membership, with the year of the list (002 三: 省级重点技改项目 500 a year; 001: 市级重点项目).
+    provincial_key_year = models.PositiveSmallIntegerField("列入省级重点技改项目年度", null=True, blank=True)
+    municipal_key_year = models.PositiveSmallIntegerField("列入市级重点项目年度", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -64,7 +64,7 @@ def project_export(request):
          p.equipment_investment_wan, p.it_investment_wan, p.civil_investment_wan, p.planned_start, p.planned_end,
          p.actual_start, p.actual_end, p.accepted_on, p.get_stage_display(), p.get_health_display(),
          p.energy_saved_tce, p.energy_saving_verified, p.co2_cut_t, p.water_saved_t, p.robots_added,
-         p.enterprise.name, p.enterprise.region.name, p.latest_cumulative_wan,
+         p.provincial_key_year, p.municipal_key_year, p.enterprise.name, p.enterprise.region.name, p.latest_cumulative_wan,
          percent(p.investment_completion, empty=""),
          p.latest_month.strftime("%Y-%m") if p.latest_month else "")
         for p in projects_listed(request.user, spec).iterator(chunk_size=2000)

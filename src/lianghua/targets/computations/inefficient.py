@@ -65,7 +65,7 @@ def inefficient_records(ask: RecordsAsk) -> ProgressRecords:
         row["contribution"] = value or 0
     total = pm.sum_decimals(Decimal(r["contribution"]) for r in rows) / divide_by
     return ProgressRecords(
-        kind=ENTERPRISES, rows=rows, total=total, factor=pm.ONE / divide_by,
+        kind=ENTERPRISES, rows=rows, total=total, scale=divide_by,
         columns=[*ENTERPRISE_COLUMNS, ("status", "结果"), ("closed_on", "销号日期"), ("land", "腾出用地(亩)"),
                  ("energy", "腾出用能(吨标准煤)")],
         explanation=(f"{ask.where}内{ask.region.name}（含下辖区域）提升销号或关停退出的高耗低效整治企业共 {len(rows)} 家"

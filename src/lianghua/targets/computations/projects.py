@@ -1,5 +1,6 @@
-"""The project computations: 实施项目 (projects started), 拉动投资 (completed investment), 节约用能 (verified
-savings of accepted green projects). Counts and records use the same filters (`*_q`), written from the
+"""The project computations: 实施项目 (projects started: of one category or several, optionally by size,
+list membership or equipment share), 拉动投资 (completed investment), 节约用能 (verified savings of accepted
+green projects), 新增工业机器人 (robots of projects completed) and 设备投资 (of projects started). Counts and records use the same filters (`*_q`), written from the
 enterprise's side ("projects__…") for the grouped counts: they start from the region's enterprises
 (region index) and reach their rows through the enterprise foreign-key indexes, a plan the database
 keeps whether or not it has table statistics.
@@ -11,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from lianghua.core.months import last_reported_month
@@ -45,9 +46,55 @@ CATEGORY_LABELS = dict(Project.Category.choices)
 ACTIVE_STAGES = [code for code, _ in STAGE_CHOICES if code != "terminated"]
 
 
+# A list a project may be on, by params.listed: the project's field holding the list's year.
+LISTS = {"provincial_key": ("provincial_key_year", "省级重点技改项目"), "municipal_key": ("municipal_key_year", "市级重点项目")}
+
+
+def counted_categories(params: dict[str, Any]) -> list[str]:
+    """params.category, or params.categories for a count over several ("两化" = [digital, green])."""
+    return list(params.get("categories") or [params["category"]])
+
+
+def project_filter_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+    """What a project must be to count, besides its dates: of the categories, at least the size (总投资 ≥
+    min_total_investment_wan), on the list of a year inside the window (listed), with an equipment share
+    (设备投资 ÷ 总投资 ≥ min_equipment_share)."""
+    where = Q(**{f"{prefix}category__in": counted_categories(params), f"{prefix}stage__in": ACTIVE_STAGES})
+    if params.get("min_total_investment_wan") is not None:
+        where &= Q(**{f"{prefix}total_investment_wan__gte": Decimal(str(params["min_total_investment_wan"]))})
+    if params.get("listed"):
+        field = LISTS[params["listed"]][0]
+        where &= Q(**{f"{prefix}{field}__gte": window.start.year, f"{prefix}{field}__lte": window.end.year})
+    if params.get("min_equipment_share") is not None:
+        share = Decimal(str(params["min_equipment_share"]))
+        where &= Q(**{f"{prefix}total_investment_wan__gt": 0,
+                      f"{prefix}equipment_investment_wan__gte": F(f"{prefix}total_investment_wan") * share})
+    return where
+
+
+def project_filter_text(params: dict[str, Any]) -> str:
+    """The filter in words, for the records' explanation: "数字化、绿色化", "总投资1亿元以上的" …"""
+    parts = []
+    if params.get("min_total_investment_wan") is not None:
+        parts.append(f"总投资{number_text(Decimal(str(params['min_total_investment_wan'])))}万元及以上")
+    if params.get("listed"):
+        parts.append(f"列入{LISTS[params['listed']][1]}")
+    if params.get("min_equipment_share") is not None:
+        parts.append(f"设备投资占比{number_text(Decimal(str(params['min_equipment_share'])) * 100)}%及以上")
+    categories = "、".join(CATEGORY_LABELS[c] for c in counted_categories(params))
+    return ("、".join(parts) + "的" if parts else "") + categories
+
+
 def projects_started_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}category": params["category"], f"{prefix}actual_start__gte": window.start,
-                f"{prefix}actual_start__lte": window.end, f"{prefix}stage__in": ACTIVE_STAGES})
+    return project_filter_q(params, window, prefix) & Q(**{f"{prefix}actual_start__gte": window.start,
+                                                            f"{prefix}actual_start__lte": window.end})
+
+
+def robots_added_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+    """Robots count when their project is completed (实际竣工) in the window."""
+    return project_filter_q({"categories": list(Project.Category.values), **params}, window, prefix) & Q(
+        **{f"{prefix}actual_end__gte": window.start, f"{prefix}actual_end__lte": window.end,
+           f"{prefix}robots_added__isnull": False})
 
 
 def energy_saved_q(window: pm.Window, prefix: str = "") -> Q:
@@ -87,6 +134,25 @@ def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], ye
             .annotate(**{f"n{i}": Count("projects", filter=projects_started_q(params, w, "projects__"))
                          for i, w in enumerate(windows)}).order_by())
     return per_window(fold, rows, "region_id", len(windows))
+
+
+def actual_robots_added(params: dict[str, Any], windows: list[pm.Window], year: int,
+                        fold: RegionFold) -> list[Actuals]:
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(**{f"n{i}": Sum("projects__robots_added", filter=robots_added_q(params, w, "projects__"))
+                         for i, w in enumerate(windows)}).order_by())
+    return per_window(fold, rows, "region_id", len(windows))
+
+
+def actual_equipment_investment(params: dict[str, Any], windows: list[pm.Window], year: int,
+                                fold: RegionFold) -> list[Actuals]:
+    """Σ 设备投资 of the projects started in the window (亿元)."""
+    every = {"categories": list(Project.Category.values), **params}
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(**{f"n{i}": Sum("projects__equipment_investment_wan", output_field=MONEY_SUM,
+                                      filter=projects_started_q(every, w, "projects__"))
+                         for i, w in enumerate(windows)}).order_by())
+    return per_window(fold, rows, "region_id", len(windows), divide_by=WAN_PER_YI)
 
 
 def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window], year: int,
@@ -130,12 +196,44 @@ def projects_started_records(ask: RecordsAsk) -> ProgressRecords:
         row["stage"] = STAGE_BY_CODE[row["stage"]].name
         row["contribution"] = 1
     total = Decimal(len(rows))
-    label = CATEGORY_LABELS.get(ask.params.get("category", ""), "")
     return ProgressRecords(
         kind=PROJECTS, rows=rows, total=total,
         columns=[*PROJECT_COLUMNS, ("stage", f"{ask.as_of:%Y-%m-%d}时的项目阶段"), ("actual_start", "实际开工日期")],
-        explanation=(f"{ask.where}内实际开工的{label}改造项目（已终止的不计），{ask.region.name}（含下辖区域）"
-                     f"共 {len(rows)} 个。"),
+        explanation=(f"{ask.where}内实际开工的{project_filter_text(ask.params)}改造项目（已终止的不计），"
+                     f"{ask.region.name}（含下辖区域）共 {len(rows)} 个。"),
+        **ask.common)
+
+
+def robots_added_records(ask: RecordsAsk) -> ProgressRecords:
+    """The projects completed in the window with the robots each added."""
+    projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(robots_added_q(ask.params, ask.window))
+                .order_by("actual_end", "code"))
+    rows = rows_of(projects, {"code": "code", "name": "name", "enterprise": "enterprise__name",
+                            "region": "enterprise__region__name", "actual_end": "actual_end",
+                            "contribution": "robots_added"})
+    total = pm.sum_decimals(Decimal(r["contribution"]) for r in rows)
+    return ProgressRecords(
+        kind=PROJECTS, rows=rows, total=total,
+        columns=[*PROJECT_COLUMNS, ("actual_end", "实际竣工日期"), ("contribution", "新增工业机器人(台)")],
+        explanation=(f"{ask.where}内实际竣工的改造项目（已终止的不计）新增的工业机器人，{ask.region.name}（含下辖区域）"
+                     f"共 {number_text(total)} 台。"),
+        **ask.common)
+
+
+def equipment_investment_records(ask: RecordsAsk) -> ProgressRecords:
+    """The projects started in the window with their 设备投资 (万元; the total in 亿元)."""
+    every = {"categories": list(Project.Category.values), **ask.params}
+    projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(projects_started_q(every, ask.window))
+                .exclude(equipment_investment_wan__isnull=True).order_by("actual_start", "code"))
+    rows = rows_of(projects, {"code": "code", "name": "name", "enterprise": "enterprise__name",
+                            "region": "enterprise__region__name", "actual_start": "actual_start",
+                            "contribution": "equipment_investment_wan"})
+    total_wan = pm.sum_decimals(r["contribution"] for r in rows)
+    return ProgressRecords(
+        kind=PROJECTS, rows=rows, total=total_wan / WAN_PER_YI, scale=WAN_PER_YI,
+        columns=[*PROJECT_COLUMNS, ("actual_start", "实际开工日期"), ("contribution", "设备投资(万元)")],
+        explanation=(f"{ask.where}内实际开工的{project_filter_text(every)}改造项目（已终止的不计）的设备投资之和："
+                     f"{number_text(total_wan)} 万元 = {number_text(total_wan / WAN_PER_YI)} 亿元。"),
         **ask.common)
 
 
@@ -185,10 +283,31 @@ def project_rows(params: dict[str, Any]) -> RegistrySource:
     return RegistrySource(("projects",), Project.objects.all(), "enterprise__region_id")
 
 
+def _filter_problems(params: dict[str, Any]) -> list[str]:
+    problems = []
+    if params.get("listed") and params["listed"] not in LISTS:
+        problems.append(f"params.listed 应为 {'/'.join(LISTS)}，而不是 {params['listed']!r}")
+    for name in ("min_total_investment_wan", "min_equipment_share"):
+        if params.get(name) is not None:
+            try:
+                Decimal(str(params[name]))
+            except ArithmeticError:
+                problems.append(f"params.{name} 应为数值，而不是 {params[name]!r}")
+    return problems
+
+
 def category_problems(params: dict[str, Any], credential_kinds: set[str] | None) -> list[str]:
-    if params.get("category") not in Project.Category.values:
-        return [f"需要 params.category（{' 或 '.join(Project.Category.values)}）"]
-    return []
+    given = params.get("categories") or ([params["category"]] if params.get("category") else [])
+    if not given or any(c not in Project.Category.values for c in given):
+        return [f"需要 params.category 或 params.categories（{' / '.join(Project.Category.values)}）"]
+    return _filter_problems(params)
+
+
+def optional_category_problems(params: dict[str, Any], credential_kinds: set[str] | None) -> list[str]:
+    """Robots and equipment count every category unless the params narrow them."""
+    if params.get("category") or params.get("categories"):
+        return category_problems(params, credential_kinds)
+    return _filter_problems(params)
 
 
 COMPUTATIONS = (
@@ -197,4 +316,8 @@ COMPUTATIONS = (
     Computation("investment_completed", actual_investment_completed, investment_completed_records,
                 source=project_rows),
     Computation("energy_saved_accepted", actual_energy_saved_accepted, energy_saved_records, source=project_rows),
+    Computation("robots_added", actual_robots_added, robots_added_records, source=project_rows,
+                params_problems=optional_category_problems),
+    Computation("equipment_investment", actual_equipment_investment, equipment_investment_records,
+                source=project_rows, params_problems=optional_category_problems),
 )
