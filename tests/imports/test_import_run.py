@@ -193,7 +193,7 @@ def test_history_is_the_stored_row_before_and_after(sheet, county_officer):
 @pytest.mark.parametrize(("kind", "row", "model"), [
     ("enterprises", [B, '他"们"的\\公司', "开发区", "C34"], Enterprise),
     ("enterprise-years", [A, 2025, "是", "否", 5000.5, "", 300, 80, 20.25, "", 0], EnterpriseYear),
-    ("credentials", [A, "绿色工厂", "省级", "2025-03-01", "", "第一批"], Credential),
+    ("credentials", [A, "绿色工厂", "省级", "", "2025-03-01", "", "第一批"], Credential),
     ("digital-levels", [A, 2.5, "2025-04-30"], DigitalLevel),
     ("progress", ["HY-600", "2025-03", 123.45], ProjectProgress),
     ("activities", ["2025-05-01", "武原", "培训", "两化改造“数字化”培训", 45], Activity),
@@ -374,3 +374,26 @@ def test_health_choices_are_the_models():
     from lianghua.projects.import_kinds import PROJECT_HEALTH
 
     assert PROJECT_HEALTH == {label: value for value, label in Project.Health.choices}
+
+
+def test_credentials_without_the_item_column_update_as_before_and_items_add_rows(sheet, county_officer):
+    """An old file (no 名称/编号 column) keeps updating the one credential of its kind and level; a file that
+    names items stores each workshop, even of the same kind and level."""
+    from lianghua.enterprises.models import Credential
+
+    EnterpriseFactory(credit_code=A)
+    old_headers = ["统一社会信用代码", "认定类型", "级别", "认定日期", "到期/撤销日期", "备注"]
+    for note in ("第一批", "更正"):
+        batch = import_run(kind="credentials", by=county_officer, path=sheet(
+            "credentials", [[A, "数字化车间", "市级", "2025-03-01", "", note]], headers=old_headers, name="old.csv"))
+        assert batch.status == "applied", batch.errors
+    assert list(Credential.objects.values_list("item", "note")) == [("", "更正")]
+    batch = import_run(kind="credentials", by=county_officer, path=sheet("credentials", [
+        [A, "数字化车间", "市级", "一号冲压车间", "2025-05-01", "", ""],
+        [A, "数字化车间", "市级", "二号装配车间", "2025-06-01", "", ""]]))
+    assert batch.status == "applied", batch.errors
+    assert sorted(Credential.objects.values_list("item", flat=True)) == ["", "一号冲压车间", "二号装配车间"]
+    twice = import_run(kind="credentials", by=county_officer, path=sheet("credentials", [
+        [A, "数字化车间", "市级", "一号冲压车间", "2025-05-01", "", ""],
+        [A, "数字化车间", "市级", "一号冲压车间", "2025-05-02", "", ""]], name="twice.csv"))
+    assert twice.status == "rejected" and "第3行" in problem_text(twice.errors[0])

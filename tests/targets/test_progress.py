@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lianghua.enterprises.models import CredentialKind
+from lianghua.targets import progress_math as pm
 from lianghua.targets.models import Indicator, Plan, Target
 from lianghua.targets.progress import progress_compute, progress_series
 from lianghua.targets.services import reported_actual_record
@@ -542,3 +543,26 @@ def test_city_plan_counties_without_records_show_no_data_while_haiyan_and_the_ci
     assert smart["330424"].actual == 1 and smart["330400"].actual == 1
     others = [r for code, r in smart.items() if code not in ("330424", "330400")]
     assert len(others) == 8 and all(r.actual is None and r.status == "nodata" for r in others)
+
+
+def test_items_count_each_workshop_and_product_and_an_upgrade_once(haiyan, region):
+    """Two 数字化车间 of one firm are two items (one enterprise); the upgrade of a workshop is not a new
+    one; a held item counts once at its highest level."""
+    from lianghua.targets.computation import RegionFold
+    from lianghua.targets.computations.credentials import _credentials_held, actual_credentials_new
+
+    county = region(COUNTY)
+    firm = EnterpriseFactory(region_code=WUYUAN)
+    other = EnterpriseFactory(region_code=BAIBU)
+    workshop = kind("digital_workshop")
+    CredentialFactory(enterprise=firm, kind=workshop, level="municipal", item="一号冲压车间", granted_on=dt.date(2025, 3, 1))
+    CredentialFactory(enterprise=firm, kind=workshop, level="provincial", item="一号冲压车间", granted_on=dt.date(2025, 9, 1))
+    CredentialFactory(enterprise=firm, kind=workshop, level="municipal", item="二号装配车间", granted_on=dt.date(2025, 5, 1))
+    CredentialFactory(enterprise=other, kind=workshop, level="municipal", item="", granted_on=dt.date(2024, 5, 1))
+    window = pm.progress_window(basis=pm.ANNUAL, year=2025, plan_start_year=2024, as_of=dt.date(2025, 12, 31))
+    fold = RegionFold.of([county])
+    params = {"kind": "digital_workshop", "min_level": "municipal"}
+    assert actual_credentials_new(params, [window], 2025, fold)[0][COUNTY].value == 1  # enterprises: the firm
+    assert actual_credentials_new({**params, "count": "items"}, [window], 2025, fold)[0][COUNTY].value == 2
+    assert _credentials_held({**params, "count": "items"}, window, 2025, fold)[COUNTY].value == 3
+    assert _credentials_held(params, window, 2025, fold)[COUNTY].value == 2

@@ -129,7 +129,7 @@ class EnterpriseYearForm(RecordForm):
 class CredentialForm(RecordForm):
     class Meta:
         model = Credential
-        fields = ["kind", "level", "granted_on", "ends_on", "note"]
+        fields = ["kind", "level", "item", "granted_on", "ends_on", "note"]
         widgets = {"granted_on": DATE_INPUT, "ends_on": DATE_INPUT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -266,18 +266,21 @@ def enterprise_years_check(kind, records, scope, result):
 
 def credentials_check(kind, records, scope, result):
     verdicts = enterprise_verdicts(records, scope)
-    duplicates_check(kind, records, lambda r: (r["credit_code"], r["kind"], r["level"])
+    # 名称/编号 is part of the key: a file without the column (or a blank cell) names the one credential of
+    # its kind and level, as before items existed.
+    duplicates_check(kind, records, lambda r: (r["credit_code"], r["kind"], r["level"], r.get("item") or "")
                      if r.get("credit_code") and r.get("kind") and r.get("level") else None, result)
     resolved = [(record, enterprise_resolve(record, verdicts, result)) for record in records]
-    stored = existing_by_key(Credential, ("enterprise_id", "kind_id", "level"),
-                            [(ref.id, int(r["kind"]), r["level"]) for r, ref in resolved
+    stored = existing_by_key(Credential, ("enterprise_id", "kind_id", "level", "item"),
+                            [(ref.id, int(r["kind"]), r["level"], r.get("item") or "") for r, ref in resolved
                              if ref is not None and not r["_bad"] & {"kind", "level"}],
-                            ["enterprise_id", "kind_id", "level", "granted_on", "ends_on"])
+                            ["enterprise_id", "kind_id", "level", "item", "granted_on", "ends_on"])
     for record, ref in resolved:
         if ref is None or record["_bad"] & {"kind", "level"}:
             continue
         number = record["_row"]
-        current = stored.get((ref.id, int(record["kind"]), record["level"]))
+        item = record.get("item") or ""
+        current = stored.get((ref.id, int(record["kind"]), record["level"], item))
         if current is None and not new_row_required_check(kind, record, result):
             continue
         granted = record.get("granted_on", current and current["granted_on"])
@@ -287,7 +290,7 @@ def credentials_check(kind, records, scope, result):
             continue
         if record["_bad"]:
             continue
-        row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"]}
+        row = {"enterprise_id": ref.id, "kind_id": int(record["kind"]), "level": record["level"], "item": item}
         for name in ("granted_on", "ends_on"):
             if name in record:
                 row[name] = record[name]
@@ -382,12 +385,14 @@ CREDENTIALS = import_kind_declare(ImportKind(
         Column("kind", "认定类型", CHOICE, required=True, key=True, choices=CREDENTIAL_KIND_CHOICES, width=20,
                stored="kind_id"),
         Column("level", "级别", CHOICE, required=True, key=True, choices=CREDENTIAL_LEVELS, width=10),
+        Column("item", "名称/编号", TEXT, key=True, max_length=200, width=24,
+               note="同一企业同类型、同级别有多项时填写（车间名称、产品名称或证书编号）；只有一项可不填"),
         Column("granted_on", "认定日期", DATE, required=True, width=12),
         Column("ends_on", "到期/撤销日期", DATE, width=14, note="认定到期或被撤销的日期；有效中的认定不填"),
         Column("note", "备注", TEXT, max_length=200, width=30),
     ),
-    "统一社会信用代码 + 认定类型 + 级别",
-    note="同一认定升级（如市级升为省级）另起一行。",
+    "统一社会信用代码 + 认定类型 + 级别 + 名称/编号",
+    note="同一认定升级（如市级升为省级）另起一行；同一企业有多个数字化车间、首台（套）产品等，每项一行并填写名称/编号。",
     check=credentials_check, write=credentials_bulk_upsert,
 ))
 

@@ -156,14 +156,17 @@ class Credential(models.Model):
     granted_on = models.DateField("认定日期")
     ends_on = models.DateField("到期/撤销日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+    # What is recognised when an enterprise holds the kind more than once: a workshop's or a product's name,
+    # a certificate number ("" for the one credential of its kind and level, as before items existed).
+    item = models.CharField("名称/编号", max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["enterprise_id", "granted_on"]
         verbose_name = "认定"
         verbose_name_plural = "认定"
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "kind", "level"], name="credential_unique",
-                                    violation_error_message="该企业已有同类型、同级别的认定，请修改原记录"),
+            models.UniqueConstraint(fields=["enterprise", "kind", "level", "item"], name="credential_unique",
+                                    violation_error_message="该企业已有同类型、同级别、同名称的认定，请修改原记录"),
             models.CheckConstraint(name="credential_ends_after_granted",
                                    condition=models.Q(ends_on__gte=models.F("granted_on")) | models.Q(ends_on__isnull=True),
                                    violation_error_message="到期/撤销日期早于认定日期"),
@@ -171,7 +174,7 @@ class Credential(models.Model):
         indexes = [models.Index(fields=["kind", "level_rank", "granted_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}{self.kind}"
+        return f"{self.get_level_display()}{self.kind}" + (f"（{self.item}）" if self.item else "")
 
 
 class DigitalLevel(models.Model):

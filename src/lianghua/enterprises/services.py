@@ -40,8 +40,10 @@ def _credential_rank(credential: dict[str, Any]) -> None:
 
 @transaction.atomic
 def credentials_bulk_upsert(*, rows: Sequence[dict[str, Any]], by, import_batch=None) -> UpsertResult:
-    """rows: enterprise_id, kind_id, level, granted_on, note."""
-    return rows_upsert(model=Credential, rows=rows, key=("enterprise_id", "kind_id", "level"), by=by,
+    """rows: enterprise_id, kind_id, level, item (default "": the one credential of its kind and level),
+    granted_on, note."""
+    rows = [row if "item" in row else {**row, "item": ""} for row in rows]
+    return rows_upsert(model=Credential, rows=rows, key=("enterprise_id", "kind_id", "level", "item"), by=by,
                        import_batch=import_batch, derive=_credential_rank, derived_fields=("level_rank",),
                        describe=lambda c: f"企业{c['enterprise_id']} {LEVEL_NAMES[c['level']]}认定{c['kind_id']}")
 

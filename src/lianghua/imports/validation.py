@@ -309,15 +309,16 @@ def headers_check(kind: ImportKind, table: Table, result: Validation) -> dict[st
 
 
 def _column_positions(kind: ImportKind, table: Table, result: Validation) -> dict[str, int]:
-    """field -> index of its column in the file; a missing key column is an error on row 1. Other
-    columns may be left out: a file can carry only what it changes (a new row's required fields are
-    then its errors, `new_row_required_check`)."""
+    """field -> index of its column in the file; a missing (required) key column is an error on row 1.
+    Other columns may be left out: a file can carry only what it changes (a new row's required fields are
+    then its errors, `new_row_required_check`); so may an optional key part (a credential's 名称/编号:
+    files from before it name the one credential of their kind and level)."""
     positions: dict[str, int] = {}
     seen = headers_check(kind, table, result)
     for column in kind.columns:
         index = seen.get(header_normalize(column.header))
         if index is None:
-            if column.key:
+            if column.key and column.required:
                 result.error(1, column.header, "缺少此列（请使用导入模板）")
             continue
         positions[column.field] = index
@@ -356,7 +357,7 @@ def _column_values(column: Column, raw: list[Any], fail: Fail) -> list[Any]:
         for position in [p for p, v in enumerate(values) if v is CLEARED]:
             failing(position, f"必填项，不能{CLEAR_MARKER}")
             values[position] = FAILED
-    if column.key:
+    if column.key and column.required:  # an optional key part (a credential's 名称/编号) may be blank
         for position in [p for p, v in enumerate(values) if v is None]:
             failing(position, "不能为空")
     if column.type == CHOICE:

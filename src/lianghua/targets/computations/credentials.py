@@ -1,6 +1,7 @@
 """The credential computations: enterprises newly credentialed in the window (新增认定: the first
 credential of the kind at or above the minimum level; an upgrade of one held before is not new), and
-enterprises holding one at the window end (持有认定). Counts and records use the same filters.
+enterprises holding one at the window end (持有认定) — or, with params.count: items, the items (名称/编号)
+themselves. Counts and records use the same filters.
 """
 
 from __future__ import annotations
@@ -109,10 +110,45 @@ def credentials_held_q(params: dict[str, Any], day: dt.date) -> Q:
     return held if held is not None else Q(pk__in=[])
 
 
+# Items (params.count: items): where the documents count things rather than enterprises — 数字化车间 (个),
+# 首台（套） products (项), green product certifications — every 名称/编号 of a kind counts. These conditions
+# are written from the credential's side. An item is the credentials of one enterprise, kind and 名称/编号:
+# it is new in the window when its first matching credential was granted in it (an upgrade of the same
+# workshop is not a new one), and held at a day once, at its highest valid level.
+
+def _same_item() -> dict[str, Any]:
+    return {"enterprise": OuterRef("enterprise"), "kind": OuterRef("kind"), "item": OuterRef("item")}
+
+
+def items_new_q(params: dict[str, Any], window: pm.Window) -> Q:
+    earlier = Credential.objects.filter(credential_match_q(params), **_same_item()).filter(
+        Q(granted_on__lt=OuterRef("granted_on")) | Q(granted_on=OuterRef("granted_on"), id__lt=OuterRef("id")))
+    return (credential_match_q(params) & Q(granted_on__gte=window.start, granted_on__lte=window.end)
+            & ~Q(Exists(earlier)))
+
+
+def items_held_q(params: dict[str, Any], day: dt.date) -> Q:
+    better = Credential.objects.filter(credential_match_q(params), credential_valid_on_q(day), **_same_item()).filter(
+        Q(level_rank__gt=OuterRef("level_rank")) | Q(level_rank=OuterRef("level_rank"), id__lt=OuterRef("id")))
+    return credential_match_q(params) & credential_valid_on_q(day) & ~Q(Exists(better))
+
+
+def counts_items(params: dict[str, Any]) -> bool:
+    return params.get("count") == "items"
+
+
+def _items(condition: list[Q], fold: RegionFold) -> list[Actuals]:
+    rows = (Credential.objects.filter(enterprise__region_id__in=fold.region_ids).values("enterprise__region_id")
+            .annotate(**{f"n{i}": Count("id", filter=q) for i, q in enumerate(condition)}).order_by())
+    return per_window(fold, rows, "enterprise__region_id", len(condition))
+
+
 # ── counts ──
 
 def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], year: int,
                            fold: RegionFold) -> list[Actuals]:
+    if counts_items(params):
+        return _items([items_new_q(params, w) for w in windows], fold)
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
             .annotate(**{f"n{i}": Count("id", distinct=True, filter=credentials_new_q(params, w))
                          for i, w in enumerate(windows)}).order_by())
@@ -120,6 +156,8 @@ def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], yea
 
 
 def _credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
+    if counts_items(params):
+        return _items([items_held_q(params, window.end)], fold)[0]
     rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
             .annotate(n0=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
     return per_window(fold, rows, "region_id", 1)[0]
@@ -143,8 +181,33 @@ def credential_rule_text(params: dict[str, Any]) -> str:
             parts.append(f"{low}及以上{name}")
     return "或".join(parts)
 
+def item_records(ask: RecordsAsk) -> ProgressRecords:
+    """One row per item counted (its first credential in the window, or its highest held)."""
+    new = ask.computation == "credentials_new"
+    condition = items_new_q(ask.params, ask.window) if new else items_held_q(ask.params, ask.window.end)
+    credentials = (credentials_visible_to(ask.user).filter(enterprise__region__in=subtree_regions(ask.region))
+                   .filter(condition).order_by("granted_on", "enterprise__credit_code", "item"))
+    rows = []
+    for row in credentials.values("enterprise__credit_code", "enterprise__name", "enterprise__region__name",
+                                  "kind__name", "level", "item", "granted_on"):
+        rows.append({"credit_code": row["enterprise__credit_code"], "enterprise": row["enterprise__name"],
+                     "region": row["enterprise__region__name"], "credential": row["kind__name"],
+                     "item": row["item"] or "—", "level": LEVEL_LABELS.get(row["level"], row["level"]),
+                     "granted_on": row["granted_on"], "contribution": 1})
+    kinds = credential_rule_text(ask.params)
+    rule = (f"{ask.where}内新获（{kinds}）认定的项目（按名称/编号计；同一项目升级不重复计），共 {len(rows)} 项。" if new
+            else f"{ask.window.end} 持有（{kinds}）认定的项目（按名称/编号计，每项取最高级别），共 {len(rows)} 项。")
+    return ProgressRecords(
+        kind=CREDENTIALS, rows=rows, total=Decimal(len(rows)),
+        columns=[*ENTERPRISE_COLUMNS, ("credential", "认定类型"), ("item", "名称/编号"), ("level", "级别"),
+                 ("granted_on", "认定日期")],
+        explanation=rule, **ask.common)
+
+
 def credential_records(ask: RecordsAsk) -> ProgressRecords:
     """One row per enterprise counted: its first (new) or highest (held) matching credential."""
+    if counts_items(ask.params):
+        return item_records(ask)
     user, computation, params, region, window, where = (ask.user, ask.computation, ask.params, ask.region,
                                                         ask.window, ask.where)
     enterprises = enterprises_visible_to(user).filter(region__in=subtree_regions(region))
@@ -203,6 +266,8 @@ def credential_params_problems(params: dict[str, Any], credential_kinds: set[str
             problems.append(f"未知的认定类型 {kind!r}（见 data/reference/credential_kinds.csv）")
         if level not in LEVELS:
             problems.append(f"min_level 应为 {'/'.join(LEVELS)}，而不是 {level!r}")
+        if params.get("count", "enterprises") not in ("enterprises", "items"):
+            problems.append(f"count 应为 enterprises 或 items，而不是 {params['count']!r}")
         if "max_level" in spec and (spec["max_level"] not in LEVELS
                                     or LEVELS.index(spec["max_level"]) < LEVELS.index(level or "county")):
             problems.append(f"max_level {spec['max_level']!r} 无效")
