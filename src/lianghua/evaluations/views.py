@@ -34,21 +34,18 @@ from lianghua.regions.selectors import region_resolve, subtree_regions
 from .carbon import GRADE_COLOURS, GRADES
 from .diagnosis import answers_check
 from .export import carbon_workbook, indicator_codes, mujun_workbook
+from .kinds import KINDS
 from .ladder import RUNG_BY_KIND, RUNGS
 from .methods import CARBON_DOCUMENT, FACTORS_DOCUMENT, MUJUN_DOCUMENT, documents_for, method_settings_sources
 from .models import CultivationEntry, Evaluation, Exemption, InefficientCase, Objection
 from .mujun import CLASSES, GROUP_LABELS, INDICATOR_BY_CODE, RANKED_GROUPS
 from .selectors import (
     INPUT_FIELDS,
-    carbon_compute,
-    carbon_method_data,
     carbon_result_data,
     diagnoses_visible_to,
     diagnosis_coverage,
     evaluations_visible_to,
     latest_evaluation,
-    method_data,
-    mujun_compute,
     result_data,
     results_visible_to,
 )
@@ -144,6 +141,38 @@ def _stored_rows(rows, class_names) -> list[dict]:
     } for r in rows]
 
 
+def _kept_or_live(request, kind: str, region: Region, year: int, title: str):
+    """(the latest kept version or None, its results the user may see as plain data, its method) — or, before
+    any version, the live trial's; a method the county left incomplete is a problem page, not a 500."""
+    evaluation = latest_evaluation(kind, region, year)
+    if evaluation is not None:
+        rows = _visible_results(request.user, evaluation).select_related("enterprise__region")
+        if kind == Evaluation.Kind.CARBON:
+            results = [{**r.terms, "enterprise_id": r.enterprise_id} for r in rows]
+        else:
+            results = _stored_rows(rows, evaluation.method.get("class_names", {}))
+        return evaluation, results, evaluation.method
+    try:
+        computed = KINDS[kind].compute(region, year)
+    except Exception as error:
+        return query_problem_page(request, [f"评价方法无法计算：{error}"], title=title,
+                                  back=reverse(f"evaluations:{kind}"))
+    visible = set(enterprises_visible_to(request.user).filter(
+        pk__in=[r.enterprise.enterprise_id for r in computed.results]).values_list("pk", flat=True))
+    data = (carbon_result_data if kind == Evaluation.Kind.CARBON
+            else lambda r: result_data(r, computed.method.class_names))
+    results = [{**data(r), "enterprise_id": r.enterprise.enterprise_id}
+               for r in computed.results if r.enterprise.enterprise_id in visible]
+    return None, results, KINDS[kind].method(computed, region)
+
+
+def _workbook_response(writer, title: str, evaluation, results, method) -> HttpResponse:
+    name = title + (f"（第{evaluation.version}版{evaluation.get_status_display()}）" if evaluation else "（试算）")
+    response = HttpResponse(writer(title=name, results=results, method=method), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+    return response
+
+
 @require_safe
 @login_required
 def mujun_page(request):
@@ -158,29 +187,13 @@ def mujun_page(request):
         return render(request, "evaluations/overview.html", {
             "nav": "evaluations", "region": region, "year": year, "regions": region_options(request.user),
             "spec": {"region": region}, "rows": [(c, latest.get(c.pk)) for c in counties]})
-    evaluation = latest_evaluation(Evaluation.Kind.MUJUN, region, year)
-    if evaluation is not None:
-        class_names = evaluation.method.get("class_names", {})
-        results = _stored_rows(_visible_results(request.user, evaluation).select_related("enterprise__region"),
-                               class_names)
-        method = evaluation.method
-    else:
-        try:
-            computed = mujun_compute(region, year)
-        except Exception as error:  # a setting the county left incomplete: said, not a 500
-            return query_problem_page(request, [f"评价方法无法计算：{error}"], title="亩均效益评价",
-                                      back=reverse("evaluations:mujun"))
-        visible = set(enterprises_visible_to(request.user).filter(
-            pk__in=[r.enterprise.enterprise_id for r in computed.results]).values_list("pk", flat=True))
-        results = [{**result_data(r, computed.method.class_names), "enterprise_id": r.enterprise.enterprise_id}
-                   for r in computed.results if r.enterprise.enterprise_id in visible]
-        method = method_data(computed, region)
+    title = f"{region.name}{year}年度亩均效益综合评价"
+    found = _kept_or_live(request, Evaluation.Kind.MUJUN, region, year, title)
+    if isinstance(found, HttpResponse):
+        return found
+    evaluation, results, method = found
     if request.GET.get("format") == "xlsx":
-        title = f"{region.name}{year}年度亩均效益综合评价" + (f"（第{evaluation.version}版{evaluation.get_status_display()}）"
-                                                          if evaluation else "（试算）")
-        response = HttpResponse(mujun_workbook(title=title, results=results, method=method), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition(f"{title}.xlsx")
-        return response
+        return _workbook_response(mujun_workbook, title, evaluation, results, method)
     groups = [(code, label, [r for r in results if r["group"] == code]) for code, label in GROUP_LABELS.items()]
     objections = (Objection.objects.filter(evaluation=evaluation, enterprise__in=enterprises_visible_to(request.user))
                   .select_related("enterprise").order_by("status", "-filed_at") if evaluation else [])
@@ -205,28 +218,13 @@ def carbon_page(request):
     region, year, problems = _region_year(request, request.GET)
     if problems:
         return query_problem_page(request, problems, title="工业碳效评价", back=reverse("evaluations:carbon"))
-    evaluation = latest_evaluation(Evaluation.Kind.CARBON, region, year)
-    if evaluation is not None:
-        rows = _visible_results(request.user, evaluation).select_related("enterprise__region")
-        results = [{**r.terms, "enterprise_id": r.enterprise_id} for r in rows]
-        method = evaluation.method
-    else:
-        try:
-            computed = carbon_compute(region, year)
-        except Exception as error:  # a setting left incomplete: said, not a 500
-            return query_problem_page(request, [f"评价方法无法计算：{error}"], title="工业碳效评价",
-                                      back=reverse("evaluations:carbon"))
-        visible = set(enterprises_visible_to(request.user).filter(
-            pk__in=[r.enterprise.enterprise_id for r in computed.results]).values_list("pk", flat=True))
-        results = [{**carbon_result_data(r), "enterprise_id": r.enterprise.enterprise_id}
-                   for r in computed.results if r.enterprise.enterprise_id in visible]
-        method = carbon_method_data(computed, region)
     title = f"{region.name}{year}年度工业碳效评价"
+    found = _kept_or_live(request, Evaluation.Kind.CARBON, region, year, title)
+    if isinstance(found, HttpResponse):
+        return found
+    evaluation, results, method = found
     if request.GET.get("format") == "xlsx":
-        name = title + (f"（第{evaluation.version}版{evaluation.get_status_display()}）" if evaluation else "（试算）")
-        response = HttpResponse(carbon_workbook(title=name, results=results, method=method), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition(f"{name}.xlsx")
-        return response
+        return _workbook_response(carbon_workbook, title, evaluation, results, method)
     grades = dict.fromkeys(GRADES, 0)
     industries: dict[str, dict] = {}
     for r in results:

@@ -61,75 +61,49 @@ class Command(LianghuaCommand):
             raise CommandError(str(exc.args[0] if exc.args else f"未知区域“{options['region']}”"),
                                returncode=2) from exc
         year = options["year"]
-        if options["kind"] == "carbon":
-            return self._carbon(region, year, options)
+        carbon = options["kind"] == "carbon"
         try:
-            evaluation = mujun_compute(region, year)
+            evaluation = (carbon_compute if carbon else mujun_compute)(region, year)
         except MissingSetting as exc:
             raise CommandError(f"评价参数“{exc.parameter.name}”尚未设置：{exc.parameter.note}", returncode=2) from exc
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        class_names = evaluation.method.class_names
-        results = [result_data(r, class_names) for r in evaluation.results]
-        method = method_data(evaluation, region)
-        title = f"{region.name}{year}年度亩均效益综合评价"
+        if carbon:
+            results = [carbon_result_data(r) for r in evaluation.results]
+            method = carbon_method_data(evaluation, region)
+            title, file_name, who, workbook = f"{region.name}{year}年度工业碳效评价", "工业碳效评价", "家规上企业", carbon_workbook
+        else:
+            results = [result_data(r, evaluation.method.class_names) for r in evaluation.results]
+            method = method_data(evaluation, region)
+            title, file_name, who, workbook = f"{region.name}{year}年度亩均效益综合评价", "亩均效益评价", "家企业", mujun_workbook
         output = options["output"]
         if options["format"] == "xlsx":
-            output = output or f"亩均效益评价-{region.code}-{year}.xlsx"
+            output = output or f"{file_name}-{region.code}-{year}.xlsx"
             with open(output, "wb") as handle:
-                handle.write(mujun_workbook(title=title, results=results, method=method))
-            self.stdout.write(f"已写入 {output}（{len(results)} 家企业）")
+                handle.write(workbook(title=title, results=results, method=method))
+            self.stdout.write(f"已写入 {output}（{len(results)} {who}）")
             return
         if options["format"] == "json":
             text = json.dumps({"region": {"code": region.code, "name": region.name}, "year": year,
                                "method": method, "enterprises": results}, ensure_ascii=False, indent=2)
         else:
-            text = self._table(title, evaluation, results, method)
+            text = (self._carbon_table if carbon else self._table)(title, evaluation, results, method)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text + "\n")
-            self.stdout.write(f"已写入 {output}（{len(results)} 家企业）")
+            self.stdout.write(f"已写入 {output}（{len(results)} {who}）")
         else:
             self.stdout.write(text)
 
-    def _carbon(self, region, year, options) -> None:
-        try:
-            evaluation = carbon_compute(region, year)
-        except MissingSetting as exc:
-            raise CommandError(f"评价参数“{exc.parameter.name}”尚未设置：{exc.parameter.note}", returncode=2) from exc
-        except ValueError as exc:
-            raise CommandError(str(exc), returncode=2) from exc
-        results = [carbon_result_data(r) for r in evaluation.results]
-        method = carbon_method_data(evaluation, region)
-        title = f"{region.name}{year}年度工业碳效评价"
-        output = options["output"]
-        if options["format"] == "xlsx":
-            output = output or f"工业碳效评价-{region.code}-{year}.xlsx"
-            with open(output, "wb") as handle:
-                handle.write(carbon_workbook(title=title, results=results, method=method))
-            self.stdout.write(f"已写入 {output}（{len(results)} 家规上企业）")
-            return
-        if options["format"] == "json":
-            text = json.dumps({"region": {"code": region.code, "name": region.name}, "year": year,
-                               "method": method, "enterprises": results}, ensure_ascii=False, indent=2)
-        else:
-            counts = evaluation.grade_counts()
-            lines = [title, "碳效等级：" + "，".join(f"{g}级 {counts[g]}" for g in GRADES)
-                     + f"；未评级 {sum(1 for r in results if r['grade'] is None)} 家"]
-            lines += text_table(CARBON_HEADERS, [[("" if v is None else number(v, 4) if isinstance(v, float) else str(v))
-                                                  for v in row] for row in carbon_rows(results)], numeric={7, 9, 10, 11})
-            placeholders = [row for row in method["parameters"] if row.get("placeholder")]
-            if placeholders:
-                lines.append("注意：以下参数为占位值，须核对或设定后结果方可作准：")
-                lines += [f"  {row.get('label', row['parameter'])}：{row['placeholder']}" for row in placeholders]
-            lines.append("L = 二氧化碳排放 ÷ 工业增加值（吨/万元）；行业平均 L = 本区域同一行业大类的 Σ排放 ÷ Σ增加值；K = L ÷ 行业平均 L。")
-            text = "\n".join(lines)
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
-            self.stdout.write(f"已写入 {output}（{len(results)} 家规上企业）")
-        else:
-            self.stdout.write(text)
+    def _carbon_table(self, title, evaluation, results, method) -> str:
+        counts = evaluation.grade_counts()
+        lines = [title, "碳效等级：" + "，".join(f"{g}级 {counts[g]}" for g in GRADES)
+                 + f"；未评级 {sum(1 for r in results if r['grade'] is None)} 家"]
+        lines += text_table(CARBON_HEADERS, [[("" if v is None else number(v, 4) if isinstance(v, float) else str(v))
+                                              for v in row] for row in carbon_rows(results)], numeric={7, 9, 10, 11})
+        lines += _placeholder_lines(method)
+        lines.append("L = 二氧化碳排放 ÷ 工业增加值（吨/万元）；行业平均 L = 本区域同一行业大类的 Σ排放 ÷ Σ增加值；K = L ÷ 行业平均 L。")
+        return "\n".join(lines)
 
     def _table(self, title, evaluation, results, method) -> str:
         lines = [title]
@@ -147,8 +121,14 @@ class Command(LianghuaCommand):
                 lines.append(f"{GROUP_LABELS[group]}：{len(evaluation.of_group(group))} 家（列出，不排名）")
         headers, rows = table_rows(results)
         lines += text_table(headers, rows, numeric={1, 5})
-        if method["placeholders"]:
-            lines.append("注意：以下参数为占位值（借用他地公开方案），须由本县（市、区）设定后结果方可作准：")
-            lines += [f"  {row.get('label', row['parameter'])}：{row['placeholder']}" for row in method["parameters"] if row.get("placeholder")]
+        lines += _placeholder_lines(method)
         lines.append("综合得分 = Σ 权重 × 指标值 ÷ 基准值；基准值未公布的取本组企业汇总值（Σ分子 ÷ Σ分母）。")
         return "\n".join(lines)
+
+
+def _placeholder_lines(method) -> list[str]:
+    placeholders = [row for row in method["parameters"] if row.get("placeholder")]
+    if not placeholders:
+        return []
+    return ["注意：以下参数为占位值（借用他地公开方案或待核对），须由本县（市、区）设定或核对后结果方可作准：",
+            *(f"  {row.get('label', row['parameter'])}：{row['placeholder']}" for row in placeholders)]
