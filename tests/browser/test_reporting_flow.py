@@ -68,7 +68,8 @@ def test_the_pages_work_at_phone_width(reference_data, live_server, two_towns, c
                  "/reporting/discipline/?month=2026-05", "/subsidies/", "/imports/", "/bulletins/?period=2026-06",
                  "/bulletins/trends/?year=2026", "/bulletins/warnings/?as_of=2026-06-30", "/bulletins/archive/",
                  "/notifications/", "/evaluations/mujun/?year=2025", "/evaluations/method/",
-                 "/evaluations/exemptions/?year=2025", "/evaluations/carbon/?year=2025", "/evaluations/diagnosis/"):
+                 "/evaluations/exemptions/?year=2025", "/evaluations/carbon/?year=2025", "/evaluations/diagnosis/",
+                 "/evaluations/ladder/", "/evaluations/inefficient/?year=2025"):
         phone.goto(f"{live_server.url}{path}")
         phone.wait_for_load_state("networkidle")
         name = path.strip("/").replace("/", "_").replace("?", "_") or "dashboard"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lianghua.core.collector import collector_paused
-from lianghua.rulebook.evaluation import Context
+from lianghua.rulebook.evaluation import Context, trace_placeholders
 from lianghua.rulebook.parameters import Document
 
 Figure = float | None
@@ -77,7 +77,8 @@ class CarbonMethod:
 
     @property
     def placeholders(self) -> list[dict[str, Any]]:
-        return [row for row in self.trace if row.get("placeholder")]
+        """The parameters used whose values are borrowed until the county sets its own."""
+        return trace_placeholders(self.trace)
 
 
 @dataclass

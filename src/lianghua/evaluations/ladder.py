@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from lianghua.core.formatting import number
-from lianghua.rulebook.evaluation import Context
+from lianghua.rulebook.evaluation import Context, trace_placeholders
 from lianghua.rulebook.parameters import Document
 
 
@@ -54,7 +54,8 @@ class LadderMethod:
 
     @property
     def placeholders(self) -> list[dict[str, Any]]:
-        return [row for row in self.trace if row.get("placeholder")]
+        """The parameters used whose values are borrowed until the county sets its own."""
+        return trace_placeholders(self.trace)
 
 
 @dataclass(frozen=True)

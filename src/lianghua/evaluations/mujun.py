@@ -33,7 +33,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from lianghua.core.collector import collector_paused
-from lianghua.rulebook.evaluation import Context, MissingSetting
+from lianghua.rulebook.evaluation import Context, MissingSetting, trace_placeholders
 from lianghua.rulebook.parameters import Document
 
 SCORE_PLACES = 4  # scores are published to 4 places, and compared at that precision
@@ -185,7 +185,7 @@ class MujunMethod:
     @property
     def placeholders(self) -> list[dict[str, Any]]:
         """The parameters used whose values are borrowed until the county sets its own."""
-        return [row for row in self.trace if row.get("placeholder")]
+        return trace_placeholders(self.trace)
 
 
 @dataclass

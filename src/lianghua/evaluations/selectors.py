@@ -82,8 +82,7 @@ def _years_of(region: Region, year: int):
 def carbon_inputs(region: Region, year: int) -> list[CarbonInput]:
     """Every 规上 enterprise of `region`'s subtree with figures for `year` (one query, read as mujun_inputs)."""
     towns = dict(subtree_regions(region).values_list("id", "name"))
-    industries = dict(Industry.objects.values_list("id", "code"))
-    industry_names = dict(Industry.objects.values_list("code", "name"))
+    industries = {pk: (code, name) for pk, code, name in Industry.objects.values_list("id", "code", "name")}
     with collector_paused():
         rows = rows_read(_years_of(region, year).filter(is_above_scale=True)
                          .values_list("enterprise_id", "enterprise__credit_code", "enterprise__name",
@@ -91,9 +90,8 @@ def carbon_inputs(region: Region, year: int) -> list[CarbonInput]:
         decimals = any(isinstance(v, Decimal) for row in rows[:50] for v in row[5:])
         inputs = []
         for enterprise_id, code, name, town, industry_id, *figures in rows:
-            industry = industries.get(industry_id, "")
-            inputs.append(CarbonInput(enterprise_id, code, name, towns.get(town, ""), industry,
-                                      industry_names.get(industry, ""),
+            industry, industry_name = industries.get(industry_id, ("", ""))
+            inputs.append(CarbonInput(enterprise_id, code, name, towns.get(town, ""), industry, industry_name,
                                       *(map(_number, figures) if decimals else figures)))
         return inputs
 
@@ -117,13 +115,8 @@ def carbon_result_data(result: CarbonResult) -> dict[str, Any]:
 
 
 def carbon_method_data(evaluation: CarbonEvaluation, region: Region) -> dict[str, Any]:
-    local = method_settings_sources(region)
     return {
-        "year": evaluation.method.year,
-        "parameters": [{**row, "value": _plain(row["value"]),
-                        **({"local": f"{local[row['parameter']].region.name}：{local[row['parameter']].basis}"}
-                           if row["parameter"] in local else {})} for row in evaluation.method.trace],
-        "placeholders": [row["parameter"] for row in evaluation.method.placeholders],
+        "year": evaluation.method.year, **_parameters_used(evaluation.method.trace, region),
         "industries": [{"code": i.code, "name": i.name, "intensity": decimal_text(i.intensity, PLACES),
                         "enterprises": i.enterprises, "grades": {str(g): n for g, n in i.grades.items()}}
                        for i in evaluation.industries.values()],
@@ -166,15 +159,22 @@ def method_data(evaluation: MujunEvaluation, region: Region) -> dict[str, Any]:
     """The method as used: each parameter with its value, date and clause; which are placeholders; which
     the region (or one above it) set, with the basis it gave; the benchmarks."""
     method = evaluation.method
-    local = method_settings_sources(region)
     return {
-        "year": method.year, "class_names": method.class_names,
-        "parameters": [{**row, "value": _plain(row["value"]),
-                        **({"local": f"{local[row['parameter']].region.name}：{local[row['parameter']].basis}"}
-                           if row["parameter"] in local else {})} for row in method.trace],
-        "placeholders": [row["parameter"] for row in method.placeholders],
+        "year": method.year, "class_names": method.class_names, **_parameters_used(method.trace, region),
         "benchmarks": {group: {code: decimal_text(value, PLACES) for code, value in by_code.items()}
                        for group, by_code in evaluation.benchmarks.items()},
+    }
+
+
+def _parameters_used(trace: list[dict[str, Any]], region: Region) -> dict[str, Any]:
+    """A method's trace as kept and shown: each parameter's row (the value as plain data, and the region that
+    set it with the basis it gave, where one did) and the names of the placeholders."""
+    local = method_settings_sources(region)
+    return {
+        "parameters": [{**row, "value": _plain(row["value"]),
+                        **({"local": f"{local[row['parameter']].region.name}：{local[row['parameter']].basis}"}
+                           if row["parameter"] in local else {})} for row in trace],
+        "placeholders": [row["parameter"] for row in trace if row.get("placeholder")],
     }
 
 

@@ -127,6 +127,11 @@ class Context:
         return [param.trace_rows[index] for param, _value, index in self.trace.values()]
 
 
+def trace_placeholders(trace: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a trace whose values are borrowed until a setting replaces them."""
+    return [row for row in trace if row.get("placeholder")]
+
+
 C = TypeVar("C", bound=Context)
 C_contra = TypeVar("C_contra", bound=Context, contravariant=True)
 

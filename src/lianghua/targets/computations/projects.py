@@ -9,6 +9,7 @@ keeps whether or not it has table statistics.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -128,31 +129,32 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
 
 # ── counts ──
 
+def _by_region(fold: RegionFold, windows: list[pm.Window], aggregate: Callable[[pm.Window], Any],
+               divide_by: Decimal = pm.ONE) -> list[Actuals]:
+    """One aggregate per window over the projects of the region's enterprises, grouped by their region."""
+    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+            .annotate(**{f"n{i}": aggregate(w) for i, w in enumerate(windows)}).order_by())
+    return per_window(fold, rows, "region_id", len(windows), divide_by=divide_by)
+
+
 def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], year: int,
                             fold: RegionFold) -> list[Actuals]:
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(**{f"n{i}": Count("projects", filter=projects_started_q(params, w, "projects__"))
-                         for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows))
+    return _by_region(fold, windows, lambda w: Count("projects", filter=projects_started_q(params, w, "projects__")))
 
 
 def actual_robots_added(params: dict[str, Any], windows: list[pm.Window], year: int,
                         fold: RegionFold) -> list[Actuals]:
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(**{f"n{i}": Sum("projects__robots_added", filter=robots_added_q(params, w, "projects__"))
-                         for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows))
+    return _by_region(fold, windows,
+                      lambda w: Sum("projects__robots_added", filter=robots_added_q(params, w, "projects__")))
 
 
 def actual_equipment_investment(params: dict[str, Any], windows: list[pm.Window], year: int,
                                 fold: RegionFold) -> list[Actuals]:
     """Σ 设备投资 of the projects started in the window (亿元)."""
     every = {"categories": list(Project.Category.values), **params}
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(**{f"n{i}": Sum("projects__equipment_investment_wan", output_field=MONEY_SUM,
-                                      filter=projects_started_q(every, w, "projects__"))
-                         for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows), divide_by=WAN_PER_YI)
+    return _by_region(fold, windows, lambda w: Sum("projects__equipment_investment_wan", output_field=MONEY_SUM,
+                                                   filter=projects_started_q(every, w, "projects__")),
+                      divide_by=WAN_PER_YI)
 
 
 def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window], year: int,
@@ -177,10 +179,8 @@ def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window]
 
 def actual_energy_saved_accepted(params: dict[str, Any], windows: list[pm.Window], year: int,
                                  fold: RegionFold) -> list[Actuals]:
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
-            .annotate(**{f"n{i}": Sum("projects__energy_saved_tce", filter=energy_saved_q(w, "projects__"))
-                         for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows), divide_by=TCE_PER_WAN_TCE)
+    return _by_region(fold, windows, lambda w: Sum("projects__energy_saved_tce", filter=energy_saved_q(w, "projects__")),
+                      divide_by=TCE_PER_WAN_TCE)
 
 
 # ── records ──
