@@ -199,7 +199,13 @@ def test_api_regions_and_plans_follow_the_scope(client, world):
     if role == "enterprise":
         assert codes == set() and plans == set()
     elif role == "baibu_officer":
-        assert codes == {BAIBU} and plans == {PLAN}
+        # a town officer follows the county's, the city's and the province's plans (published policy)…
+        above = {"jiaxing-2020-2021", "jiaxing-2022-2025", "jiaxing-2024-2027", "zhejiang-2022"}
+        assert codes == {BAIBU} and plans == {PLAN} | above
+        # …but their targets list only the town's own rows, and a neighbour's figures stay closed
+        own = client.get("/api/v1/plans/jiaxing-2020-2021/targets").json()
+        assert {t["region_code"] for t in own} <= {BAIBU}
+        assert client.get("/api/v1/plans/jiaxing-2020-2021/progress", {"region": "330481"}).status_code == 403
     else:
         assert {"330424", WUYUAN, BAIBU} <= codes and PLAN in plans
         assert ("330481" in codes) == (role == "admin")

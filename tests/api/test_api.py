@@ -58,7 +58,9 @@ def test_regions_are_the_users_subtree_with_parent_codes(client, token):
 
 def test_plans_and_targets(client, token):
     plans = client.get(f"{API}/plans/", **_bearer(token)).json()
-    assert [p["code"] for p in plans] == ["haiyan-2024-2026", "jiaxing-2020-2021"]
+    # the county's plan and those of the city and the province above it, newest first
+    assert [p["code"] for p in plans] == ["haiyan-2024-2026", "jiaxing-2024-2027", "jiaxing-2022-2025",
+                                          "zhejiang-2022", "jiaxing-2020-2021"]
     targets = client.get(f"{API}/plans/haiyan-2024-2026/targets", {"region": "武原", "year": 2026},
                          **_bearer(token)).json()
     digital = next(t for t in targets if t["indicator"] == "digital_projects")

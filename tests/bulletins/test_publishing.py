@@ -103,11 +103,15 @@ def test_who_may_publish_and_who_sees_the_archive(two_towns, county_officer, bai
     assert xlsx.status_code == 200 and openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "赛马排名"
     assert xlsx["Repr-Digest"].startswith("sha-256=:")
 
-    client.force_login(baibu_officer)  # a town's officer: the town's bulletins only
+    # A town's officer: the town's bulletins, and the county's published ones (the 赛马 ranking the town
+    # is judged by) — never the county's drafts.
+    client.force_login(baibu_officer)
     archive = client.get(reverse("bulletins:archive")).content.decode()
-    assert "百步镇“两化”改造" in archive and "海盐县“两化”改造" not in archive
-    assert client.get(reverse("bulletins:issue", args=[county_issue.pk])).status_code == 404
-    assert client.get(reverse("bulletins:issue_file", args=[county_issue.pk, "pdf"])).status_code == 404
+    assert "百步镇“两化”改造" in archive and "海盐县“两化”改造2026年6月进度通报" in archive
+    assert "2026年7月" not in archive
+    assert client.get(reverse("bulletins:issue", args=[county_issue.pk])).status_code == 200
+    assert client.get(reverse("bulletins:issue_file", args=[county_issue.pk, "pdf"])).status_code == 200
+    assert client.get(reverse("bulletins:issue", args=[draft.pk])).status_code == 404
     assert client.get(reverse("bulletins:issue", args=[town_issue.pk])).status_code == 200
 
     client.force_login(county_officer)  # officers see drafts of their subtree

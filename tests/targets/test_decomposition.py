@@ -136,9 +136,14 @@ def test_haiyan_annex_findings():
 
 
 @pytest.mark.django_db
-def test_jiaxing_counties_add_up():
+def test_jiaxing_counties_add_up_and_the_garbled_rows_cannot_be_checked():
     checks = plan_decomposition_check(Plan.objects.get(code="jiaxing-2020-2021"))
-    assert [(c.indicator, c.year, c.basis, c.region, c.children_sum, c.status, len(c.children)) for c in checks] == [
+    assert sorted((c.indicator, c.year, c.basis, c.region, c.children_sum, c.status, len(c.children))
+                  for c in checks) == [
+        ("digital_workshops", 2020, "annual", "330400", None, UNREADABLE, 9),
+        ("digital_workshops", 2021, "annual", "330400", None, UNREADABLE, 9),
+        ("digital_workshops", 2021, "cumulative", "330400", None, UNREADABLE, 9),
+        ("smart_factories", 2021, "cumulative", "330400", None, UNREADABLE, 9),
         ("smart_mfg_projects", 2020, "annual", "330400", D("475"), OK, 9),
         ("smart_mfg_projects", 2021, "annual", "330400", D("525"), OK, 9),
         ("smart_mfg_projects", 2021, "cumulative", "330400", D("1000"), OK, 9),
@@ -176,8 +181,14 @@ def test_command_json():
 @pytest.mark.django_db
 def test_command_json_all_plans():
     plans = json.loads(run("--format", "json"))
-    assert [p["plan"] for p in plans] == ["haiyan-2024-2026", "jiaxing-2020-2021"]
-    assert plans[1]["counts"] == {"ok": 3, "rounding": 0, "mismatch": 0, "unreadable": 0}
+    # The three city and province plans publish no split: nothing to check.
+    assert [p["plan"] for p in plans] == ["haiyan-2024-2026", "jiaxing-2020-2021", "jiaxing-2022-2025",
+                                          "jiaxing-2024-2027", "zhejiang-2022"]
+    assert plans[1]["counts"] == {"ok": 3, "rounding": 0, "mismatch": 0, "unreadable": 4}
+    assert [(p["checked"], len(p["undecomposed"])) for p in plans[2:]] == [(0, 48), (0, 48), (0, 49)]
+    # 000: the county's annual table and text targets (the towns' annex is cumulative)
+    assert {t["indicator"] for t in plans[0]["undecomposed"]} >= {"future_factories", "loans", "digital_projects"}
+    assert all(t["basis"] == "annual" or t["year"] == 2026 for t in plans[0]["undecomposed"])
 
 
 @pytest.mark.django_db
@@ -190,7 +201,10 @@ def test_command_table_lists_the_findings_in_chinese():
     assert rows[0].split() == ["直接拉动技改投资", "亿元", "累计", "2024", "海盐县", "50", "49.99", "-0.01", "-0.02%",
                                "0.045", "9", "舍入误差", "rounding"]
     assert rows[4].split()[-8:] == ["30", "10", "-20", "-66.67%", "0", "9", "不一致", "mismatch"]
-    assert "未发现差异" in run("--plan", "jiaxing-2020-2021")
+    garbled = run("--plan", "jiaxing-2020-2021")
+    assert "一致 3，舍入误差 0，不一致 0，无法校核 4" in garbled
+    province = run("--plan", "zhejiang-2022")
+    assert "校核 0 组" in province and "未分解：浙江省的 49 项目标没有下级区域目标" in province
 
 
 @pytest.mark.django_db

@@ -179,9 +179,9 @@ JIAXING_PROJECTS = {  # 003 附件1 智能制造项目: 目标 (2020–2021), 20
 def test_jiaxing_target_counts():
     targets = Target.objects.filter(plan__code=JIAXING)
     assert targets.filter(indicator__code="smart_mfg_projects").count() == 30
-    assert targets.filter(indicator__code="digital_workshops").count() == 3
-    assert targets.filter(indicator__code="smart_factories").count() == 1
-    assert targets.count() == 34
+    assert targets.filter(indicator__code="digital_workshops").count() == 3 + 3 * 9
+    assert targets.filter(indicator__code="smart_factories").count() == 1 + 9
+    assert targets.count() == 70
 
 
 def test_jiaxing_smart_manufacturing_projects():
@@ -191,18 +191,26 @@ def test_jiaxing_smart_manufacturing_projects():
         assert value(JIAXING, "smart_mfg_projects", region, 2021, "annual") == y2021, region
 
 
-def test_jiaxing_garbled_cells_are_notes_on_the_city_target_not_county_targets():
+def test_jiaxing_garbled_cells_are_county_rows_without_a_number_and_notes_on_the_city_target():
     workshops = Target.objects.filter(plan__code=JIAXING, indicator__code="digital_workshops")
     factories = Target.objects.filter(plan__code=JIAXING, indicator__code="smart_factories")
-    assert set(workshops.values_list("region__code", flat=True)) == {"330400"}
-    assert set(factories.values_list("region__code", flat=True)) == {"330400"}
+    for county in JIAXING_PROJECTS:
+        if county == "330400":
+            continue
+        rows = workshops.filter(region__code=county)
+        assert sorted((t.year, t.basis, t.value) for t in rows) == [
+            (2020, "annual", None), (2021, "annual", None), (2021, "cumulative", None)], county
+        assert "确保12家，力争15家" in rows.get(year=2021, basis="cumulative").note
+        assert "确保5家，力争6家" in rows.get(year=2020).note
+        [factory] = factories.filter(region__code=county)
+        assert factory.value is None and "确保1个，力争2个" in factory.note
     total = target(JIAXING, "digital_workshops", "330400", 2021, "cumulative")
     assert total.value == 100
     assert "确保12家，力争15家" in total.note and "确保9家，力争12家" in total.note
     assert value(JIAXING, "digital_workshops", "330400", 2020, "annual") == 45
     assert "确保5家，力争6家" in target(JIAXING, "digital_workshops", "330400", 2020, "annual").note
     assert value(JIAXING, "digital_workshops", "330400", 2021, "annual") == 55
-    only = factories.get()
+    only = factories.get(region__code="330400")
     assert (only.year, only.basis, only.value) == (2021, "cumulative", 10)
     assert "确保1个，力争2个" in only.note
 

@@ -126,11 +126,14 @@ def test_plan_page_for_a_town_officer_lists_only_the_town_targets(client, baibu_
 def test_plan_list_shows_plans_with_targets_in_scope(client, county_officer, baibu_officer):
     client.force_login(county_officer)
     response = client.get(reverse("targets:plans"))
-    # The Jiaxing plan has 海盐县 targets (annex 1), none for its towns.
-    assert [p.code for p in response.context["plans"]] == ["haiyan-2024-2026", "jiaxing-2020-2021"]
-    client.force_login(baibu_officer)
+    # The Jiaxing plan has 海盐县 targets (annex 1), none for its towns; the city's and the province's
+    # newer plans (no county split) are followed too.
+    assert [p.code for p in response.context["plans"]] == ["haiyan-2024-2026", "jiaxing-2024-2027",
+                                                           "jiaxing-2022-2025", "zhejiang-2022", "jiaxing-2020-2021"]
+    client.force_login(baibu_officer)  # a town follows the plans of its county, city and province
     response = client.get(reverse("targets:plans"))
-    assert [p.code for p in response.context["plans"]] == ["haiyan-2024-2026"]
+    assert [p.code for p in response.context["plans"]] == ["haiyan-2024-2026", "jiaxing-2024-2027",
+                                                           "jiaxing-2022-2025", "zhejiang-2022", "jiaxing-2020-2021"]
 
 
 def test_dashboard_queries_do_not_grow_with_the_data(client, county_officer, two_towns):

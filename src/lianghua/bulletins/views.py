@@ -127,10 +127,16 @@ def bulletin_publish_view(request):
 
 
 def issues_visible_to(user):
-    """Kept bulletins a user may open: within their regions; drafts only for those who may publish."""
+    """Kept bulletins a user may open: within their regions (drafts only for those who may publish), and
+    the published bulletins of the regions above theirs — the city's 赛马 ranking a county is judged by.
+    A published bulletin holds aggregates only; the records behind a neighbour's figure stay closed."""
     issues = scope_queryset(user, Issue.objects.all(), region_field="region", enterprise_field=None)
     if not user_may(user, Capability.PUBLISH):
         issues = issues.filter(status=Issue.Status.PUBLISHED)
+    region = getattr(user, "region", None)
+    if region is not None and user_may(user, Capability.VIEW):
+        above = [code for code in region.path.split("/")[:-1] if code != region.code]
+        issues = issues | Issue.objects.filter(status=Issue.Status.PUBLISHED, region__code__in=above)
     return issues
 
 

@@ -101,6 +101,15 @@ def percent(fraction: Any, places: int = 1, *, empty: str = EMPTY) -> str:
     return f"{number(figure * 100, places)}%"
 
 
+def signed_percent(points: Any, places: int = 1, *, empty: str = EMPTY) -> str:
+    """A % change already in percentage points, with its sign: 8 -> "+8.0%", -3.4 -> "-3.4%"."""
+    figure = as_decimal(points)
+    if figure is None:
+        return empty
+    text = number(figure, places)
+    return f"{'+' if figure > 0 else ''}{text}%"
+
+
 def datetime_text(moment: dt.datetime | None, *, empty: str = EMPTY) -> str:
     """A moment as officers read it: Asia/Shanghai, to the minute ("2026-12-02 04:28")."""
     if moment is None:

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from lianghua.enterprises.reference import load_credential_kinds, load_industries
 from lianghua.regions.reference import load_regions
-from lianghua.targets.loaders import load_indicators, load_plans
+from lianghua.targets.loaders import load_indicators, load_key_industries, load_plans
 
 
 @transaction.atomic
@@ -13,6 +13,7 @@ def reference_data_load() -> dict[str, int]:
         "regions": load_regions(),
         "industries": load_industries(),
         "credential_kinds": load_credential_kinds(),
+        "key_industries": load_key_industries(),
         "indicators": load_indicators(),
         "plans": load_plans(),
     }

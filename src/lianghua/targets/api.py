@@ -42,6 +42,8 @@ class PlanOut(Schema):
     end_year: int = Field(description="终止年度")
     region_code: str = Field(description="方案所属区域代码")
     source_file: str = Field(description="来源文件")
+    status: str = Field(default="issued", description="文件状态：issued 正式印发 / draft 征求意见稿")
+    assumptions: str = Field(default="", description="载入时的推定（执行期、基期等原文未写明之处）")
 
 
 class TargetOut(Schema):
@@ -57,6 +59,10 @@ class TargetOut(Schema):
     stretch_value: DecimalText = Field(description="力争值")
     source_clause: str = Field(description="出处（文件与条款）")
     note: str = Field(description="备注（原文含糊或缺失之处）")
+    measure: str = Field(default="level", description="目标类型：level 数值 / change 较基期增减幅度（%）")
+    base_year: int | None = Field(default=None, description="基期年度（增减幅度目标）")
+    industry: str = Field(default="", description="行业（空 = 全部行业）")
+    responsible: str = Field(default="", description="责任单位")
 
 
 class TargetProgressOut(Schema):
@@ -74,16 +80,29 @@ class TargetProgressOut(Schema):
     actual: DecimalText = Field(description="实际值（无数据为空，不是 0）")
     completion: DecimalText = Field(description="完成率（小数，1 = 100%）")
     time_progress: DecimalText = Field(description="时间进度（小数）")
-    status: str = Field(description="状态：done 已完成 / normal 正常 / lagging 滞后 / severe 严重滞后 / nodata 无数据")
+    status: str = Field(description="状态：done 已完成 / normal 正常 / lagging 滞后 / severe 严重滞后 / nodata 无数据 / "
+                                    "nobase 无基数 / undecomposed 未分解")
     status_label: str = Field(description="状态（中文）")
     data_year: int | None = Field(description="实际值所用数据年度")
     window_start: dt.date = Field(description="统计窗口起")
     window_end: dt.date = Field(description="统计窗口止（截至日期截断）")
-    actual_source: str = Field(description="实际值来源：computed 系统计算 / reported 填报值 / none 无")
+    actual_source: str = Field(description="实际值来源：computed 系统计算 / reported 填报值 / rollup 下级汇总 / none 无")
     note: str = Field(description="备注")
     rank: int | None = Field(description="在同级区域中的名次（仅下级区域）")
     is_stock: bool = Field(default=False, description="是否存量指标（状态与目标本身比较）")
     source_clause: str = Field(default="", description="目标出处")
+    measure: str = Field(default="level", description="目标类型：level 数值 / change 较基期增减幅度（目标、完成率、状态都针对 change）")
+    base_year: int | None = Field(default=None, description="基期年度")
+    base_actual: DecimalText = Field(default=None, description="基期实际值（无基数为空）")
+    change: DecimalText = Field(default=None, description="较基期变化（百分点数，如 8 = +8%）")
+    parts: list[dict[str, Any]] = Field(default_factory=list, description="下级汇总的各组成部分：区域、实际值、来源")
+    parts_summary: str = Field(default="", description="下级数据来源概况，如“5 个县（市、区）：3 个按登记数据，2 个按填报值”")
+    own_reported: DecimalText = Field(default=None, description="本级填报值（有下级数据时不采用）")
+    responsible: str = Field(default="", description="责任单位")
+    industry: str = Field(default="", description="行业")
+    reference_target: DecimalText = Field(default=None, description="未分解：上级的目标值")
+    reference_region_name: str = Field(default="", description="未分解：上级区域名称")
+    plan_status: str = Field(default="issued", description="方案文件状态：issued / draft（征求意见稿）")
 
 
 class RecordColumn(Schema):
@@ -157,7 +176,8 @@ def plan_list(request):
     return [
         {"code": p.code, "name": p.name, "issuer": p.issuer, "doc_number": p.doc_number, "issued_on": p.issued_on,
          "effective_from": p.effective_from, "effective_to": p.effective_to, "start_year": p.start_year,
-         "end_year": p.end_year, "region_code": p.region.code, "source_file": p.source_file}
+         "end_year": p.end_year, "region_code": p.region.code, "source_file": p.source_file, "status": p.status,
+         "assumptions": p.assumptions}
         for p in plans_visible_to(request.user).order_by("-start_year", "code")
     ]
 
@@ -175,7 +195,8 @@ def plan_targets(request, code: str, region: str | None = None, year: YearText =
         {"indicator": t.indicator.code, "indicator_name": t.indicator.name, "unit": t.indicator.unit,
          "region_code": t.region.code, "region_name": t.region.name, "year": t.year, "basis": t.basis,
          "value": decimal_text(t.value), "comparator": t.comparator, "stretch_value": decimal_text(t.stretch_value),
-         "source_clause": t.source_clause, "note": t.note}
+         "source_clause": t.source_clause, "note": t.note, "measure": t.measure, "base_year": t.base_year,
+         "industry": t.industry, "responsible": t.responsible}
         for t in targets.order_by("indicator__order", "indicator__code", "region__path", "year", "basis")
     ]
 
@@ -188,7 +209,7 @@ def plan_progress(request, code: str, region: str | None = None, year: YearText 
     year_read, as_of_read = _year(plan, year), _as_of(as_of)
     with_children = bool(api_query(query_flag, children, label="children（含下级区域）"))
     rows = progress_compute(plan=plan, region=_region(request, region), year=year_read, as_of=as_of_read,
-                            children=with_children)
+                            children=with_children, undecomposed=True)
     return [r.as_dict() for r in rows]
 
 

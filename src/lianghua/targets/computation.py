@@ -34,16 +34,32 @@ MONEY_SUM: DecimalField[Decimal, Decimal] = DecimalField(max_digits=28, decimal_
 
 COMPUTED = "computed"
 REPORTED = "reported"
+ROLLUP = "rollup"  # a parent's actual: the sum of its children's own actuals, whatever their source
 NONE = "none"
+SOURCE_LABELS = {COMPUTED: "按登记数据", REPORTED: "按填报值", ROLLUP: "按下级汇总", NONE: "无数据"}
+
+
+@dataclass(frozen=True)
+class MeasurePart:
+    """One child's share of a rolled-up actual."""
+
+    region_code: str
+    region_name: str
+    value: Decimal | None
+    source: str
 
 
 @dataclass(frozen=True)
 class Measure:
-    """The actual of one region: value None means 无数据; data_year where figures of a year are used."""
+    """The actual of one region: value None means 无数据; data_year where figures of a year are used.
+    A rolled-up actual (source ROLLUP) lists its children's parts, and the region's own 填报值 (which
+    counts only when no child has a figure)."""
 
     value: Decimal | None
     data_year: int | None = None
     source: str = COMPUTED
+    parts: tuple[MeasurePart, ...] = ()
+    own_reported: Decimal | None = None
 
 
 Actuals = dict[str, Measure]
@@ -59,11 +75,13 @@ class RegionFold:
 
     regions: list[Region]
     member_of: dict[int, list[str]] = field(default_factory=dict)
+    # A target of one industry counts only the enterprises of these GB/T 4754 divisions (None: all).
+    divisions: tuple[str, ...] | None = None
 
     @classmethod
-    def of(cls, regions: Iterable[Region]) -> RegionFold:
+    def of(cls, regions: Iterable[Region], divisions: tuple[str, ...] | None = None) -> RegionFold:
         regions = list(regions)
-        fold = cls(regions=regions)
+        fold = cls(regions=regions, divisions=divisions)
         tops = [r for r in regions if not any(o.path != r.path and r.path.startswith(o.path) for o in regions)]
         if not tops:
             return fold
@@ -77,6 +95,14 @@ class RegionFold:
     @property
     def region_ids(self) -> list[int]:
         return list(self.member_of)
+
+    def enterprises_q(self, prefix: str = "") -> Q:
+        """Rows whose enterprise (reached by `prefix`, "" for enterprises, "enterprise__" for their rows)
+        lies in the fold's regions and, for an industry's target, in its divisions."""
+        where = Q(**{f"{prefix}region_id__in": self.region_ids})
+        if self.divisions is not None:
+            where &= Q(**{f"{prefix}industry__code__in": self.divisions})
+        return where
 
     def add_up(self, rows: Iterable[dict[str, Any]], key: str, fields: tuple[str, ...]) -> dict[str, dict[str, Decimal]]:
         """Sum each field of grouped rows (one per region id) into the target regions they belong to."""
@@ -142,6 +168,8 @@ class RegistrySource:
             return "、".join(names) + "认定"
         if self.key[0] == "inefficient":
             return "高耗低效整治记录"
+        if self.key[0] == "diagnoses":
+            return "在线诊断"
         return "活动"
 
 
@@ -241,6 +269,7 @@ class RecordsAsk:
     basis: str
     as_of: dt.date
     window: pm.Window
+    divisions: tuple[str, ...] | None = None  # an industry's target: its divisions
 
     @property
     def params(self) -> dict[str, Any]:
@@ -261,9 +290,16 @@ class RecordsAsk:
                 "window_end": self.window.end}
 
     @property
-    def in_region(self) -> dict[str, QuerySet[Region]]:
-        """The lookup of rows whose enterprise lies in the region's subtree."""
-        return {"enterprise__region__in": subtree_regions(self.region)}
+    def in_region(self) -> dict[str, Any]:
+        """The lookup of rows whose enterprise lies in the region's subtree (and the target's industry)."""
+        return self.enterprises_in("enterprise__")
+
+    def enterprises_in(self, prefix: str) -> dict[str, Any]:
+        """The same for rows reaching their enterprise by `prefix` ("" for enterprises themselves)."""
+        lookups: dict[str, Any] = {f"{prefix}region__in": subtree_regions(self.region)}
+        if self.divisions is not None:
+            lookups[f"{prefix}industry__code__in"] = self.divisions
+        return lookups
 
 
 # ── the declaration ───────────────────────────────────────────────────────────────────────────────
@@ -287,13 +323,16 @@ def no_source(params: dict[str, Any]) -> RegistrySource | None:
 @dataclass(frozen=True)
 class Computation:
     code: str
-    count: FlowCount | None  # None: the actual is entered (填报值), not counted
-    records: Callable[[RecordsAsk], ProgressRecords]
+    count: FlowCount | None  # None: the actual is entered (填报值), not counted — or composed (`parts`)
+    # None for a composed computation: its records are the parts' actuals (targets/records.py).
+    records: Callable[[RecordsAsk], ProgressRecords] | None
     stock: bool = False  # read at the window end: status against the target itself, no time progress
     stock_from_params: bool = False  # entered values: params.stock says whether they are a stock
     source: Callable[[dict[str, Any]], RegistrySource | None] = no_source
     # The problems of an indicator's params (Chinese), given the known credential kinds (None: not loaded).
     params_problems: Callable[[dict[str, Any], set[str] | None], list[str]] = no_problems
+    # A composed actual (a share): the indicator codes it is made of, as (numerator, denominator).
+    parts: Callable[[dict[str, Any]], tuple[str, str]] | None = None
 
     def is_stock(self, params: dict[str, Any]) -> bool:
         return bool(params.get("stock", False)) if self.stock_from_params else self.stock

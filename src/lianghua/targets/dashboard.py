@@ -40,12 +40,14 @@ def default_year(plan: Plan, today: dt.date) -> int:
     return min(max(today.year, plan.start_year), plan.end_year)
 
 
-def plan_year_read(plan: Plan, text, *, label: str = "年度") -> int | None:
-    """A year of the plan's period read from a query value (None when not given); anything else raises
+def plan_year_read(plan: Plan, text, *, label: str = "年度", with_base_years: bool = False) -> int | None:
+    """A year of the plan's period read from a query value (None when not given) — or, `with_base_years`,
+    of its change targets' base years too (the records of a base figure); anything else raises
     QueryValueError with the Chinese message."""
     year = query_year(text, label=label)
-    if year is not None and not plan.start_year <= year <= plan.end_year:
-        raise QueryValueError(f"{label}“{year}”不在方案期内（{plan.start_year}—{plan.end_year}）")
+    years = plan.reporting_years() if with_base_years else range(plan.start_year, plan.end_year + 1)
+    if year is not None and year not in years:
+        raise QueryValueError(f"{label}“{year}”不在方案期内（{years.start}—{plan.end_year}）")
     return year
 
 
@@ -77,10 +79,12 @@ def dashboard_choice(user, params, *, today: dt.date | None = None) -> Dashboard
             problems.append(str(error.args[0]) if error.args else "未知区域")
         if region is not None and not user_sees_region(user, region):
             raise PermissionDenied("无权查看该区域")
+    home = user_home_region(user)
     if region is None:
-        home = user_home_region(user)
         region = next((r for r in regions if home and r.pk == home.pk), None)
         region = region or (regions[0] if regions else home)
+    if home is not None and not regions and user_sees_region(user, home):
+        regions = [home]  # a plan above the user's region (未分解 here): the user's own region
     years = list(range(plan.start_year, plan.end_year + 1))
     year = default_year(plan, today)
     try:
@@ -91,10 +95,39 @@ def dashboard_choice(user, params, *, today: dt.date | None = None) -> Dashboard
                            chart_indicator=params.get("chart") or "", problems=problems)
 
 
-def records_query(row, as_of: dt.date) -> str:
-    """The query string of /records/ for one progress row."""
+def records_query(row, as_of: dt.date, *, year: int | None = None) -> str:
+    """The query string of /records/ for one progress row (with `year`: its base year's figure, as of the
+    end of that year)."""
+    industry = {"industry": row.industry} if row.industry else {}
+    if year is not None:
+        return urlencode({"plan": row.plan, "indicator": row.indicator, "region": row.region_code, "year": year,
+                          "basis": "annual", "as_of": dt.date(year, 12, 31).isoformat(), **industry})
     return urlencode({"plan": row.plan, "indicator": row.indicator, "region": row.region_code,
-                      "year": row.year, "basis": row.basis, "as_of": as_of.isoformat()})
+                      "year": row.year, "basis": row.basis, "as_of": as_of.isoformat(), **industry})
+
+
+def responsible_departments(rows) -> list[str]:
+    """The departments named in the rows' 责任单位 (split at 、), in first-seen order, for the filter."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for name in _departments(row.responsible or ""):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def _departments(text: str) -> list[str]:
+    """"市经信局、各县〔市、区〕政府" → ["市经信局", "各县〔市、区〕政府"]: 、 inside brackets does not split."""
+    names, current, depth = [], [], 0
+    for char in text:
+        depth += char in "〔（(" and 1 or 0
+        depth -= char in "〕）)" and 1 or 0
+        if char in "、，," and depth == 0:
+            names.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current).strip())
+    return [n for n in names if n]
 
 
 @dataclass
@@ -157,10 +190,12 @@ def progress_layout(rows: list, *, region_code: str, child_order: list[tuple[str
         matrix.append(MatrixRow(indicator=key[0], indicator_name=first.indicator_name, unit=first.unit,
                                 basis=key[1], own=own_by_key.get(key), cells=cells))
 
+    # The chart compares completion with time progress: only rows whose children have targets.
+    charted = [m for m in matrix if any(c is not None and c.target is not None for c in m.cells)]
     chart_indicators = [(f"{m.indicator}:{m.basis}",
-                         f"{m.indicator_name}（{'累计' if m.basis == 'cumulative' else '年度'}）") for m in matrix]
-    chosen = next((m for m in matrix if f"{m.indicator}:{m.basis}" == chart_indicator), None)
-    chosen = chosen or (matrix[0] if matrix else None)
+                         f"{m.indicator_name}（{'累计' if m.basis == 'cumulative' else '年度'}）") for m in charted]
+    chosen = next((m for m in charted if f"{m.indicator}:{m.basis}" == chart_indicator), None)
+    chosen = chosen or (charted[0] if charted else None)
     chart: dict = {}
     if chosen is not None:
         ranked = sorted(((name, c) for (code, name), c in zip(children, chosen.cells, strict=True) if c),

@@ -21,21 +21,26 @@ from django.conf import settings
 from django.db import transaction
 
 from lianghua.audit.services import change_records_bulk, snapshot
-from lianghua.enterprises.models import CredentialKind
+from lianghua.enterprises.models import CredentialKind, Industry
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
 
 from .computations import COMPUTATIONS
-from .models import Indicator, Plan, Target
+from .models import Indicator, KeyIndustry, Plan, Target
 
 INDICATOR_FIELDS = {"code", "name", "unit", "computation", "params", "better", "additive", "description",
                     "source", "order", "disabled_on"}
 PLAN_FIELDS = {"code", "name", "issuer", "doc_number", "issued_on", "effective_from", "effective_to",
-               "start_year", "end_year", "region", "source_file", "notes"}
+               "start_year", "end_year", "region", "source_file", "notes", "status", "assumptions"}
 PLAN_FILE_KEYS = {"plan", "region_names", "tables", "targets", "annotations"}
 DIMENSIONS = ("indicator", "region", "year")
-TABLE_KEYS = {"source", "basis", "columns", "rows", "cells", "note", "comparator", *DIMENSIONS}
-TARGET_KEYS = {"indicator", "region", "year", "basis", "value", "comparator", "stretch_value", "source", "note"}
+# What a target may add to its figure: a change target's base year, an industry, its 责任单位.
+TARGET_EXTRAS = {"measure", "base_year", "industry", "responsible"}
+TABLE_KEYS = {"source", "basis", "columns", "rows", "cells", "note", "comparator", *DIMENSIONS, *TARGET_EXTRAS}
+TARGET_KEYS = {"indicator", "region", "year", "basis", "value", "comparator", "stretch_value", "source", "note",
+               *TARGET_EXTRAS}
+MEASURES = {"level", "change"}
+STATUSES = {"issued", "draft"}
 ANNOTATION_KEYS = {"indicator", "region", "year", "basis", "note"}
 BASES = {"annual", "cumulative"}
 COMPARATORS = {"gte", "lte", "eq"}
@@ -66,6 +71,27 @@ class TargetRow:
     stretch_value: Decimal | None
     source_clause: str
     note: str
+    measure: str = "level"
+    base_year: int | None = None
+    industry: str = ""
+    responsible: str = ""
+
+
+def _extras(item: dict, where: str, errors: list[str]) -> dict[str, Any]:
+    """measure / base_year / industry / responsible of a table or a listed target, checked."""
+    measure = item.get("measure", "level")
+    base_year = item.get("base_year")
+    if measure not in MEASURES:
+        errors.append(f"{where}：measure 应为 level（数值）或 change（较基期增减幅度，%）")
+    if measure == "change" and not isinstance(base_year, int):
+        errors.append(f"{where}：measure: change 需要 base_year（基期年度）")
+    if measure == "level" and base_year is not None:
+        errors.append(f"{where}：只有 measure: change 才有 base_year")
+    responsible = str(item.get("responsible") or "").strip()
+    if len(responsible) > 200:
+        errors.append(f"{where}：responsible 超过200字")
+    return {"measure": measure, "base_year": base_year if measure == "change" else None,
+            "industry": str(item.get("industry") or "").strip(), "responsible": responsible}
 
 
 def _read_yaml(path: Path) -> Any:
@@ -143,6 +169,13 @@ def indicator_file_read(path: Path, kinds: set[str] | None = None) -> list[dict]
             errors.append(f"{path.name}：指标代码 {checked['code']!r} 重复")
         seen.add(checked.get("code"))
         valid.append(checked)
+    for row in valid:  # a composed indicator is made of indicators of the same file
+        computation = COMPUTATIONS.get(row.get("computation"))
+        if computation is not None and computation.parts is not None and not computation.params_problems(
+                row.get("params") or {}, kinds):
+            for part in computation.parts(row["params"]):
+                if part not in seen:
+                    errors.append(f"indicators.yaml {row['code']}：组成指标 {part!r} 不存在")
     if errors:
         raise PlanDataError(errors)
     return valid
@@ -233,6 +266,7 @@ def _table_rows(path: Path, index: int, table: Any, start: int, end: int, errors
             return []
         lines = [({}, table["cells"])]
     table_note = str(table.get("note") or "").strip()
+    extras = _extras(table, where, errors)
     result = []
     for keys, text in lines:
         line_where = f"{where} {'/'.join(str(v) for v in keys.values()) or 'cells'}"
@@ -253,13 +287,14 @@ def _table_rows(path: Path, index: int, table: Any, start: int, end: int, errors
             note = " ".join(n for n in (cell_note, table_note) if n)
             if value is None and not note:
                 errors.append(f"{cell_where}：不可读的单元格必须在 note 中说明")
-            row = _target_row(cell_where, dims, basis, value, comparator, None, source, note, start, end, errors)
+            row = _target_row(cell_where, dims, basis, value, comparator, None, source, note, start, end, errors,
+                              extras)
             if row:
                 result.append(row)
     return result
 
 
-def _target_row(where, dims, basis, value, comparator, stretch, source, note, start, end, errors):
+def _target_row(where, dims, basis, value, comparator, stretch, source, note, start, end, errors, extras):
     try:
         year = int(dims["year"])
     except (TypeError, ValueError):
@@ -271,9 +306,12 @@ def _target_row(where, dims, basis, value, comparator, stretch, source, note, st
     if len(source) > 200:
         errors.append(f"{where}：出处超过200字")
         return None
+    if extras["base_year"] is not None and extras["base_year"] >= year:
+        errors.append(f"{where}：基期 {extras['base_year']} 应早于目标年度 {year}")
+        return None
     return TargetRow(where=where, indicator=str(dims["indicator"]), region=str(dims["region"]), year=year,
                      basis=basis, value=value, comparator=comparator, stretch_value=stretch,
-                     source_clause=source, note=note)
+                     source_clause=source, note=note, **extras)
 
 
 def _listed_rows(path: Path, items: Any, start: int, end: int, errors: list[str]) -> list[TargetRow]:
@@ -298,7 +336,7 @@ def _listed_rows(path: Path, items: Any, start: int, end: int, errors: list[str]
         if item["value"] is None and not note:
             errors.append(f"{where}：目标值为空时必须在 note 中说明")
         row = _target_row(where, item, item["basis"], value, item.get("comparator", "gte"), stretch,
-                          str(item["source"]).strip(), note, start, end, errors)
+                          str(item["source"]).strip(), note, start, end, errors, _extras(item, where, errors))
         if row:
             result.append(row)
     return result
@@ -337,6 +375,8 @@ def plan_file_parse(path: Path) -> tuple[PlanFile | None, list[str]]:
         if meta.get(field) is not None and not isinstance(meta[field], dt.date):
             errors.append(f"{path.name} plan：{field} 应为日期 YYYY-MM-DD")
     start, end = int(meta["start_year"]), int(meta["end_year"])
+    if meta.get("status", "issued") not in STATUSES:
+        errors.append(f"{path.name} plan：status 应为 issued（正式印发）或 draft（征求意见稿）")
     if start > end:
         errors.append(f"{path.name} plan：start_year 晚于 end_year")
     rows: list[TargetRow] = []
@@ -361,7 +401,15 @@ def plan_file_read(path: Path) -> PlanFile:
     return plan_file
 
 
-def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors: list[str]):
+def industry_codes() -> set[str]:
+    """What a target's `industry` may name: a GB/T 4754 division or a key industry."""
+    return (set(Industry.objects.values_list("code", flat=True))
+            | set(KeyIndustry.objects.values_list("code", flat=True)))
+
+
+def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors: list[str],
+                  industries: set[str] | None = None):
+    industries = industry_codes() if industries is None else industries
     """(plan region, {key: (row, Region, Indicator)}) with every problem added to `errors`."""
     name = plan_file.path.name
     try:
@@ -391,7 +439,11 @@ def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors:
             errors.append(f"{row.where}：未知指标 {row.indicator!r}（见 data/indicators.yaml）")
         if region is None or indicator is None:
             continue
-        key = (indicator.code, region.code, row.year, row.basis)
+        if row.industry and row.industry not in industries:
+            errors.append(f"{row.where}：未知行业 {row.industry!r}（国民经济行业大类代码，或 "
+                          f"data/reference/key-industries.yaml 的重点产业代码）")
+            continue
+        key = (indicator.code, region.code, row.year, row.basis, row.industry)
         if key in resolved:
             errors.append(f"{row.where}：与 {resolved[key][0].where} 重复（{indicator.name} {region.name} "
                           f"{row.year} {row.basis}）")
@@ -399,7 +451,7 @@ def _plan_resolve(plan_file: PlanFile, indicators: dict[str, Indicator], errors:
         resolved[key] = (row, region, indicator)
     for item in plan_file.annotations:
         region = region_of(str(item["region"]), item["where"])
-        key = (item["indicator"], region.code if region else None, item["year"], item["basis"])
+        key = (item["indicator"], region.code if region else None, item["year"], item["basis"], "")
         if region is not None and key not in resolved:
             errors.append(f"{item['where']}：没有对应的目标 {key}")
         elif region is not None:
@@ -446,22 +498,24 @@ def load_plans(directory: Path | None = None) -> int:
             "issued_on": meta.get("issued_on"), "effective_from": meta.get("effective_from"),
             "effective_to": meta.get("effective_to"), "start_year": int(meta["start_year"]),
             "end_year": int(meta["end_year"]), "region": top, "source_file": meta.get("source_file") or "",
-            "notes": str(meta.get("notes") or "").strip(),
+            "notes": str(meta.get("notes") or "").strip(), "status": meta.get("status") or "issued",
+            "assumptions": str(meta.get("assumptions") or "").strip(),
         }
         plan, created = Plan.objects.get_or_create(code=meta["code"], defaults=fields)
         if not created and any(getattr(plan, k) != v for k, v in fields.items()):
             for key, value in fields.items():
                 setattr(plan, key, value)
             plan.save()
-        existing = {(t.indicator.code, t.region.code, t.year, t.basis): t
+        existing = {(t.indicator.code, t.region.code, t.year, t.basis, t.industry): t
                     for t in plan.targets.select_related("indicator", "region")}
         for key, (row, region, indicator) in resolved.items():
             values = {"value": row.value, "comparator": row.comparator, "stretch_value": row.stretch_value,
-                      "source_clause": row.source_clause, "note": row.note}
+                      "source_clause": row.source_clause, "note": row.note, "measure": row.measure,
+                      "base_year": row.base_year, "responsible": row.responsible}
             target = existing.pop(key, None)
             if target is None:
                 target = Target.objects.create(plan=plan, indicator=indicator, region=region, year=row.year,
-                                               basis=row.basis, **values)
+                                               basis=row.basis, industry=row.industry, **values)
                 changes.append((str(target.pk), _target_repr(target), "create", None, snapshot(target)))
             elif any(not _same(getattr(target, k), v) for k, v in values.items()):
                 before = snapshot(target)
@@ -489,4 +543,52 @@ def _same(stored: Any, new: Any) -> bool:
 
 
 def _target_repr(target: Target) -> str:
-    return f"{target.plan.code} {target.indicator.code} {target.region.code} {target.year} {target.basis}"
+    industry = f" {target.industry}" if target.industry else ""
+    return f"{target.plan.code} {target.indicator.code} {target.region.code} {target.year} {target.basis}{industry}"
+
+
+# ── key industries ────────────────────────────────────────────────────────────
+
+
+@transaction.atomic
+def load_key_industries(path: Path | None = None) -> int:
+    """Upsert every key industry of data/reference/key-industries.yaml (validated first: a bad file
+    changes nothing); returns how many were created or changed."""
+    path = Path(path) if path else settings.DATA_DIR / "reference" / "key-industries.yaml"
+    data = _read_yaml(path)
+    rows = data.get("key_industries") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise PlanDataError([f"{path.name}：应有 key_industries 列表"])
+    divisions = set(Industry.objects.values_list("code", flat=True))
+    errors: list[str] = []
+    resolved = []
+    for index, row in enumerate(rows):
+        where = f"{path.name} 第{index + 1}项"
+        if not isinstance(row, dict) or {"code", "region", "name", "divisions", "sources"} - set(row):
+            errors.append(f"{where}：应有 code、region、name、divisions、sources")
+            continue
+        try:
+            region = region_resolve(str(row["region"]))
+        except Region.DoesNotExist as exc:
+            errors.append(f"{where}：{exc}")
+            continue
+        unknown = [d for d in row["divisions"] if d not in divisions]
+        if unknown:
+            errors.append(f"{where}：未知的国民经济行业大类 {unknown}")
+        source = "；".join(row["sources"])
+        if len(source) > 200:
+            errors.append(f"{where}：出处超过200字")
+        resolved.append((row, region, source))
+    codes = [row["code"] for row, _, _ in resolved]
+    errors += [f"{path.name}：代码 {c!r} 重复" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    if errors:
+        raise PlanDataError(errors)
+    changed = 0
+    for row, region, source in resolved:
+        fields = {"region": region, "name": row["name"], "divisions": list(row["divisions"]), "source": source,
+                  "note": str(row.get("note") or "").strip()}
+        found = KeyIndustry.objects.filter(code=row["code"]).first()
+        if found is None or any(getattr(found, k) != v for k, v in fields.items()):
+            KeyIndustry.objects.update_or_create(code=row["code"], defaults=fields)
+            changed += 1
+    return changed

@@ -27,6 +27,10 @@ class Indicator(models.Model):
 
 
 class Plan(models.Model):
+    class Status(models.TextChoices):
+        ISSUED = "issued", "正式印发"
+        DRAFT = "draft", "征求意见稿"
+
     code = models.CharField(verbose_name="方案代码", max_length=48, unique=True)
     name = models.CharField("方案名称", max_length=200)
     issuer = models.CharField("发文单位", max_length=100, blank=True)
@@ -39,6 +43,10 @@ class Plan(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="plans")
     source_file = models.CharField(verbose_name="来源文件", max_length=64, blank=True)
     notes = models.TextField(verbose_name="说明", blank=True)
+    # A plan the seed publishes as a draft (征求意见稿) or whose period the platform had to read: shown on
+    # every page that uses the plan (the dashboard, the plan page, the records, the API).
+    status = models.CharField(verbose_name="文件状态", max_length=16, choices=Status.choices, default=Status.ISSUED)
+    assumptions = models.TextField(verbose_name="载入时的推定", blank=True)
 
     class Meta:
         verbose_name = "目标方案"
@@ -47,6 +55,12 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def reporting_years(self) -> range:
+        """The years a 填报值 may be entered for: the plan's years and the base years of its change targets
+        (技改投资 +10% on 2023 needs 2023's figure)."""
+        first = self.targets.filter(base_year__isnull=False).aggregate(first=models.Min("base_year"))["first"]
+        return range(min(first or self.start_year, self.start_year), self.end_year + 1)
 
 
 class Target(models.Model):
@@ -59,6 +73,10 @@ class Target(models.Model):
         LTE = "lte", "≤"
         EQ = "eq", "="
 
+    class Measure(models.TextChoices):
+        LEVEL = "level", "数值"
+        CHANGE = "change", "增减幅度"  # % change against the region's own figure of base_year
+
     plan = models.ForeignKey(Plan, verbose_name="目标方案", on_delete=models.CASCADE, related_name="targets")
     indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets")
     region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="targets")
@@ -67,6 +85,11 @@ class Target(models.Model):
     value = models.DecimalField("目标值", max_digits=18, decimal_places=4, null=True, blank=True)
     comparator = models.CharField(verbose_name="比较方式", max_length=4, choices=Comparator.choices, default=Comparator.GTE)
     stretch_value = models.DecimalField("力争值", max_digits=18, decimal_places=4, null=True, blank=True)
+    measure = models.CharField("目标类型", max_length=8, choices=Measure.choices, default=Measure.LEVEL)
+    base_year = models.PositiveSmallIntegerField("基期年度", null=True, blank=True)
+    # "" = every industry; else a GB/T 4754 division (C22) or a key industry (targets.KeyIndustry.code).
+    industry = models.CharField("行业", max_length=48, blank=True, default="")
+    responsible = models.CharField("责任单位", max_length=200, blank=True)
     source_clause = models.CharField("出处", max_length=200, blank=True)
     note = models.TextField("备注", blank=True)
 
@@ -75,7 +98,10 @@ class Target(models.Model):
         verbose_name_plural = "目标值"
         ordering = ["plan_id", "indicator__order", "region__path", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "indicator", "region", "year", "basis"], name="target_unique"),
+            models.UniqueConstraint(fields=["plan", "indicator", "region", "year", "basis", "industry"],
+                                    name="target_unique"),
+            models.CheckConstraint(condition=models.Q(measure="level") | models.Q(base_year__isnull=False),
+                                   name="target_change_has_base_year"),
         ]
 
     def __str__(self) -> str:
@@ -103,3 +129,25 @@ class ReportedActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.region_id}/{self.year}: {self.value} ({self.as_of})"
+
+
+class KeyIndustry(models.Model):
+    """A county's named key industry (紧固件, 造纸, 经编…: 003 附件2, 002 二5), counted as the GB/T 4754
+    divisions it lies in (data/reference/key-industries.yaml). Where the named industry is narrower than
+    its division, `note` says so and every target that uses it shows it."""
+
+    code = models.CharField("代码", max_length=48, unique=True)
+    region = models.ForeignKey("regions.Region", verbose_name="区域", on_delete=models.PROTECT,
+                               related_name="key_industries")
+    name = models.CharField("重点产业", max_length=32)
+    divisions = models.JSONField("对应国民经济行业大类", default=list)
+    source = models.CharField("出处", max_length=200)
+    note = models.TextField("口径说明", blank=True)
+
+    class Meta:
+        verbose_name = "重点产业"
+        verbose_name_plural = "重点产业"
+        ordering = ["region__path", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}·{self.name}"

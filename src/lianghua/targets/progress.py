@@ -13,9 +13,9 @@ computation's own filters.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,11 +24,25 @@ from django.db.models import Exists, Q, QuerySet
 
 from lianghua.core.formatting import decimal_text
 from lianghua.regions.models import Region
+from lianghua.regions.selectors import region_children
 
 from . import progress_math as pm
-from .computation import COMPUTED, NONE, REPORTED, Actuals, Measure, RegionFold, RegistrySource, keeper_path
+from .computation import (
+    COMPUTED,
+    KEEPER_DEPTH,
+    NONE,
+    REPORTED,
+    ROLLUP,
+    SOURCE_LABELS,
+    Actuals,
+    Measure,
+    MeasurePart,
+    RegionFold,
+    RegistrySource,
+    keeper_path,
+)
 from .computations import COMPUTATIONS
-from .models import Indicator, Plan, ReportedActual, Target
+from .models import Indicator, KeyIndustry, Plan, ReportedActual, Target
 
 JSON_PLACES = 4  # decimals of every figure in as_dict
 
@@ -64,6 +78,18 @@ class TargetProgress:
     rank: int | None = None
     is_stock: bool = False
     source_clause: str = ""
+    measure: str = "level"  # or "change": target, completion and status are about `change` (%)
+    base_year: int | None = None
+    base_actual: Decimal | None = None
+    change: Decimal | None = None  # % change of the actual on the base year's figure
+    parts: list[dict[str, Any]] = field(default_factory=list)  # a rolled-up actual's children
+    parts_summary: str = ""
+    own_reported: Decimal | None = None  # a parent's own 填报值 (counted only without children's figures)
+    responsible: str = ""
+    industry: str = ""
+    reference_target: Decimal | None = None  # 未分解: the target that was not split
+    reference_region_name: str = ""
+    plan_status: str = "issued"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (the API, `progress --format json`): every figure as exact decimal text rounded half-up
@@ -93,6 +119,18 @@ class TargetProgress:
             "rank": self.rank,
             "is_stock": self.is_stock,
             "source_clause": self.source_clause,
+            "measure": self.measure,
+            "base_year": self.base_year,
+            "base_actual": decimal_text(self.base_actual, JSON_PLACES),
+            "change": decimal_text(self.change, JSON_PLACES),
+            "parts": [{**p, "value": decimal_text(p["value"], JSON_PLACES)} for p in self.parts],
+            "parts_summary": self.parts_summary,
+            "own_reported": decimal_text(self.own_reported, JSON_PLACES),
+            "responsible": self.responsible,
+            "industry": self.industry,
+            "reference_target": decimal_text(self.reference_target, JSON_PLACES),
+            "reference_region_name": self.reference_region_name,
+            "plan_status": self.plan_status,
         }
 
 
@@ -107,13 +145,30 @@ def registry_source(indicator: Indicator) -> RegistrySource | None:
 
 
 Holdings = dict[tuple[tuple[str, ...], str], bool]
+FEW_KEEPERS = 3  # up to this many keepers, one EXISTS query each beats a scan of every region holding rows
 
 
 def holdings_fetch(indicators: Iterable[Indicator], regions: Iterable[Region], holdings: Holdings) -> None:
     """Answer into `holdings` whether each keeper of `regions` holds each kind of record `indicators` are
-    counted from: one query per keeper with one EXISTS per kind, for what `holdings` does not know yet."""
+    counted from, for what `holdings` does not know yet: for a few keepers one query each with one EXISTS
+    per kind; for many (a city's or the province's roll-up) one query per kind, the paths of every
+    region holding such records, whose prefixes are the keepers that hold them."""
     sources = {source.key: source for source in map(registry_source, indicators) if source is not None}
-    for path in sorted({keeper_path(region) for region in regions}):
+    paths = sorted({keeper_path(region) for region in regions})
+    if len(paths) > FEW_KEEPERS:
+        for key, source in sources.items():
+            wanted = [path for path in paths if (key, path) not in holdings]
+            if not wanted:
+                continue
+            held = Region.objects.filter(id__in=source.rows.values(source.region_lookup)).values_list("path", flat=True)
+            prefixes = set()
+            for path in held:
+                codes = path.split("/")[:-1]
+                prefixes.update("/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1))
+            for path in wanted:
+                holdings[(key, path)] = path in prefixes
+        return
+    for path in paths:
         wanted = [source for key, source in sources.items() if (key, path) not in holdings]
         if not wanted:
             continue
@@ -171,11 +226,100 @@ def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region
 
 def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
                          regions: list[Region], fold: RegionFold | None = None,
-                         holdings: Holdings | None = None) -> list[tuple[pm.Window, Actuals]]:
-    """For each (basis, as-of date) asked: (window, actual of `indicator` for each of `regions`, each over
-    its whole subtree). A flow answers every ask in one query (one filtered aggregate per window); a stock,
-    read at a window's end, once per as-of date. A computed indicator's region whose registry holds none
-    of its records gets its latest 填报值 instead, or 无数据 (`regions_without_records`)."""
+                         holdings: Holdings | None = None,
+                         divisions: tuple[str, ...] | None = None) -> list[tuple[pm.Window, Actuals]]:
+    """For each (basis, as-of date) asked: (window, actual of `indicator` for each of `regions`). A region
+    at or below county level (a keeper, `keeper_path`) is counted over its whole subtree: a flow answers
+    every ask in one query (one filtered aggregate per window); a stock, read at a window's end, once per
+    as-of date; where the registry holds none of the indicator's records, its latest 填报值, or 无数据.
+    A city's or the province's actual of an additive indicator is rolled up (`_rolled_up`); a share is
+    composed of its two parts (`_share`). With `divisions` (an industry's target), only the enterprises
+    of those GB/T 4754 divisions count."""
+    computation = COMPUTATIONS.get(indicator.computation)
+    holdings = {} if holdings is None else holdings
+    if computation is not None and computation.parts is not None:
+        return _share(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, holdings=holdings,
+                      divisions=divisions)
+    if indicator.additive and any(r.depth < KEEPER_DEPTH for r in regions):
+        return _rolled_up(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, holdings=holdings,
+                          divisions=divisions)
+    return _own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, fold=fold,
+                        holdings=holdings, divisions=divisions)
+
+
+def _share(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int, regions: list[Region],
+           holdings: Holdings, divisions: tuple[str, ...] | None) -> list[tuple[pm.Window, Actuals]]:
+    """numerator ÷ denominator × 100 for each region and ask, each part the region's own actual."""
+    computation = COMPUTATIONS[indicator.computation]
+    assert computation.parts is not None
+    codes = computation.parts(indicator.params or {})
+    parts = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    numerator, denominator = (indicator_actuals_at(plan=plan, indicator=parts[code], asks=asks, year=year,
+                                                   regions=regions, holdings=holdings, divisions=divisions)
+                              for code in codes)
+    answers = []
+    for (window, top), (_, bottom) in zip(numerator, denominator, strict=True):
+        actuals = {}
+        for region in regions:
+            a, b = top[region.code], bottom[region.code]
+            value = None if a.value is None or b.value is None else pm.ratio(a.value, b.value, scale=pm.HUNDRED)
+            source = NONE if value is None else (COMPUTED if a.source == b.source == COMPUTED else REPORTED)
+            actuals[region.code] = Measure(value=value, source=source, data_year=a.data_year or b.data_year)
+        answers.append((window, actuals))
+    return answers
+
+
+def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
+               regions: list[Region], holdings: Holdings,
+               divisions: tuple[str, ...] | None) -> list[tuple[pm.Window, Actuals]]:
+    """A parent's actual is the sum over its children of each child's own actual, whatever its source: a
+    county (a keeper) by its registry records or, where the registry holds none, its 填报值; a city by its
+    counties; the province by its cities. A parent with no figure from any child takes its own 填报值
+    (else 无数据); with children's figures, its own 填报值 is kept on the measure but not counted."""
+    uppers = [r for r in regions if r.depth < KEEPER_DEPTH]
+    tops = [u for u in uppers if not any(o.pk != u.pk and u.path.startswith(o.path) for o in uppers)]
+    within = Q()
+    for top in tops:
+        within |= Q(path__startswith=top.path)
+    tree = list(Region.objects.filter(within, depth__lte=KEEPER_DEPTH, disabled_on__isnull=True)
+                .order_by("depth", "order", "code"))
+    tree_ids = {r.pk for r in tree}
+    direct = list({r.pk: r for r in [*(r for r in tree if r.depth == KEEPER_DEPTH),
+                                      *(r for r in regions if r.depth >= KEEPER_DEPTH)]}.values())
+    middles = [r for r in tree if r.depth < KEEPER_DEPTH]
+    middles += [u for u in uppers if u.pk not in tree_ids]  # a disabled region asked for by a target
+    counted = (_own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=direct,
+                            holdings=holdings, divisions=divisions)
+               if direct else [(pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d), {})
+                               for b, d in asks])
+    own = _reported_measures(plan=plan, indicator=indicator, regions=middles, year=year, dates={d for _, d in asks})
+    children: dict[int, list[Region]] = defaultdict(list)
+    for region in tree:
+        if region.parent_id in tree_ids and region.depth <= KEEPER_DEPTH:
+            children[region.parent_id].append(region)
+    answers = []
+    for (window, actuals), (_, day) in zip(counted, asks, strict=True):
+        measures = dict(actuals)
+        for middle in sorted(middles, key=lambda r: -r.depth):  # the deepest first: a city before the province
+            parts = tuple(MeasurePart(region_code=c.code, region_name=c.name, value=measures[c.code].value,
+                                      source=measures[c.code].source if measures[c.code].value is not None else NONE)
+                          for c in children.get(middle.pk, ()) if c.code in measures)
+            figures = [p.value for p in parts if p.value is not None]
+            entered = own[day].get(middle.code, Measure(value=None, source=NONE))
+            if figures:
+                measures[middle.code] = Measure(value=pm.sum_decimals(figures), source=ROLLUP, parts=parts,
+                                                own_reported=entered.value)
+            else:
+                measures[middle.code] = Measure(value=entered.value, source=entered.source, parts=parts,
+                                                own_reported=entered.value)
+        answers.append((window, {r.code: measures.get(r.code, Measure(value=None, source=NONE)) for r in regions}))
+    return answers
+
+
+def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
+                 regions: list[Region], fold: RegionFold | None = None, holdings: Holdings | None = None,
+                 divisions: tuple[str, ...] | None = None) -> list[tuple[pm.Window, Actuals]]:
+    """Each region's actual over its own subtree (see indicator_actuals_at)."""
     windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d) for b, d in asks]
     computation = COMPUTATIONS.get(indicator.computation)
     if computation is None:
@@ -184,7 +328,7 @@ def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[s
         entered = _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year,
                                      dates={d for _, d in asks})
         return [(w, entered[d]) for w, (_, d) in zip(windows, asks, strict=True)]
-    fold = fold or RegionFold.of(regions)
+    fold = fold or RegionFold.of(regions, divisions)
     params = indicator.params or {}
     if computation.stock:  # one read per window end (both bases of one date share it)
         by_end: dict[dt.date, Actuals] = {}
@@ -223,6 +367,27 @@ def indicator_actuals(*, plan: Plan, indicator: Indicator, basis: str, year: int
 # ── the main entry point ──────────────────────────────────────────────────────────────────────────
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One row to compute: a target of the region, or — 未分解 — a region without a target of its own
+    where `reference` (its parent's or an ancestor's target of the same indicator) was not split."""
+
+    target: Target | None
+    region: Region
+    indicator: Indicator
+    basis: str
+    industry: str
+    reference: Target | None = None
+
+    @property
+    def defining(self) -> Target:
+        return self.target or self.reference  # type: ignore[return-value]
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return self.indicator.pk, self.basis, self.industry
+
+
 def _targets(plan: Plan, region: Region, year: int, children: bool) -> QuerySet[Target]:
     where = Q(region=region)
     if children:
@@ -231,28 +396,109 @@ def _targets(plan: Plan, region: Region, year: int, children: bool) -> QuerySet[
             .order_by("indicator__order", "indicator__code", "basis"))
 
 
-def _progress_row(plan: Plan, target: Target, window: pm.Window, measure: Measure, as_of: dt.date) -> TargetProgress:
-    indicator = target.indicator
+def _slots(plan: Plan, region: Region, year: int, children: bool, undecomposed: bool) -> list[Slot]:
+    targets = list(_targets(plan, region, year, children))
+    slots = [Slot(t, t.region, t.indicator, t.basis, t.industry) for t in targets]
+    if not undecomposed:
+        return slots
+    own = {(t.indicator_id, t.basis, t.industry): t for t in targets if t.region_id == region.pk}
+    ancestors = [code for code in region.path.split("/")[:-1] if code != region.code]
+    if ancestors:  # the nearest ancestor's target of each key the region lacks
+        above = (Target.objects.filter(plan=plan, year=year, region__code__in=ancestors)
+                 .select_related("indicator", "region").order_by("-region__depth", "indicator__order", "basis"))
+        for target in above:
+            key = (target.indicator_id, target.basis, target.industry)
+            if key not in own:
+                own[key] = target
+                slots.append(Slot(None, region, target.indicator, target.basis, target.industry, target))
+    if children:
+        # Only where no child has any target of the indicator: a county's annual row beside its towns'
+        # cumulative ones is split in the other basis, and the matrix shows that one.
+        split = {(t.indicator_id, t.industry) for t in targets if t.region_id != region.pk}
+        kids = list(region_children(region))
+        for (indicator_id, _, industry), target in own.items():
+            if (indicator_id, industry) not in split:  # every child's row says 未分解
+                slots += [Slot(None, kid, target.indicator, target.basis, target.industry, target) for kid in kids]
+    return slots
+
+
+def industry_divisions(industry: str) -> tuple[str, ...] | None:
+    """The GB/T 4754 divisions a target's industry counts: a division itself, or a key industry's
+    divisions (data/reference/key-industries.yaml); None for every industry."""
+    if not industry:
+        return None
+    key = KeyIndustry.objects.filter(code=industry).values_list("divisions", flat=True).first()
+    return tuple(key) if key is not None else (industry,)
+
+
+def _base_day(as_of: dt.date, year: int, base_year: int, stock: bool) -> dt.date:
+    """The as-of date of a change target's base: the end of the base year for a level, the same point of
+    the base year for a flow (growth of the year so far on the same months of the base year)."""
+    if stock or as_of >= dt.date(year, 12, 31):
+        return dt.date(base_year, 12, 31)
+    if as_of < dt.date(year, 1, 1):
+        return dt.date(base_year, 1, 1)
+    try:
+        return as_of.replace(year=base_year)
+    except ValueError:  # 29 February
+        return dt.date(base_year, 2, 28)
+
+
+def _parts_summary(parts: tuple[MeasurePart, ...], depth: int) -> str:
+    """"3 个县（市、区）按登记数据，2 个按填报值" — how the children of a rolled-up actual report."""
+    if not parts:
+        return ""
+    unit = CHILD_UNITS.get(depth, "下级区域")
+    counts = Counter(part.source for part in parts)
+    pieces = [f"{counts[source]} 个{SOURCE_LABELS[source]}" for source in (COMPUTED, REPORTED, ROLLUP, NONE)
+              if counts[source]]
+    return f"{len(parts)} 个{unit}：" + "，".join(pieces)
+
+
+CHILD_UNITS = {0: "市", 1: "县（市、区）", 2: "乡镇（街道）"}
+
+
+def _progress_row(plan: Plan, slot: Slot, window: pm.Window, measure: Measure, as_of: dt.date,
+                  base: Measure | None) -> TargetProgress:
+    indicator, target, defining = slot.indicator, slot.target, slot.defining
     stock = indicator_is_stock(indicator)
-    done = pm.completion(measure.value, target.value, better=indicator.better)
-    elapsed = None if stock else pm.time_progress(window, as_of)
-    status = pm.progress_status(actual=measure.value, target=target.value, comparator=target.comparator,
-                                completion_value=done, time_progress_value=elapsed,
-                                lagging_share=Decimal(settings.LIANGHUA_LAGGING_SHARE))
+    change = base_value = None
+    value = target.value if target is not None else None
+    if defining.measure == Target.Measure.CHANGE:
+        base_year = defining.base_year
+        base_value = base.value if base is not None and base.data_year in (None, base_year) else None
+        current = measure.value if measure.data_year in (None, defining.year) else None
+        change = pm.change_percent(current, base_value)
+        done = pm.change_completion(change, value)
+        elapsed = None
+        if target is None:
+            status = pm.UNDECOMPOSED
+        elif base_value is None or base_value <= 0:
+            status = pm.NOBASE
+        else:
+            status = pm.progress_status(actual=change, target=value, comparator=target.comparator,
+                                        completion_value=done, time_progress_value=None,
+                                        lagging_share=Decimal(settings.LIANGHUA_LAGGING_SHARE))
+    else:
+        done = pm.completion(measure.value, value, better=indicator.better)
+        elapsed = None if stock else pm.time_progress(window, as_of)
+        status = pm.UNDECOMPOSED if target is None else pm.progress_status(
+            actual=measure.value, target=value, comparator=target.comparator, completion_value=done,
+            time_progress_value=elapsed, lagging_share=Decimal(settings.LIANGHUA_LAGGING_SHARE))
     return TargetProgress(
         plan=plan.code,
-        region_code=target.region.code,
-        region_name=target.region.name,
+        region_code=slot.region.code,
+        region_name=slot.region.name,
         indicator=indicator.code,
         indicator_name=indicator.name,
         unit=indicator.unit,
-        year=target.year,
-        basis=target.basis,
-        target=target.value,
-        stretch=target.stretch_value,
-        comparator=target.comparator,
+        year=defining.year,
+        basis=slot.basis,
+        target=value,
+        stretch=target.stretch_value if target is not None else None,
+        comparator=defining.comparator,
         actual=measure.value,
-        completion=done,
+        completion=done if target is not None else None,
         time_progress=elapsed,
         status=status,
         status_label=pm.STATUS_LABELS[status],
@@ -260,61 +506,100 @@ def _progress_row(plan: Plan, target: Target, window: pm.Window, measure: Measur
         window_start=window.start,
         window_end=window.end,
         actual_source=measure.source if measure.value is not None else NONE,
-        note=target.note,
+        note=target.note if target is not None else "",
         is_stock=stock,
-        source_clause=target.source_clause,
+        source_clause=defining.source_clause,
+        measure=defining.measure,
+        base_year=defining.base_year,
+        base_actual=base_value,
+        change=change,
+        parts=[{"region_code": p.region_code, "region_name": p.region_name, "value": p.value, "source": p.source,
+                 "source_label": SOURCE_LABELS[p.source]} for p in measure.parts],
+        parts_summary=_parts_summary(measure.parts, slot.region.depth),
+        own_reported=measure.own_reported,
+        responsible=defining.responsible,
+        industry=slot.industry,
+        reference_target=slot.reference.value if slot.reference is not None else None,
+        reference_region_name=slot.reference.region.name if slot.reference is not None else "",
+        plan_status=plan.status,
     )
 
 
-def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date,
-                     children: bool = False) -> list[TargetProgress]:
+def _rank_value(row: TargetProgress, better: str) -> Decimal | None:
+    """What children are ranked by: completion against their own targets; 未分解, their change (a change
+    target) or their actual, the better direction first."""
+    if row.target is not None or row.status != pm.UNDECOMPOSED:
+        return row.completion
+    value = row.change if row.measure == Target.Measure.CHANGE else row.actual
+    if value is None:
+        return None
+    return -value if better == "lower" else value
+
+
+def progress_compute(*, plan: Plan, region: Region, year: int, as_of: dt.date, children: bool = False,
+                     undecomposed: bool = False) -> list[TargetProgress]:
     """Progress of every target of `plan` in `region` for `year` at `as_of` (with `children`, also of
     every child region's targets). The region's rows come first, then each child's (in the tree's
-    order), each in indicator order; children are ranked per indicator × basis by completion."""
-    return progress_series(plan=plan, region=region, year=year, dates=[as_of], children=children)[as_of]
+    order), each in indicator order; children are ranked per indicator × basis by completion. With
+    `undecomposed`, a target of the region (or of an ancestor) that was not split gives 未分解 rows to
+    the region and to each child, with their actuals (ranked by them)."""
+    return progress_series(plan=plan, region=region, year=year, dates=[as_of], children=children,
+                           undecomposed=undecomposed)[as_of]
 
 
 def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.date], children: bool = False,
-                    stock_dates: Collection[dt.date] | None = None) -> dict[dt.date, list[TargetProgress]]:
+                    stock_dates: Collection[dt.date] | None = None,
+                    undecomposed: bool = False) -> dict[dt.date, list[TargetProgress]]:
     """`progress_compute` at each of `dates` (a month-by-month history), each indicator's flows counted
     for every date in one query: as-of date → the rows progress_compute gives for it. The level (stock)
     indicators, read once per date each, are read only at `stock_dates` when given (the other dates'
     rows leave them out): a history that draws the flows' curves asks for none."""
-    targets = list(_targets(plan, region, year, children))
-    by_indicator: dict[int, list[Target]] = defaultdict(list)
-    for target in targets:
-        by_indicator[target.indicator_id].append(target)
+    slots = _slots(plan, region, year, children, undecomposed)
+    groups: dict[tuple[int, str], list[Slot]] = defaultdict(list)
+    for slot in slots:
+        groups[(slot.indicator.pk, slot.industry)].append(slot)
 
     rows: dict[tuple[dt.date, int], TargetProgress] = {}
     holdings: Holdings = {}  # asked once for every indicator and target region
-    holdings_fetch({t.indicator_id: t.indicator for t in targets}.values(),
-                   {t.region_id: t.region for t in targets}.values(), holdings)
-    folds: dict[tuple[int, ...], RegionFold] = {}
-    for group in by_indicator.values():
+    holdings_fetch({s.indicator.pk: s.indicator for s in slots}.values(),
+                   {s.region.pk: s.region for s in slots}.values(), holdings)
+    folds: dict[tuple[object, ...], RegionFold] = {}
+    for (_, industry), group in groups.items():
         indicator = group[0].indicator
-        regions = list({t.region_id: t.region for t in group}.values())
-        key = tuple(sorted(r.pk for r in regions))
+        regions = list({s.region.pk: s.region for s in group}.values())
+        divisions = industry_divisions(industry)
+        key = (*sorted(r.pk for r in regions), divisions)
         if key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None) is not None:
-            folds[key] = RegionFold.of(regions)
-        bases = sorted({t.basis for t in group})
-        days = dates if stock_dates is None or not indicator_is_stock(indicator) else [
-            d for d in dates if d in stock_dates]
+            folds[key] = RegionFold.of(regions, divisions)
+        bases = sorted({s.basis for s in group})
+        stock = indicator_is_stock(indicator)
+        days = dates if stock_dates is None or not stock else [d for d in dates if d in stock_dates]
         if not days:
             continue
         asks = [(basis, day) for day in days for basis in bases]
         answers = dict(zip(asks, indicator_actuals_at(plan=plan, indicator=indicator, asks=asks, year=year,
-                                                      regions=regions, fold=folds.get(key), holdings=holdings),
+                                                      regions=regions, fold=folds.get(key), holdings=holdings,
+                                                      divisions=divisions),
                            strict=True))
+        based: dict[tuple[int, dt.date], Actuals] = {}
+        for base_year in sorted({s.defining.base_year for s in group if s.defining.base_year is not None}):
+            base_asks = [(pm.ANNUAL, _base_day(day, year, base_year, stock)) for day in days]
+            for day, (_, actuals) in zip(days, indicator_actuals_at(
+                    plan=plan, indicator=indicator, asks=base_asks, year=base_year, regions=regions,
+                    holdings=holdings, divisions=divisions), strict=True):
+                based[(base_year, day)] = actuals
         for day in days:
-            for target in group:
-                window, actuals = answers[(target.basis, day)]
-                rows[(day, target.pk)] = _progress_row(plan, target, window, actuals[target.region.code], day)
+            for slot in group:
+                window, actuals = answers[(slot.basis, day)]
+                base_year = slot.defining.base_year
+                base = based[(base_year, day)][slot.region.code] if base_year is not None else None
+                rows[(day, id(slot))] = _progress_row(plan, slot, window, actuals[slot.region.code], day, base)
             for basis in bases:
-                child_rows = [rows[(day, t.pk)] for t in group if t.basis == basis and t.region_id != region.pk]
-                for row, rank in zip(child_rows, pm.competition_ranks([r.completion for r in child_rows]),
-                                     strict=True):
+                child_rows = [rows[(day, id(s))] for s in group if s.basis == basis and s.region.pk != region.pk]
+                ranks = pm.competition_ranks([_rank_value(r, indicator.better) for r in child_rows])
+                for row, rank in zip(child_rows, ranks, strict=True):
                     row.rank = rank
 
     # Stable sort: within a region the targets keep their indicator order.
-    ordered = sorted(targets, key=lambda t: (t.region_id != region.pk, t.region.order, t.region.code))
-    return {day: [rows[(day, t.pk)] for t in ordered if (day, t.pk) in rows] for day in dates}
+    ordered = sorted(slots, key=lambda s: (s.region.pk != region.pk, s.region.order, s.region.code))
+    return {day: [rows[(day, id(s))] for s in ordered if (day, id(s)) in rows] for day in dates}

@@ -20,12 +20,16 @@ NORMAL = "normal"
 LAGGING = "lagging"
 SEVERE = "severe"
 NODATA = "nodata"
+NOBASE = "nobase"  # a change target whose base-year figure is missing (or 0): no change can be computed
+UNDECOMPOSED = "undecomposed"  # the region has no target of its own: a parent's target was not split
 STATUS_LABELS: dict[str, str] = {
     DONE: "已完成",
     NORMAL: "正常",
     LAGGING: "滞后",
     SEVERE: "严重滞后",
     NODATA: "无数据",
+    NOBASE: "无基数",
+    UNDECOMPOSED: "未分解",
 }
 # 滞后 while completion is at least this share of the reference (time progress, or 1 for stocks): the
 # default of the platform setting LIANGHUA_LAGGING_SHARE (the 黄/红 line of 三色预警; no seed gives one).
@@ -143,6 +147,23 @@ def progress_status(
     if completion_value >= lagging_share * reference:
         return LAGGING
     return SEVERE
+
+
+def change_percent(current: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """(current − base) ÷ base × 100: the % change on a base figure. None when either figure is missing
+    (无数据 / 无基数) or the base is not positive (a change on 0 means nothing; never read as 0)."""
+    if current is None or base is None or base <= 0:
+        return None
+    return (current - base) * HUNDRED / base
+
+
+def change_completion(change: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """How much of a change target the actual change covers: change ÷ target, so +6% on a +8% goal is
+    0.75 and −12% on a −15% goal 0.8 (both signs agree). A change the wrong way is negative; None when
+    either is missing or the target is 0 (the status then only asks whether it is met)."""
+    if change is None or target is None or target == 0:
+        return None
+    return change / target
 
 
 def competition_ranks(values: Sequence[Decimal | None]) -> list[int | None]:

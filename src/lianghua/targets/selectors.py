@@ -1,8 +1,8 @@
 """Reads of plans and targets, scoped to the acting user (targets belong to regions, not enterprises)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from lianghua.accounts.scope import scope_queryset, user_sees_everything
+from lianghua.accounts.scope import scope_queryset, user_sees_everything, user_sees_region
 
 from .decomposition import DecompositionCheck, TargetFigure, decomposition_check
 from .models import Indicator, Plan, Target
@@ -14,11 +14,17 @@ def targets_visible_to(user) -> QuerySet[Target]:
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
-    """Plans with at least one target the user may see (every plan for administrators)."""
+    """Plans with at least one target the user may see, and the plans of the regions above the user's
+    (a county officer follows the city's and the province's plans, whose targets are published policy:
+    their own region's part shows as 未分解 with its own figures); every plan for administrators."""
     if user_sees_everything(user):
         return Plan.objects.select_related("region")
     visible = targets_visible_to(user).filter(plan=OuterRef("pk"))
-    return Plan.objects.select_related("region").filter(Exists(visible))
+    above = Q(pk__in=[])
+    region = getattr(user, "region", None)
+    if region is not None and user_sees_region(user, region):
+        above = Q(region__code__in=[code for code in region.path.split("/")[:-1] if code != region.code])
+    return Plan.objects.select_related("region").filter(Q(Exists(visible)) | above)
 
 
 def plan_decomposition_check(plan: Plan) -> list[DecompositionCheck]:
@@ -39,3 +45,13 @@ def plan_decomposition_check(plan: Plan) -> list[DecompositionCheck]:
         indicator = indicators[check.indicator]
         check.extra.update(indicator_name=indicator.name, unit=indicator.unit, plan=plan.code)
     return checks
+
+
+def plan_undecomposed(plan: Plan) -> list[Target]:
+    """The plan region's own targets that no child region has a target for (未分解): what the seed gives
+    for the city or province only."""
+    split = set(Target.objects.filter(plan=plan, region__parent=plan.region_id)
+                .values_list("indicator_id", "year", "basis", "industry"))
+    return [t for t in Target.objects.filter(plan=plan, region=plan.region_id).select_related("indicator")
+            .order_by("indicator__order", "year", "basis")
+            if (t.indicator_id, t.year, t.basis, t.industry) not in split]

@@ -15,6 +15,7 @@ from lianghua.audit.models import ChangeRecord
 from lianghua.audit.services import change_record, domain_event_record
 from lianghua.regions.models import Region
 
+from .computation import KEEPER_DEPTH
 from .models import Indicator, Plan, ReportedActual
 from .progress import regions_without_records
 
@@ -23,17 +24,23 @@ from .progress import regions_without_records
 def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, year: int, value: Any,
                            as_of: dt.date, source: str, by: Any) -> ReportedActual:
     """Enter a 填报值: the actual of an indicator the registry cannot count — computation `reported`,
-    or a computed indicator where the registry holds none of its records (`regions_without_records`) —
+    a computed indicator where the registry holds none of its records (`regions_without_records`), or a
+    city's or the province's own figure of an additive indicator (counted only while none of its
+    children has a figure: progress._rolled_up) —
     as of a date, with its source. Earlier entries are kept; progress reads the latest with
     as_of ≤ its as-of date. `by` must be able to write in the region (None for system loads)."""
     if not (user_may(by, Capability.WRITE) and user_sees_region(by, region)):
         raise PermissionDenied("无权为该区域填报")
     errors: dict[str, list[str]] = {}
-    if indicator.computation != "reported" and not regions_without_records(indicator, [region]):
+    rolled_up = indicator.additive and region.depth < KEEPER_DEPTH  # its own entry counts without children's figures
+    if indicator.computation != "reported" and not rolled_up and not regions_without_records(indicator, [region]):
         errors.setdefault("indicator", []).append(
             f"指标“{indicator.name}”由登记数据自动计算（登记库已有{region.name}的此类记录），不接受填报值")
-    if not plan.start_year <= year <= plan.end_year:
-        errors.setdefault("year", []).append(f"年度 {year} 不在方案期 {plan.start_year}—{plan.end_year} 内")
+    years = plan.reporting_years()
+    if year not in years:
+        errors.setdefault("year", []).append(
+            f"年度 {year} 不在方案期 {plan.start_year}—{plan.end_year} 内" if years.start == plan.start_year else
+            f"年度 {year} 不在可填报的 {years.start}—{plan.end_year} 年内（含增幅目标的基期）")
     try:
         amount = Decimal(str(value).strip())
         if not amount.is_finite():
@@ -43,7 +50,7 @@ def reported_actual_record(*, plan: Plan, indicator: Indicator, region: Region, 
         amount = None
     if amount is not None and amount < 0:
         errors.setdefault("value", []).append("填报值不能为负数")
-    if plan.start_year <= year <= plan.end_year and as_of < dt.date(year, 1, 1):
+    if year in years and as_of < dt.date(year, 1, 1):
         errors.setdefault("as_of", []).append(f"截至日期 {as_of} 早于 {year} 年")
     if not (source or "").strip():
         errors.setdefault("source", []).append("请填写来源（如：县金融发展服务中心月报）")

@@ -23,12 +23,19 @@ from lianghua.core.query_params import QueryValueError, query_date, query_proble
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_children, region_resolve
 
-from .dashboard import dashboard_choice, default_year, plan_year_read, progress_layout, records_query
+from .dashboard import (
+    dashboard_choice,
+    default_year,
+    plan_year_read,
+    progress_layout,
+    records_query,
+    responsible_departments,
+)
 from .decomposition import MISMATCH, ROUNDING, STATUS_LABELS
 from .models import Indicator, Target
 from .progress import progress_compute
 from .records import progress_records
-from .selectors import plan_decomposition_check, plans_visible_to, targets_visible_to
+from .selectors import plan_decomposition_check, plan_undecomposed, plans_visible_to, targets_visible_to
 from .services import reported_actual_record
 
 
@@ -57,14 +64,21 @@ def dashboard(request):
         raise PermissionDenied("企业用户只能查看本企业信息")
     choice = dashboard_choice(user, request.GET)
     layout = None
+    departments, responsible = [], ""
     if choice.plan is not None and choice.region is not None:
         rows = progress_compute(plan=choice.plan, region=choice.region, year=choice.year, as_of=choice.as_of,
-                                children=True)
+                                children=True, undecomposed=True)
+        departments = responsible_departments(rows)
+        responsible = request.GET.get("responsible", "")
+        if responsible:
+            rows = [r for r in rows if responsible in r.responsible]
         child_order = [(r.code, r.name) for r in region_children(choice.region)]
         layout = progress_layout(rows, region_code=choice.region.code, child_order=child_order,
                                  chart_indicator=choice.chart_indicator)
         for row in rows:
             row.records_url = reverse("targets:records") + "?" + records_query(row, choice.as_of)
+            if row.base_year is not None:
+                row.base_url = reverse("targets:records") + "?" + records_query(row, choice.as_of, year=row.base_year)
     parent_link = None
     parent = choice.region.parent if choice.region is not None else None
     if parent is not None and any(r.pk == parent.pk for r in choice.regions):
@@ -72,14 +86,20 @@ def dashboard(request):
             {"plan": choice.plan.code, "region": parent.code, "year": choice.year, "as_of": choice.as_of.isoformat()})}
     template = "targets/_dashboard_body.html" if _wants_fragment(request) else "targets/dashboard.html"
     return render(request, template, {"nav": "dashboard", "choice": choice, "layout": layout,
-                                      "parent_link": parent_link})
+                                      "parent_link": parent_link, "departments": departments,
+                                      "responsible": responsible})
 
 
 RECORDS_TITLE = "实际值明细"
 
 
-def _record_link(kind: str, row: dict) -> str | None:
-    """Project rows open the project, enterprise and credential rows the enterprise (by natural key)."""
+def _record_link(kind: str, row: dict, query: dict) -> str | None:
+    """Project rows open the project, enterprise and credential rows the enterprise (by natural key); the
+    parts of a rolled-up or composed number open the part's own records (`query`: this page's)."""
+    if kind == "parts" and (row.get("region_code") or row.get("indicator_code")):
+        part = {**query, "region": row.get("region_code") or query["region"],
+                "indicator": row.get("indicator_code") or query["indicator"]}
+        return reverse("targets:records") + "?" + urlencode(part)
     if kind == "projects" and row.get("code"):
         return reverse("projects:by_code", args=[row["code"]])
     if row.get("credit_code"):
@@ -112,7 +132,7 @@ def records(request):
     problems = []
     year = as_of = None
     try:
-        year = plan_year_read(plan, params.get("year")) or default_year(plan, dt.date.today())
+        year = plan_year_read(plan, params.get("year"), with_base_years=True) or default_year(plan, dt.date.today())
     except QueryValueError as error:
         problems.append(str(error))
     try:
@@ -125,11 +145,13 @@ def records(request):
     if problems:
         return query_problem_page(request, problems, title=RECORDS_TITLE, back=reverse("targets:dashboard"))
     found = progress_records(user=user, plan=plan, indicator=indicator, region=region, year=year,
-                             basis=basis, as_of=as_of)
+                             basis=basis, as_of=as_of, industry=params.get("industry", ""))
     units = [(key, unit_of_label(label)) for key, label in found.columns]
+    query = {"plan": plan.code, "indicator": indicator.code, "region": region.code, "year": year, "basis": basis,
+             "as_of": as_of.isoformat()}
     rows = [{"cells": [{"text": cell_text(row.get(key), unit=unit), "numeric": _is_figure(row.get(key))}
                        for key, unit in units],
-             "link": _record_link(found.kind, row)} for row in found.rows]
+             "link": _record_link(found.kind, row, query)} for row in found.rows]
     template = "targets/_records_body.html" if _wants_fragment(request) else "targets/records.html"
     back = reverse("targets:dashboard") + "?" + "&".join(
         f"{k}={v}" for k, v in (("plan", plan.code), ("region", region.code), ("year", year),
@@ -197,11 +219,16 @@ def plan_detail(request, code: str):
         targets_visible_to(user).filter(plan=plan).select_related("indicator", "region")
         .order_by("indicator__order", "indicator__code", "basis", "region__path", "year")
     )
+    departments = responsible_departments(targets)
+    responsible = request.GET.get("responsible", "")
+    if responsible:
+        targets = [t for t in targets if responsible in t.responsible]
     visible_codes = {t.region.code for t in targets}
     checks = [c for c in plan_decomposition_check(plan) if c.region in visible_codes]
     issues = [c for c in checks if c.status != "ok"]
     return render(request, "targets/plan_detail.html", {
         "nav": "plans", "plan": plan, "targets": targets, "checks": checks, "issues": issues,
         "check_labels": STATUS_LABELS, "MISMATCH": MISMATCH, "ROUNDING": ROUNDING,
-        "ambiguous": [t for t in targets if t.note],
+        "ambiguous": [t for t in targets if t.note], "departments": departments, "responsible": responsible,
+        "undecomposed": plan_undecomposed(plan),
     })

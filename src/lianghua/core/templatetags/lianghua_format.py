@@ -30,6 +30,12 @@ def pct(value, places=1):
 
 
 @register.filter
+def signed_pct(value, places=1):
+    """A % change in points with its sign: 8 → "+8.0%", −3.4 → "-3.4%". None → "—"."""
+    return formatting.signed_percent(value, int(places))
+
+
+@register.filter
 def per_mu(year_row, field):
     """亩均: a yearly figure (万元) ÷ the year's land (亩), two decimals; "—" without land."""
     value = formatting.as_decimal(getattr(year_row, field, None))

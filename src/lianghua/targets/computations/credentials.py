@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from lianghua.enterprises.models import Credential, CredentialKind, Enterprise
 from lianghua.enterprises.selectors import credentials_visible_to, enterprises_visible_to
-from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -138,7 +137,7 @@ def counts_items(params: dict[str, Any]) -> bool:
 
 
 def _items(condition: list[Q], fold: RegionFold) -> list[Actuals]:
-    rows = (Credential.objects.filter(enterprise__region_id__in=fold.region_ids).values("enterprise__region_id")
+    rows = (Credential.objects.filter(fold.enterprises_q("enterprise__")).values("enterprise__region_id")
             .annotate(**{f"n{i}": Count("id", filter=q) for i, q in enumerate(condition)}).order_by())
     return per_window(fold, rows, "enterprise__region_id", len(condition))
 
@@ -149,7 +148,7 @@ def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], yea
                            fold: RegionFold) -> list[Actuals]:
     if counts_items(params):
         return _items([items_new_q(params, w) for w in windows], fold)
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
             .annotate(**{f"n{i}": Count("id", distinct=True, filter=credentials_new_q(params, w))
                          for i, w in enumerate(windows)}).order_by())
     return per_window(fold, rows, "region_id", len(windows))
@@ -158,7 +157,7 @@ def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], yea
 def _credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
     if counts_items(params):
         return _items([items_held_q(params, window.end)], fold)[0]
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
             .annotate(n0=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
     return per_window(fold, rows, "region_id", 1)[0]
 
@@ -185,7 +184,7 @@ def item_records(ask: RecordsAsk) -> ProgressRecords:
     """One row per item counted (its first credential in the window, or its highest held)."""
     new = ask.computation == "credentials_new"
     condition = items_new_q(ask.params, ask.window) if new else items_held_q(ask.params, ask.window.end)
-    credentials = (credentials_visible_to(ask.user).filter(enterprise__region__in=subtree_regions(ask.region))
+    credentials = (credentials_visible_to(ask.user).filter(**ask.in_region)
                    .filter(condition).order_by("granted_on", "enterprise__credit_code", "item"))
     rows = []
     for row in credentials.values("enterprise__credit_code", "enterprise__name", "enterprise__region__name",
@@ -208,9 +207,8 @@ def credential_records(ask: RecordsAsk) -> ProgressRecords:
     """One row per enterprise counted: its first (new) or highest (held) matching credential."""
     if counts_items(ask.params):
         return item_records(ask)
-    user, computation, params, region, window, where = (ask.user, ask.computation, ask.params, ask.region,
-                                                        ask.window, ask.where)
-    enterprises = enterprises_visible_to(user).filter(region__in=subtree_regions(region))
+    user, computation, params, window, where = ask.user, ask.computation, ask.params, ask.window, ask.where
+    enterprises = enterprises_visible_to(user).filter(**ask.enterprises_in(""))
     if computation == "credentials_new":
         counted = enterprises.filter(credentials_new_q(params, window)).distinct()
         credentials = credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted,

@@ -16,7 +16,6 @@ from django.db.models.lookups import GreaterThanOrEqual
 from lianghua.enterprises.models import Credential, DigitalLevel, EnterpriseYear
 from lianghua.enterprises.selectors import enterprise_years_visible_to
 from lianghua.evaluations.models import Diagnosis
-from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -86,7 +85,13 @@ RATIO_FIELDS = {
     "mujun_value_added": ("value_added_wan", "land_mu"),
     "mujun_tax": ("tax_wan", "land_mu"),
     "labour_productivity": ("value_added_wan", "employees"),
+    "energy_intensity": ("energy_tce", "value_added_wan"),  # 吨标煤 / 万元 (万元增加值能耗)
+    "rd_intensity": ("rd_wan", "revenue_wan"),  # % (研发费用相当于营业收入的比重)
 }
+RATIO_SCALE = {"rd_intensity": pm.HUNDRED}  # the others are plain quotients
+RATIO_LABELS = {"value_added_wan": "工业增加值(万元)", "tax_wan": "税收(万元)", "land_mu": "用地面积(亩)",
+                "employees": "年均职工人数", "energy_tce": "综合能耗(吨标准煤)", "rd_wan": "研发费用(万元)",
+                "revenue_wan": "营业收入(万元)"}
 
 
 def ratio_rows_q(computation: str) -> Q:
@@ -117,7 +122,7 @@ def _ratio_by_data_year(fold: RegionFold, rows: Iterable[dict[str, Any]], scale:
 def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
     population = COVERAGE_POPULATION[computation]
     rows = (EnterpriseYear.objects
-            .filter(enterprise__region_id__in=fold.region_ids, year__lte=year, **{population: True})
+            .filter(fold.enterprises_q("enterprise__"), year__lte=year, **{population: True})
             .values("enterprise__region_id", "year")
             .annotate(den=Count("id", distinct=True),
                       num=Count("id", distinct=True, filter=coverage_hit_q(computation, params, window.end)))
@@ -127,12 +132,12 @@ def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year:
 
 def _per_land_or_head(computation: str, year: int, fold: RegionFold) -> Actuals:
     numerator, denominator = RATIO_FIELDS[computation]
-    rows = (EnterpriseYear.objects.filter(enterprise__region_id__in=fold.region_ids, year__lte=year)
+    rows = (EnterpriseYear.objects.filter(fold.enterprises_q("enterprise__"), year__lte=year)
             .filter(ratio_rows_q(computation))
             .values("enterprise__region_id", "year")
             .annotate(num=Sum(numerator, output_field=MONEY_SUM), den=Sum(denominator, output_field=MONEY_SUM))
             .order_by())
-    return _ratio_by_data_year(fold, rows, pm.ONE)
+    return _ratio_by_data_year(fold, rows, RATIO_SCALE.get(computation, pm.ONE))
 
 
 # ── records ──
@@ -144,7 +149,7 @@ def coverage_records(ask: RecordsAsk) -> ProgressRecords:
     common = ask.common
     population = COVERAGE_POPULATION[computation]
     years = (enterprise_years_visible_to(user)
-             .filter(enterprise__region__in=subtree_regions(region), year__lte=year, **{population: True}))
+             .filter(**ask.in_region, year__lte=year, **{population: True}))
     data_year = years.order_by("-year").values_list("year", flat=True).first()
     who = "规上工业企业" if population == "is_above_scale" else "重点用能企业"
     if data_year is None:
@@ -201,25 +206,26 @@ def ratio_records(ask: RecordsAsk) -> ProgressRecords:
     """The 规上 enterprises of the data year with their numerator and denominator figures."""
     user, computation, region, year, common = ask.user, ask.computation, ask.region, ask.year, ask.common
     numerator, denominator = RATIO_FIELDS[computation]
-    years = (enterprise_years_visible_to(user).filter(enterprise__region__in=subtree_regions(region), year__lte=year)
+    years = (enterprise_years_visible_to(user).filter(**ask.in_region, year__lte=year)
              .filter(ratio_rows_q(computation)))
     data_year = years.order_by("-year").values_list("year", flat=True).first()
-    labels = {"value_added_wan": "工业增加值(万元)", "tax_wan": "税收(万元)", "land_mu": "用地面积(亩)",
-              "employees": "年均职工人数"}
+    labels = RATIO_LABELS
+    scale = RATIO_SCALE.get(computation, pm.ONE)
     if data_year is None:
-        return ProgressRecords(kind=ENTERPRISES, rows=[], total=None, columns=ENTERPRISE_COLUMNS, factor=pm.ONE,
+        return ProgressRecords(kind=ENTERPRISES, rows=[], total=None, columns=ENTERPRISE_COLUMNS, factor=scale,
                                explanation=f"{region.name}无{year}年及以前可用的规上企业数据，无数据。", **common)
     rows = rows_of(years.filter(year=data_year).order_by("enterprise__region__path", "enterprise__name"),
                  {**enterprise_fields("enterprise__"), "contribution": numerator, "weight": denominator})
     num = pm.sum_decimals(Decimal(r["contribution"]) for r in rows)
     den = pm.sum_decimals(Decimal(r["weight"]) for r in rows)
-    total = pm.ratio(num, den)
+    total = pm.ratio(num, den, scale=scale)
     fallback = "" if data_year == year else f"（{year}年无数据，取{data_year}年）"
+    times = "" if scale == pm.ONE else f" × {number_text(scale)}"
     return ProgressRecords(
-        kind=ENTERPRISES, rows=rows, total=total, data_year=data_year, factor=pm.ONE,
+        kind=ENTERPRISES, rows=rows, total=total, data_year=data_year, factor=scale,
         columns=[*ENTERPRISE_COLUMNS, ("contribution", labels[numerator]), ("weight", labels[denominator])],
         explanation=(f"{region.name}（含下辖区域）{data_year}年{fallback}规上工业企业 {len(rows)} 家："
-                     f"{labels[numerator]}合计 {number_text(num)} ÷ {labels[denominator]}合计 {number_text(den)} "
+                     f"{labels[numerator]}合计 {number_text(num)} ÷ {labels[denominator]}合计 {number_text(den)}{times} "
                      f"= {number_text(total)} {common['unit']}。"),
         **common)
 

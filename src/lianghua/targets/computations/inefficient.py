@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from lianghua.evaluations.models import InefficientCase
-from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
 from ..computation import (
@@ -46,7 +45,7 @@ def actual_inefficient_closed(params: dict[str, Any], windows: list[pm.Window], 
     field, _, divide_by = MEASURES[params.get("measure", "count")]
     aggregates = {f"n{i}": Count("id", filter=closed_q(w)) if field is None
                   else Sum(field, filter=closed_q(w), output_field=MONEY_SUM) for i, w in enumerate(windows)}
-    rows = (InefficientCase.objects.filter(enterprise__region_id__in=fold.region_ids).values("enterprise__region_id")
+    rows = (InefficientCase.objects.filter(fold.enterprises_q("enterprise__")).values("enterprise__region_id")
             .annotate(**aggregates).order_by())
     return per_window(fold, rows, "enterprise__region_id", len(windows), divide_by=divide_by)
 
@@ -54,7 +53,7 @@ def actual_inefficient_closed(params: dict[str, Any], windows: list[pm.Window], 
 def inefficient_records(ask: RecordsAsk) -> ProgressRecords:
     """The cases closed in the window, each with what it contributes."""
     field, label, divide_by = MEASURES[ask.params.get("measure", "count")]
-    cases = (InefficientCase.objects.filter(enterprise__region__in=subtree_regions(ask.region))
+    cases = (InefficientCase.objects.filter(**ask.in_region)
              .filter(closed_q(ask.window)).order_by("closed_on", "enterprise__name"))
     rows = rows_of(cases, {**enterprise_fields("enterprise__"), "status": "status", "closed_on": "closed_on",
                            "land": "land_freed_mu", "energy": "energy_freed_tce"})

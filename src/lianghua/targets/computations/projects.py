@@ -132,7 +132,7 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
 def _by_region(fold: RegionFold, windows: list[pm.Window], aggregate: Callable[[pm.Window], Any],
                divide_by: Decimal = pm.ONE) -> list[Actuals]:
     """One aggregate per window over the projects of the region's enterprises, grouped by their region."""
-    rows = (Enterprise.objects.filter(region_id__in=fold.region_ids).values("region_id")
+    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
             .annotate(**{f"n{i}": aggregate(w) for i, w in enumerate(windows)}).order_by())
     return per_window(fold, rows, "region_id", len(windows), divide_by=divide_by)
 
@@ -170,7 +170,7 @@ def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window]
     before = {start: _cumulative_investment({"month__lt": start}) for start in {w.start for w in live}}
     sums = {f"n{i}": Sum(at_end[w.end] - before[w.start], output_field=MONEY_SUM) for i, w in enumerate(live)}
     moved = investment_moved(min(w.start for w in live), max(w.end for w in live))
-    rows = (Project.objects.filter(enterprise__region_id__in=fold.region_ids).filter(moved)
+    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(moved)
             .values("enterprise__region_id").annotate(**sums).order_by())
     answers = iter(per_window(fold, rows, "enterprise__region_id", len(live), divide_by=WAN_PER_YI))
     return [next(answers) if not w.is_empty else {r.code: Measure(value=pm.ZERO) for r in fold.regions}

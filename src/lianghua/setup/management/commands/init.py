@@ -11,7 +11,7 @@ class Command(LianghuaCommand):
         call_command("migrate", interactive=False, verbosity=0)
         counts = reference_data_load()
         labels = {"regions": "区划（新增或变更）", "industries": "行业", "credential_kinds": "认定类型",
-                  "indicators": "指标", "plans": "目标（方案内）"}
+                  "key_industries": "重点产业（新增或变更）", "indicators": "指标", "plans": "目标（方案内）"}
         for key, count in counts.items():
             self.stdout.write(f"{labels[key]}：{count}")
         self.stdout.write(self.style.SUCCESS("初始化完成"))

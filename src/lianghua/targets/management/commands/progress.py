@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from lianghua.core.commands import LianghuaCommand
-from lianghua.core.formatting import percent, quantity
+from lianghua.core.formatting import percent, quantity, signed_percent
 from lianghua.core.text_table import text_table
 from lianghua.regions.models import Region
 from lianghua.regions.selectors import region_resolve
@@ -20,7 +20,7 @@ from lianghua.targets.models import Plan
 from lianghua.targets.progress import TargetProgress, progress_compute
 
 BASIS_LABELS = {"annual": "年度", "cumulative": "累计"}
-SOURCE_LABELS = {"computed": "计算", "reported": "填报", "none": "—"}
+SOURCE_LABELS = {"computed": "计算", "reported": "填报", "rollup": "下级汇总", "none": "—"}
 COMPARATOR_SIGNS = {"gte": "≥", "lte": "≤", "eq": "="}
 # (key in TargetProgress.as_dict(), Chinese header) for table and xlsx.
 COLUMNS = [
@@ -30,14 +30,37 @@ COLUMNS = [
 ]
 
 
-def row_cells(row: TargetProgress) -> list[str]:
-    target = "无法识别" if row.target is None else COMPARATOR_SIGNS.get(row.comparator, "") + quantity(row.target, row.unit)
+def target_text(row: TargetProgress) -> str:
+    """"≥4,000", "较2021年≥+8.0%", "未分解（嘉兴市≥4,000）", "无法识别"."""
+    sign = COMPARATOR_SIGNS.get(row.comparator, "")
+    if row.status == "undecomposed":
+        figure = (signed_percent(row.reference_target) if row.measure == "change"
+                  else quantity(row.reference_target, row.unit))
+        return f"未分解（{row.reference_region_name}{sign}{figure}）"
+    if row.target is None:
+        return "无法识别"
+    if row.measure == "change":
+        return f"较{row.base_year}年{sign}{signed_percent(row.target)}"
+    text = sign + quantity(row.target, row.unit)
     if row.stretch is not None:
-        target += f"（力争{quantity(row.stretch, row.unit)}）"
+        text += f"（力争{quantity(row.stretch, row.unit)}）"
+    return text
+
+
+def actual_text(row: TargetProgress) -> str:
+    """The actual; a change target's with its base and change: "41.77（2020年 无基数）"."""
+    text = quantity(row.actual, row.unit)
+    if row.measure == "change":
+        base = "无基数" if row.base_actual is None else quantity(row.base_actual, row.unit)
+        text += f"（{row.base_year}年 {base}，变化 {signed_percent(row.change)}）"
+    return text
+
+
+def row_cells(row: TargetProgress) -> list[str]:
     return [
         row.region_name, row.indicator_name, row.unit, BASIS_LABELS.get(row.basis, row.basis), str(row.year),
-        target, quantity(row.actual, row.unit), percent(row.completion),
-        "不适用" if row.is_stock else percent(row.time_progress), row.status_label,
+        target_text(row), actual_text(row), percent(row.completion),
+        "不适用" if row.is_stock or row.measure == "change" else percent(row.time_progress), row.status_label,
         "" if row.rank is None else str(row.rank), "" if row.data_year is None else str(row.data_year),
         SOURCE_LABELS.get(row.actual_source, row.actual_source),
     ]
@@ -52,7 +75,8 @@ class Command(LianghuaCommand):
                             help="区划代码或名称/简称/别名，如 330424、海盐县、百步镇、武原、开发区")
         parser.add_argument("--year", required=True, type=int, metavar="YYYY", help="目标年度")
         parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="截至日期（默认今天）")
-        parser.add_argument("--children", action="store_true", help="同时计算直属下级区域（镇、街道）并排名")
+        parser.add_argument("--children", action="store_true",
+                            help="同时计算直属下级区域（市、县、镇、街道）并排名；上级目标未分解时列出各下级的实际值")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table",
                             help="输出格式：table 中文表格（默认），json，xlsx")
         parser.add_argument("-o", "--output", metavar="FILE",
@@ -79,7 +103,8 @@ class Command(LianghuaCommand):
         if options["format"] == "xlsx" and not options["output"]:
             options["output"] = f"目标完成情况-{plan.code}-{region.code}-{year}.xlsx"
 
-        rows = progress_compute(plan=plan, region=region, year=year, as_of=as_of, children=options["children"])
+        rows = progress_compute(plan=plan, region=region, year=year, as_of=as_of, children=options["children"],
+                                undecomposed=True)
         if options["format"] == "xlsx":
             self.write_xlsx(rows, options["output"], plan, region, year, as_of)
             self.stdout.write(f"已写入 {options['output']}（{len(rows)} 行）")
@@ -97,6 +122,10 @@ class Command(LianghuaCommand):
 
     def table_text(self, rows, plan, region, year, as_of) -> str:
         lines = [f"方案 {plan.code}  {plan.name}", f"区域 {region.name}（{region.code}）  年度 {year}  截至 {as_of}"]
+        if plan.status == Plan.Status.DRAFT:
+            lines.append(f"注意：本方案为{plan.get_status_display()}，目标以正式印发文件为准。")
+        if plan.assumptions:
+            lines.append(f"载入时的推定：{plan.assumptions}")
         if not rows:
             lines.append("该区域在此方案、年度下没有目标。")
             return "\n".join(lines)
@@ -109,7 +138,10 @@ class Command(LianghuaCommand):
                  for r in rows if r.target is None and r.note]
         if notes:
             lines += ["目标无法识别的说明：", *notes]
-        lines.append("完成率 = 实际 ÷ 目标；时间进度 = 窗口内已过天数（含截至日）÷ 窗口总天数；"
+        parts = [f"  {r.region_name} {r.indicator_name}：{r.parts_summary}" for r in rows if r.actual_source == "rollup"]
+        if parts:
+            lines += ["下级汇总的数据来源：", *parts]
+        lines.append("完成率 = 实际 ÷ 目标（增幅目标：变化 ÷ 目标变化）；时间进度 = 窗口内已过天数（含截至日）÷ 窗口总天数；"
                      "存量指标（覆盖率、亩均、劳动生产率、持有认定数）不看时间进度，直接与目标比较。")
         return "\n".join(lines)
 

@@ -22,7 +22,7 @@ from lianghua.targets.decomposition import (
     DecompositionCheck,
 )
 from lianghua.targets.models import Plan
-from lianghua.targets.selectors import plan_decomposition_check
+from lianghua.targets.selectors import plan_decomposition_check, plan_undecomposed
 
 RULE = ("舍入容差 = 下级个数 × 0.5 × 10^-d，d 为下级目标公布的小数位数（取该行最多者）；"
         "整数目标视为精确，容差为 0。")
@@ -95,6 +95,9 @@ class Command(LianghuaCommand):
                 "checked": len(checks),
                 "counts": {s: sum(c.status == s for c in checks) for s in (OK, ROUNDING, MISMATCH, UNREADABLE)},
                 "checks": [check_as_dict(c) for c in checks],
+                "undecomposed": [{"indicator": t.indicator.code, "indicator_name": t.indicator.name, "year": t.year,
+                                  "basis": t.basis, "target": _number(t.value) or None}
+                                 for t in plan_undecomposed(plan)],
             } for plan, checks in results]
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
@@ -110,6 +113,9 @@ class Command(LianghuaCommand):
             f"校核 {len(checks)} 组（可加指标：上级目标 vs 直属下级目标之和）：一致 {counts[OK]}，"
             f"舍入误差 {counts[ROUNDING]}，不一致 {counts[MISMATCH]}，无法校核 {counts[UNREADABLE]}。",
         ]
+        undecomposed = plan_undecomposed(plan)
+        if undecomposed:
+            lines.append(f"未分解：{plan.region.name}的 {len(undecomposed)} 项目标没有下级区域目标（原文只给{plan.region.name}的数）。")
         shown = [c for c in checks if show_all or c.is_issue]
         if not shown:
             lines.append("未发现差异。")
