@@ -313,3 +313,17 @@ def test_an_industry_target_counts_only_that_industrys_enterprises(admin):
     found = progress_records(user=admin, plan=plan, indicator=every.indicator, region=_r(HAIYAN), year=2025,
                              basis="annual", as_of=dt.date(2025, 6, 30), industry="330424-paper")
     assert found.total == D(2) and {r["enterprise"] for r in found.rows} == {paper_firm.name}
+
+
+def test_investment_by_category_counts_only_that_category():
+    # 2022: a digital project reports 30000 万元 by June, a green one 5000 万元. 001 二(一)4 digital
+    # investment (270亿) = 3 亿; 二(二)6 green (30亿) = 0.5 亿; the city rolls up 海盐's figures.
+    from tests.factories import ProjectProgressFactory
+
+    for category, amount in (("digital", 30000), ("green", 5000)):
+        project = ProjectFactory(category=category, actual_start=dt.date(2022, 1, 10), stage="in_progress")
+        ProjectProgressFactory(project=project, month=dt.date(2022, 6, 1), cumulative_investment_wan=D(amount))
+    rows = progress_compute(plan=Plan.objects.get(code="jiaxing-2022-2025"), region=_r(CITY), year=2022,
+                            as_of=END_2022)
+    assert pick(rows, CITY, "digital_investment").actual == D(3)
+    assert pick(rows, CITY, "green_investment").actual == D("0.5")

@@ -88,8 +88,11 @@ class RegionFold:
         subtree = Q()
         for top in tops:
             subtree |= Q(path__startswith=top.path)
+        code_of = {r.path: r.code for r in regions}
         for region_id, path in Region.objects.filter(subtree).values_list("id", "path"):
-            fold.member_of[region_id] = [r.code for r in regions if path.startswith(r.path)]
+            # the target regions a row region counts for: those whose path is a prefix of its path
+            prefixes = ("/".join(path.split("/")[:i]) + "/" for i in range(1, path.count("/") + 1))
+            fold.member_of[region_id] = [code_of[p] for p in prefixes if p in code_of]
         return fold
 
     @property

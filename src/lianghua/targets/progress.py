@@ -145,6 +145,7 @@ def registry_source(indicator: Indicator) -> RegistrySource | None:
 
 
 Holdings = dict[tuple[tuple[str, ...], str], bool]
+Folds = dict[tuple[object, ...], object]  # region folds by (region ids…, divisions); roll-up trees by ("tree", …)
 FEW_KEEPERS = 3  # up to this many keepers, one EXISTS query each beats a scan of every region holding rows
 
 
@@ -200,14 +201,15 @@ def reported_actuals_latest(*, plan: Plan, indicator: Indicator, regions: list[R
     """For each of `dates`, the latest 填报值 per region with as_of on or before it (one query)."""
     if not dates:
         return {}
-    entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region__in=regions, year=year,
+    code_of = {r.pk: r.code for r in regions}
+    entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region_id__in=list(code_of), year=year,
                                              as_of__lte=max(dates))
-               .select_related("region").order_by("region_id", "-as_of", "-reported_at", "-id"))
+               .order_by("region_id", "-as_of", "-reported_at", "-id"))
     latest: dict[dt.date, dict[str, ReportedActual]] = {day: {} for day in dates}
     for entry in entries:
         for day, found in latest.items():
             if entry.as_of <= day:
-                found.setdefault(entry.region.code, entry)
+                found.setdefault(code_of[entry.region_id], entry)
     return latest
 
 
@@ -227,14 +229,16 @@ def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region
 def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
                          regions: list[Region], fold: RegionFold | None = None,
                          holdings: Holdings | None = None,
-                         divisions: tuple[str, ...] | None = None) -> list[tuple[pm.Window, Actuals]]:
+                         divisions: tuple[str, ...] | None = None,
+                         folds: Folds | None = None) -> list[tuple[pm.Window, Actuals]]:
     """For each (basis, as-of date) asked: (window, actual of `indicator` for each of `regions`). A region
     at or below county level (a keeper, `keeper_path`) is counted over its whole subtree: a flow answers
     every ask in one query (one filtered aggregate per window); a stock, read at a window's end, once per
     as-of date; where the registry holds none of the indicator's records, its latest 填报值, or 无数据.
     A city's or the province's actual of an additive indicator is rolled up (`_rolled_up`); a share is
     composed of its two parts (`_share`). With `divisions` (an industry's target), only the enterprises
-    of those GB/T 4754 divisions count."""
+    of those GB/T 4754 divisions count. `folds` keeps the region folds (and roll-up trees) of one
+    computation across its indicators."""
     computation = COMPUTATIONS.get(indicator.computation)
     holdings = {} if holdings is None else holdings
     if computation is not None and computation.parts is not None:
@@ -242,7 +246,7 @@ def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[s
                       divisions=divisions)
     if indicator.additive and any(r.depth < KEEPER_DEPTH for r in regions):
         return _rolled_up(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, holdings=holdings,
-                          divisions=divisions)
+                          divisions=divisions, folds={} if folds is None else folds)
     return _own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, fold=fold,
                         holdings=holdings, divisions=divisions)
 
@@ -270,26 +274,32 @@ def _share(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]],
 
 
 def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
-               regions: list[Region], holdings: Holdings,
-               divisions: tuple[str, ...] | None) -> list[tuple[pm.Window, Actuals]]:
+               regions: list[Region], holdings: Holdings, divisions: tuple[str, ...] | None,
+               folds: Folds) -> list[tuple[pm.Window, Actuals]]:
     """A parent's actual is the sum over its children of each child's own actual, whatever its source: a
     county (a keeper) by its registry records or, where the registry holds none, its 填报值; a city by its
     counties; the province by its cities. A parent with no figure from any child takes its own 填报值
     (else 无数据); with children's figures, its own 填报值 is kept on the measure but not counted."""
     uppers = [r for r in regions if r.depth < KEEPER_DEPTH]
     tops = [u for u in uppers if not any(o.pk != u.pk and u.path.startswith(o.path) for o in uppers)]
-    within = Q()
-    for top in tops:
-        within |= Q(path__startswith=top.path)
-    tree = list(Region.objects.filter(within, depth__lte=KEEPER_DEPTH, disabled_on__isnull=True)
-                .order_by("depth", "order", "code"))
+    tree_key = ("tree", *sorted(t.pk for t in tops))
+    if tree_key not in folds:
+        within = Q()
+        for top in tops:
+            within |= Q(path__startswith=top.path)
+        folds[tree_key] = list(Region.objects.filter(within, depth__lte=KEEPER_DEPTH, disabled_on__isnull=True)
+                               .order_by("depth", "order", "code"))
+    tree: list[Region] = folds[tree_key]  # type: ignore[assignment]
     tree_ids = {r.pk for r in tree}
     direct = list({r.pk: r for r in [*(r for r in tree if r.depth == KEEPER_DEPTH),
                                       *(r for r in regions if r.depth >= KEEPER_DEPTH)]}.values())
     middles = [r for r in tree if r.depth < KEEPER_DEPTH]
     middles += [u for u in uppers if u.pk not in tree_ids]  # a disabled region asked for by a target
+    fold_key = (*sorted(r.pk for r in direct), divisions)
+    if direct and fold_key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None):
+        folds[fold_key] = RegionFold.of(direct, divisions)
     counted = (_own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=direct,
-                            holdings=holdings, divisions=divisions)
+                            fold=folds.get(fold_key), holdings=holdings, divisions=divisions)  # type: ignore[arg-type]
                if direct else [(pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d), {})
                                for b, d in asks])
     own = _reported_measures(plan=plan, indicator=indicator, regions=middles, year=year, dates={d for _, d in asks})
@@ -563,7 +573,7 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
     holdings: Holdings = {}  # asked once for every indicator and target region
     holdings_fetch({s.indicator.pk: s.indicator for s in slots}.values(),
                    {s.region.pk: s.region for s in slots}.values(), holdings)
-    folds: dict[tuple[object, ...], RegionFold] = {}
+    folds: Folds = {}
     for (_, industry), group in groups.items():
         indicator = group[0].indicator
         regions = list({s.region.pk: s.region for s in group}.values())
@@ -579,14 +589,14 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
         asks = [(basis, day) for day in days for basis in bases]
         answers = dict(zip(asks, indicator_actuals_at(plan=plan, indicator=indicator, asks=asks, year=year,
                                                       regions=regions, fold=folds.get(key), holdings=holdings,
-                                                      divisions=divisions),
+                                                      divisions=divisions, folds=folds),
                            strict=True))
         based: dict[tuple[int, dt.date], Actuals] = {}
         for base_year in sorted({s.defining.base_year for s in group if s.defining.base_year is not None}):
             base_asks = [(pm.ANNUAL, _base_day(day, year, base_year, stock)) for day in days]
             for day, (_, actuals) in zip(days, indicator_actuals_at(
                     plan=plan, indicator=indicator, asks=base_asks, year=base_year, regions=regions,
-                    holdings=holdings, divisions=divisions), strict=True):
+                    holdings=holdings, divisions=divisions, folds=folds), strict=True):
                 based[(base_year, day)] = actuals
         for day in days:
             for slot in group:

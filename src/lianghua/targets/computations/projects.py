@@ -110,6 +110,19 @@ def _cumulative_investment(month_filter: dict[str, dt.date]) -> Coalesce:
     return Coalesce(Subquery(latest, output_field=MONEY_SUM), Value(pm.ZERO), output_field=MONEY_SUM)
 
 
+def _categories_q(params: dict[str, Any]) -> Q:
+    """The projects of params.category(ies) when given (digital_investment, green_investment), else all."""
+    if params.get("category") or params.get("categories"):
+        return Q(category__in=counted_categories(params))
+    return Q()
+
+
+def _categories_text(params: dict[str, Any]) -> str:
+    if params.get("category") or params.get("categories"):
+        return "、".join(CATEGORY_LABELS[c] for c in counted_categories(params)) + "改造"
+    return "“两化”"
+
+
 def investment_moved(start: dt.date, end: dt.date) -> Q:
     """Projects with a counted report in (start month … the last month counted at `end`]."""
     return Q(Exists(ProjectProgress.objects.filter(project=OuterRef("pk"), month__gte=start,
@@ -170,7 +183,7 @@ def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window]
     before = {start: _cumulative_investment({"month__lt": start}) for start in {w.start for w in live}}
     sums = {f"n{i}": Sum(at_end[w.end] - before[w.start], output_field=MONEY_SUM) for i, w in enumerate(live)}
     moved = investment_moved(min(w.start for w in live), max(w.end for w in live))
-    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(moved)
+    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(moved, _categories_q(params))
             .values("enterprise__region_id").annotate(**sums).order_by())
     answers = iter(per_window(fold, rows, "enterprise__region_id", len(live), divide_by=WAN_PER_YI))
     return [next(answers) if not w.is_empty else {r.code: Measure(value=pm.ZERO) for r in fold.regions}
@@ -240,7 +253,7 @@ def equipment_investment_records(ask: RecordsAsk) -> ProgressRecords:
 def investment_completed_records(ask: RecordsAsk) -> ProgressRecords:
     """Each project's completed investment in the window (万元; the total in 亿元)."""
     moved, at_end, before_start = investment_expressions(ask.window)
-    projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(moved)
+    projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(moved, _categories_q(ask.params))
                 .annotate(at_end=at_end, before_start=before_start).order_by("code"))
     rows = rows_of(projects, {"code": "code", "name": "name", "enterprise": "enterprise__name",
                             "region": "enterprise__region__name", "category": "category",
@@ -254,7 +267,7 @@ def investment_completed_records(ask: RecordsAsk) -> ProgressRecords:
         kind=PROJECTS, rows=rows, total=total_wan / WAN_PER_YI, scale=WAN_PER_YI,
         columns=[*PROJECT_COLUMNS, ("category", "项目类别"), ("cumulative_before_wan", "窗口前累计完成投资(万元)"),
                  ("cumulative_end_wan", "窗口末累计完成投资(万元)"), ("contribution", "窗口内完成投资(万元)")],
-        explanation=(f"{ask.where}内“两化”项目完成的投资：每个项目取 {last_month:%Y年%m月} 及以前最近一期月报的累计完成投资，"
+        explanation=(f"{ask.where}内{_categories_text(ask.params)}项目完成的投资：每个项目取 {last_month:%Y年%m月} 及以前最近一期月报的累计完成投资，"
                      f"减去 {ask.window.start:%Y年%m月} 以前最近一期的累计值（月报按月末计，截至日期未到月末的当月不计）；"
                      f"合计 {number_text(total_wan)} 万元 = {number_text(total_wan / WAN_PER_YI)} 亿元。"),
         **ask.common)
@@ -314,7 +327,7 @@ COMPUTATIONS = (
     Computation("projects_started", actual_projects_started, projects_started_records, source=project_rows,
                 params_problems=category_problems),
     Computation("investment_completed", actual_investment_completed, investment_completed_records,
-                source=project_rows),
+                source=project_rows, params_problems=optional_category_problems),
     Computation("energy_saved_accepted", actual_energy_saved_accepted, energy_saved_records, source=project_rows),
     Computation("robots_added", actual_robots_added, robots_added_records, source=project_rows,
                 params_problems=optional_category_problems),
