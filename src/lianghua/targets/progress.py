@@ -145,7 +145,7 @@ def registry_source(indicator: Indicator) -> RegistrySource | None:
 
 
 Holdings = dict[tuple[tuple[str, ...], str], bool]
-Folds = dict[tuple[object, ...], object]  # region folds by (region ids…, divisions); roll-up trees by ("tree", …)
+Folds = dict[tuple[object, ...], Any]  # region folds by (region ids…, divisions); roll-up trees by ("tree", …)
 FEW_KEEPERS = 3  # up to this many keepers, one EXISTS query each beats a scan of every region holding rows
 
 
@@ -157,16 +157,16 @@ def holdings_fetch(indicators: Iterable[Indicator], regions: Iterable[Region], h
     sources = {source.key: source for source in map(registry_source, indicators) if source is not None}
     paths = sorted({keeper_path(region) for region in regions})
     if len(paths) > FEW_KEEPERS:
-        for key, source in sources.items():
-            wanted = [path for path in paths if (key, path) not in holdings]
-            if not wanted:
+        for key, kind in sources.items():
+            unknown = [path for path in paths if (key, path) not in holdings]
+            if not unknown:
                 continue
-            held = Region.objects.filter(id__in=source.rows.values(source.region_lookup)).values_list("path", flat=True)
-            prefixes = set()
-            for path in held:
-                codes = path.split("/")[:-1]
+            held = Region.objects.filter(id__in=kind.rows.values(kind.region_lookup)).values_list("path", flat=True)
+            prefixes: set[str] = set()
+            for held_path in held:
+                codes = held_path.split("/")[:-1]
                 prefixes.update("/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1))
-            for path in wanted:
+            for path in unknown:
                 holdings[(key, path)] = path in prefixes
         return
     for path in paths:
@@ -289,7 +289,7 @@ def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.dat
             within |= Q(path__startswith=top.path)
         folds[tree_key] = list(Region.objects.filter(within, depth__lte=KEEPER_DEPTH, disabled_on__isnull=True)
                                .order_by("depth", "order", "code"))
-    tree: list[Region] = folds[tree_key]  # type: ignore[assignment]
+    tree: list[Region] = folds[tree_key]
     tree_ids = {r.pk for r in tree}
     direct = list({r.pk: r for r in [*(r for r in tree if r.depth == KEEPER_DEPTH),
                                       *(r for r in regions if r.depth >= KEEPER_DEPTH)]}.values())
@@ -299,7 +299,7 @@ def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.dat
     if direct and fold_key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None):
         folds[fold_key] = RegionFold.of(direct, divisions)
     counted = (_own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=direct,
-                            fold=folds.get(fold_key), holdings=holdings, divisions=divisions)  # type: ignore[arg-type]
+                            fold=folds.get(fold_key), holdings=holdings, divisions=divisions)
                if direct else [(pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d), {})
                                for b, d in asks])
     own = _reported_measures(plan=plan, indicator=indicator, regions=middles, year=year, dates={d for _, d in asks})
@@ -601,8 +601,8 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
         for day in days:
             for slot in group:
                 window, actuals = answers[(slot.basis, day)]
-                base_year = slot.defining.base_year
-                base = based[(base_year, day)][slot.region.code] if base_year is not None else None
+                slot_base = slot.defining.base_year
+                base = based[(slot_base, day)][slot.region.code] if slot_base is not None else None
                 rows[(day, id(slot))] = _progress_row(plan, slot, window, actuals[slot.region.code], day, base)
             for basis in bases:
                 child_rows = [rows[(day, id(s))] for s in group if s.basis == basis and s.region.pk != region.pk]
