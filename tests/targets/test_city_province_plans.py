@@ -327,3 +327,25 @@ def test_investment_by_category_counts_only_that_category():
                             as_of=END_2022)
     assert pick(rows, CITY, "digital_investment").actual == D(3)
     assert pick(rows, CITY, "green_investment").actual == D("0.5")
+
+
+@pytest.mark.parametrize(("plan", "region", "year", "count"), [
+    ("jiaxing-2022-2025", CITY, 2022, 21), ("jiaxing-2024-2027", CITY, 2024, 11), ("zhejiang-2022", PROVINCE, 2022, 49)])
+def test_the_progress_command_gives_every_target_of_the_new_plans(plan, region, year, count):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("progress", "--plan", plan, "--region", region, "--year", str(year), "--as-of", f"{year}-12-31",
+                 "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert len(rows) == count and {r["region_code"] for r in rows} == {region}
+    assert all(r["source_clause"] and r["plan_status"] == ("draft" if plan == "jiaxing-2022-2025" else "issued")
+               for r in rows)
+    changes = [r for r in rows if r["measure"] == "change"]
+    assert changes and all(r["status"] == "nobase" and r["base_year"] < year for r in changes)  # no data: 无基数
+    table = StringIO()
+    call_command("progress", "--plan", plan, "--region", region, "--year", str(year), "--children", stdout=table)
+    assert "未分解（" in table.getvalue()
