@@ -145,29 +145,40 @@ def registry_source(indicator: Indicator) -> RegistrySource | None:
 
 
 Holdings = dict[tuple[tuple[str, ...], str], bool]
-Folds = dict[tuple[object, ...], Any]  # region folds by (region ids…, divisions); roll-up trees by ("tree", …)
+# What one progress computation keeps across its indicators: region folds by (region ids…, divisions),
+# roll-up trees by ("tree", …), the plan's 填报值 of a year by ("reported", …).
+Folds = dict[tuple[object, ...], Any]
 FEW_KEEPERS = 3  # up to this many keepers, one EXISTS query each beats a scan of every region holding rows
 
 
 def holdings_fetch(indicators: Iterable[Indicator], regions: Iterable[Region], holdings: Holdings) -> None:
     """Answer into `holdings` whether each keeper of `regions` holds each kind of record `indicators` are
     counted from, for what `holdings` does not know yet: for a few keepers one query each with one EXISTS
-    per kind; for many (a city's or the province's roll-up) one query per kind, the paths of every
-    region holding such records, whose prefixes are the keepers that hold them."""
+    per kind; for many (a city's or the province's roll-up) one query per kind (per model for kinds
+    told apart by a field, `RegistrySource.kind_field`), the paths of the regions holding such records,
+    whose prefixes are the keepers that hold them."""
     sources = {source.key: source for source in map(registry_source, indicators) if source is not None}
     paths = sorted({keeper_path(region) for region in regions})
     if len(paths) > FEW_KEEPERS:
-        for key, kind in sources.items():
-            unknown = [path for path in paths if (key, path) not in holdings]
-            if not unknown:
-                continue
-            held = Region.objects.filter(id__in=kind.rows.values(kind.region_lookup)).values_list("path", flat=True)
+        wanted = [source for key, source in sources.items() if any((key, path) not in holdings for path in paths)]
+        if not wanted:
+            return
+        # The same answer serves every keeper below a city or the province asked about: their roll-ups ask next.
+        uppers, within = Q(), Q()
+        for path in paths:
+            if not any(other != path and path.startswith(other) for other in paths):
+                within |= Q(path__startswith=path)
+            if path.count("/") <= KEEPER_DEPTH:
+                uppers |= Q(path__startswith=path)
+        if uppers:
+            paths = sorted({*paths, *Region.objects.filter(uppers, depth__lte=KEEPER_DEPTH).values_list("path", flat=True)})
+        for key, held_paths in _paths_holding(wanted, within).items():
             prefixes: set[str] = set()
-            for held_path in held:
+            for held_path in held_paths:
                 codes = held_path.split("/")[:-1]
                 prefixes.update("/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1))
-            for path in unknown:
-                holdings[(key, path)] = path in prefixes
+            for path in paths:
+                holdings.setdefault((key, path), path in prefixes)
         return
     for path in paths:
         wanted = [source for key, source in sources.items() if (key, path) not in holdings]
@@ -180,6 +191,31 @@ def holdings_fetch(indicators: Iterable[Indicator], regions: Iterable[Region], h
                    .values(*(f"h{i}" for i in range(len(wanted)))).get())
         for i, source in enumerate(wanted):
             holdings[(source.key, path)] = bool(answers[f"h{i}"])
+
+
+def _paths_holding(sources: list[RegistrySource], within: Q) -> dict[tuple[str, ...], set[str]]:
+    """The paths of the regions `within` holding rows of each source."""
+    batches: dict[tuple[object, ...], list[RegistrySource]] = defaultdict(list)
+    for source in sources:
+        batches[(source.rows.model, source.kind_field, source.region_lookup) if source.kind_field
+                else source.key].append(source)
+    held: dict[tuple[str, ...], set[str]] = {}
+    for batch in batches.values():
+        first = batch[0]
+        if not first.kind_field:
+            # as a semi-join on the regions: cheaper than a DISTINCT over every row
+            held[first.key] = set(Region.objects.filter(within, pk__in=first.rows.values(first.region_lookup))
+                                  .values_list("path", flat=True))
+            continue
+        region = first.region_lookup.removesuffix("_id")  # "enterprise__region"
+        by_kind: dict[str, set[str]] = defaultdict(set)
+        kinds = {kind for source in batch for kind in source.key[1:]}
+        rows = first.rows.model.objects.filter(**{f"{first.kind_field}__in": kinds, f"{region}__in": Region.objects.filter(within)})
+        for kind, path in rows.order_by().values_list(first.kind_field, f"{region}__path").distinct():
+            by_kind[kind].add(path)
+        for source in batch:
+            held[source.key] = set().union(*(by_kind[kind] for kind in source.key[1:]))
+    return held
 
 
 def regions_without_records(indicator: Indicator, regions: Iterable[Region],
@@ -197,14 +233,26 @@ def regions_without_records(indicator: Indicator, regions: Iterable[Region],
 
 
 def reported_actuals_latest(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
-                            dates: Collection[dt.date]) -> dict[dt.date, dict[str, ReportedActual]]:
-    """For each of `dates`, the latest 填报值 per region with as_of on or before it (one query)."""
+                            dates: Collection[dt.date],
+                            folds: Folds | None = None) -> dict[dt.date, dict[str, ReportedActual]]:
+    """For each of `dates`, the latest 填报值 per region with as_of on or before it (one query; with
+    `folds`, one query for every indicator of the plan's year, kept there for the others)."""
     if not dates:
         return {}
     code_of = {r.pk: r.code for r in regions}
-    entries = (ReportedActual.objects.filter(plan=plan, indicator=indicator, region_id__in=list(code_of), year=year,
-                                             as_of__lte=max(dates))
-               .order_by("region_id", "-as_of", "-reported_at", "-id"))
+    order = ("region_id", "-as_of", "-reported_at", "-id")
+    if folds is None:
+        entries: Iterable[ReportedActual] = (
+            ReportedActual.objects.filter(plan=plan, indicator=indicator, region_id__in=list(code_of), year=year,
+                                          as_of__lte=max(dates)).order_by(*order))
+    else:
+        key = ("reported", plan.pk, year, max(dates))
+        if key not in folds:
+            by_indicator: dict[int, list[ReportedActual]] = defaultdict(list)
+            for entry in ReportedActual.objects.filter(plan=plan, year=year, as_of__lte=max(dates)).order_by(*order):
+                by_indicator[entry.indicator_id].append(entry)
+            folds[key] = by_indicator
+        entries = (entry for entry in folds[key].get(indicator.pk, ()) if entry.region_id in code_of)
     latest: dict[dt.date, dict[str, ReportedActual]] = {day: {} for day in dates}
     for entry in entries:
         for day, found in latest.items():
@@ -219,8 +267,9 @@ def indicator_is_stock(indicator: Indicator) -> bool:
 
 
 def _reported_measures(*, plan: Plan, indicator: Indicator, regions: list[Region], year: int,
-                       dates: Collection[dt.date]) -> dict[dt.date, Actuals]:
-    latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, dates=dates)
+                       dates: Collection[dt.date], folds: Folds | None = None) -> dict[dt.date, Actuals]:
+    latest = reported_actuals_latest(plan=plan, indicator=indicator, regions=regions, year=year, dates=dates,
+                                     folds=folds)
     return {day: {r.code: (Measure(value=found[r.code].value, source=REPORTED) if r.code in found
                            else Measure(value=None, source=NONE)) for r in regions}
             for day, found in latest.items()}
@@ -243,23 +292,24 @@ def indicator_actuals_at(*, plan: Plan, indicator: Indicator, asks: list[tuple[s
     holdings = {} if holdings is None else holdings
     if computation is not None and computation.parts is not None:
         return _share(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, holdings=holdings,
-                      divisions=divisions)
+                      divisions=divisions, folds={} if folds is None else folds)
     if indicator.additive and any(r.depth < KEEPER_DEPTH for r in regions):
         return _rolled_up(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, holdings=holdings,
                           divisions=divisions, folds={} if folds is None else folds)
     return _own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=regions, fold=fold,
-                        holdings=holdings, divisions=divisions)
+                        holdings=holdings, divisions=divisions, folds=folds)
 
 
 def _share(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int, regions: list[Region],
-           holdings: Holdings, divisions: tuple[str, ...] | None) -> list[tuple[pm.Window, Actuals]]:
+           holdings: Holdings, divisions: tuple[str, ...] | None, folds: Folds) -> list[tuple[pm.Window, Actuals]]:
     """numerator ÷ denominator × 100 for each region and ask, each part the region's own actual."""
     computation = COMPUTATIONS[indicator.computation]
     assert computation.parts is not None
     codes = computation.parts(indicator.params or {})
     parts = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     numerator, denominator = (indicator_actuals_at(plan=plan, indicator=parts[code], asks=asks, year=year,
-                                                   regions=regions, holdings=holdings, divisions=divisions)
+                                                   regions=regions, holdings=holdings, divisions=divisions,
+                                                   folds=folds)
                               for code in codes)
     answers = []
     for (window, top), (_, bottom) in zip(numerator, denominator, strict=True):
@@ -299,10 +349,11 @@ def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.dat
     if direct and fold_key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None):
         folds[fold_key] = RegionFold.of(direct, divisions)
     counted = (_own_actuals(plan=plan, indicator=indicator, asks=asks, year=year, regions=direct,
-                            fold=folds.get(fold_key), holdings=holdings, divisions=divisions)
+                            fold=folds.get(fold_key), holdings=holdings, divisions=divisions, folds=folds)
                if direct else [(pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d), {})
                                for b, d in asks])
-    own = _reported_measures(plan=plan, indicator=indicator, regions=middles, year=year, dates={d for _, d in asks})
+    own = _reported_measures(plan=plan, indicator=indicator, regions=middles, year=year, dates={d for _, d in asks},
+                             folds=folds)
     children: dict[int, list[Region]] = defaultdict(list)
     for region in tree:
         if region.parent_id in tree_ids and region.depth <= KEEPER_DEPTH:
@@ -328,7 +379,8 @@ def _rolled_up(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.dat
 
 def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.date]], year: int,
                  regions: list[Region], fold: RegionFold | None = None, holdings: Holdings | None = None,
-                 divisions: tuple[str, ...] | None = None) -> list[tuple[pm.Window, Actuals]]:
+                 divisions: tuple[str, ...] | None = None,
+                 folds: Folds | None = None) -> list[tuple[pm.Window, Actuals]]:
     """Each region's actual over its own subtree (see indicator_actuals_at)."""
     windows = [pm.progress_window(basis=b, year=year, plan_start_year=plan.start_year, as_of=d) for b, d in asks]
     computation = COMPUTATIONS.get(indicator.computation)
@@ -336,7 +388,7 @@ def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.d
         return [(w, {r.code: Measure(value=None, source=NONE) for r in regions}) for w in windows]
     if computation.count is None:  # entered, not counted
         entered = _reported_measures(plan=plan, indicator=indicator, regions=regions, year=year,
-                                     dates={d for _, d in asks})
+                                     dates={d for _, d in asks}, folds=folds)
         return [(w, entered[d]) for w, (_, d) in zip(windows, asks, strict=True)]
     fold = fold or RegionFold.of(regions, divisions)
     params = indicator.params or {}
@@ -351,7 +403,7 @@ def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.d
     unheld = regions_without_records(indicator, regions, holdings)
     if unheld:
         reported = _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year,
-                                      dates={d for _, d in asks})
+                                      dates={d for _, d in asks}, folds=folds)
         answers = [{**actuals, **reported[d]} for actuals, (_, d) in zip(answers, asks, strict=True)]
     return [(w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
                  for code, m in actuals.items()})
@@ -596,7 +648,7 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
             base_asks = [(pm.ANNUAL, _base_day(day, year, base_year, stock)) for day in days]
             for day, (_, actuals) in zip(days, indicator_actuals_at(
                     plan=plan, indicator=indicator, asks=base_asks, year=base_year, regions=regions,
-                    holdings=holdings, divisions=divisions, folds=folds), strict=True):
+                    fold=folds.get(key), holdings=holdings, divisions=divisions, folds=folds), strict=True):
                 based[(base_year, day)] = actuals
         for day in days:
             for slot in group:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from lianghua.projects.models import Activity
 from lianghua.projects.selectors import activities_visible_to
+from lianghua.regions.models import Region
 from lianghua.regions.selectors import subtree_regions
 
 from .. import progress_math as pm
@@ -35,7 +36,7 @@ def activities_q(params: dict[str, Any], window: pm.Window, prefix: str = "") ->
 
 
 def actual_activities(params: dict[str, Any], windows: list[pm.Window], year: int, fold: RegionFold) -> list[Actuals]:
-    rows = (Activity.objects.filter(region_id__in=fold.region_ids).values("region_id")
+    rows = (Activity.objects.filter(region_id__in=Region.objects.filter(fold.subtree).values("id")).values("region_id")
             .annotate(**{f"n{i}": Count("id", filter=activities_q(params, w)) for i, w in enumerate(windows)})
             .order_by())
     return per_window(fold, rows, "region_id", len(windows))

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from lianghua.enterprises.models import Credential, CredentialKind, Enterprise
-from lianghua.enterprises.selectors import credentials_visible_to, enterprises_visible_to
+from lianghua.enterprises.models import Credential, CredentialKind
+from lianghua.enterprises.selectors import credentials_visible_to
 
 from .. import progress_math as pm
 from ..computation import (
@@ -68,41 +68,37 @@ def credential_valid_on_q(day: dt.date, prefix: str = "") -> Q:
                                                      | Q(**{f"{prefix}ends_on__gt": day}))
 
 
-# The credential, project and coverage conditions below are written from the enterprise's side
-# ("credentials__…", "projects__…"): the grouped queries start from the region's enterprises (region
-# index) and reach their rows through the enterprise foreign-key indexes, a plan the database keeps
-# whether or not it has table statistics. Records use the same conditions with .filter(…).distinct().
-
+# The conditions are written from the credential's side: a grouped count starts from the credentials of
+# the kind (its index), not from every enterprise of the regions, which at province scale is a scan of
+# all of them. An enterprise counts once (COUNT DISTINCT) however many of its credentials qualify. The
+# records filter the same credentials.
 
 def credentials_new_q(params: dict[str, Any], window: pm.Window) -> Q:
-    """Enterprises whose FIRST matching credential was granted in the window: one granted in it and
-    none before its start (an upgrade of a centre held before is not new)."""
-    in_window = credential_match_q(params, "credentials__") & Q(credentials__granted_on__gte=window.start,
-                                                                credentials__granted_on__lte=window.end)
+    """Credentials granted in the window whose enterprise held no matching credential before its start —
+    its FIRST (an upgrade of a centre held before is not new)."""
+    in_window = credential_match_q(params) & Q(granted_on__gte=window.start, granted_on__lte=window.end)
     specs = credential_specs(params)
     if len(specs) == 1:
-        # One kind: the earlier credential is of the joined row's kind, so the lookup goes through the
+        # One kind: the earlier credential is of the row's kind, so the lookup goes through the
         # (enterprise, kind) index instead of scanning every credential of that kind.
         # The level is named by `level` (not level_rank) so all three columns of that index apply.
-        earlier = Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
+        earlier = Credential.objects.filter(enterprise=OuterRef("enterprise"), kind=OuterRef("kind"),
                                             granted_on__lt=window.start,
                                             level__in=levels_between(specs[0]["min_level"], specs[0]["max_level"]))
     else:
-        earlier = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("pk"),
+        earlier = Credential.objects.filter(credential_match_q(params), enterprise=OuterRef("enterprise"),
                                             granted_on__lt=window.start)
     return in_window & ~Q(Exists(earlier))
 
 
 def credentials_held_q(params: dict[str, Any], day: dt.date) -> Q:
-    """Enterprises holding a matching credential on `day`; with max_level, not also a higher one."""
+    """Matching credentials valid on `day`; with max_level, of an enterprise not also holding a higher one."""
     held = None
     for spec in credential_specs(params):
-        one = (Q(credentials__kind__code=spec["kind"], credentials__level_rank__gte=level_rank(spec["min_level"]) or 0)
-               & credential_valid_on_q(day, "credentials__"))
+        one = Q(kind__code=spec["kind"], level_rank__gte=level_rank(spec["min_level"]) or 0) & credential_valid_on_q(day)
         if spec["max_level"]:
             above = [level for level, rank in Credential.LEVEL_RANK.items() if rank > (level_rank(spec["max_level"]) or 0)]
-            higher = (Credential.objects.filter(enterprise=OuterRef("pk"), kind=OuterRef("credentials__kind"),
-                                                level__in=above)
+            higher = (Credential.objects.filter(enterprise=OuterRef("enterprise"), kind=OuterRef("kind"), level__in=above)
                       .filter(credential_valid_on_q(day)))
             one &= ~Q(Exists(higher))
         held = one if held is None else held | one
@@ -136,30 +132,35 @@ def counts_items(params: dict[str, Any]) -> bool:
     return params.get("count") == "items"
 
 
-def _items(condition: list[Q], fold: RegionFold) -> list[Actuals]:
-    rows = (Credential.objects.filter(fold.enterprises_q("enterprise__")).values("enterprise__region_id")
+def _items(params: dict[str, Any], condition: list[Q], fold: RegionFold) -> list[Actuals]:
+    rows = (Credential.objects.filter(fold.enterprises_q("enterprise__"), credential_match_q(params))
+            .values("enterprise__region_id")
             .annotate(**{f"n{i}": Count("id", filter=q) for i, q in enumerate(condition)}).order_by())
     return per_window(fold, rows, "enterprise__region_id", len(condition))
 
 
 # ── counts ──
 
+def _enterprises(params: dict[str, Any], condition: list[Q], fold: RegionFold) -> list[Actuals]:
+    """Per region, the enterprises with a credential meeting each condition."""
+    rows = (Credential.objects.filter(fold.enterprises_q("enterprise__"), credential_match_q(params))
+            .values("enterprise__region_id")
+            .annotate(**{f"n{i}": Count("enterprise_id", distinct=True, filter=q) for i, q in enumerate(condition)})
+            .order_by())
+    return per_window(fold, rows, "enterprise__region_id", len(condition))
+
+
 def actual_credentials_new(params: dict[str, Any], windows: list[pm.Window], year: int,
                            fold: RegionFold) -> list[Actuals]:
     if counts_items(params):
-        return _items([items_new_q(params, w) for w in windows], fold)
-    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
-            .annotate(**{f"n{i}": Count("id", distinct=True, filter=credentials_new_q(params, w))
-                         for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows))
+        return _items(params, [items_new_q(params, w) for w in windows], fold)
+    return _enterprises(params, [credentials_new_q(params, w) for w in windows], fold)
 
 
 def _credentials_held(params: dict[str, Any], window: pm.Window, year: int, fold: RegionFold) -> Actuals:
     if counts_items(params):
-        return _items([items_held_q(params, window.end)], fold)[0]
-    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
-            .annotate(n0=Count("id", distinct=True, filter=credentials_held_q(params, window.end))).order_by())
-    return per_window(fold, rows, "region_id", 1)[0]
+        return _items(params, [items_held_q(params, window.end)], fold)[0]
+    return _enterprises(params, [credentials_held_q(params, window.end)], fold)[0]
 
 
 # ── records ──
@@ -208,20 +209,14 @@ def credential_records(ask: RecordsAsk) -> ProgressRecords:
     if counts_items(ask.params):
         return item_records(ask)
     user, computation, params, window, where = ask.user, ask.computation, ask.params, ask.window, ask.where
-    enterprises = enterprises_visible_to(user).filter(**ask.enterprises_in(""))
-    if computation == "credentials_new":
-        counted = enterprises.filter(credentials_new_q(params, window)).distinct()
-        credentials = credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted,
-                                                          granted_on__gte=window.start, granted_on__lte=window.end)
-        order = ("enterprise_id", "granted_on", "-level_rank")
-    else:
-        counted = enterprises.filter(credentials_held_q(params, window.end)).distinct()
-        credentials = (credentials_visible_to(user).filter(credential_match_q(params), enterprise__in=counted)
-                       .filter(credential_valid_on_q(window.end)))
-        order = ("enterprise_id", "-level_rank", "granted_on")
+    condition = (credentials_new_q(params, window) if computation == "credentials_new"
+                 else credentials_held_q(params, window.end))
+    credentials = credentials_visible_to(user).filter(**ask.in_region).filter(condition)
+    # One row per enterprise: its first (new) or highest (held) qualifying credential.
+    order = ("enterprise_id", "granted_on", "-level_rank") if computation == "credentials_new" else (
+        "enterprise_id", "-level_rank", "granted_on")
     rows: list[dict[str, Any]] = []
     seen: set[int] = set()
-    # One row per enterprise: its first (new) or highest (held) matching credential.
     for row in credentials.order_by(*order).values("enterprise_id", "enterprise__credit_code", "enterprise__name",
                                                    "enterprise__region__name", "kind__name", "level", "granted_on"):
         if row["enterprise_id"] in seen:
@@ -250,7 +245,7 @@ def credential_records(ask: RecordsAsk) -> ProgressRecords:
 def credential_rows(params: dict[str, Any]) -> RegistrySource:
     kinds = tuple(sorted({spec["kind"] for spec in credential_specs(params)}))
     return RegistrySource(("credentials", *kinds), Credential.objects.filter(kind__code__in=kinds),
-                          "enterprise__region_id")
+                          "enterprise__region_id", kind_field="kind__code")
 
 
 def credential_params_problems(params: dict[str, Any], credential_kinds: set[str] | None) -> list[str]:

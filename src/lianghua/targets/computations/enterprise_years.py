@@ -6,7 +6,6 @@ Each reads the latest year up to the target's year that has figures (the data ye
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -107,15 +106,17 @@ def data_year_pick(per_year: dict[int, dict[str, Decimal]], denominator: str) ->
 
 # ── counts ──
 
-def _ratio_by_data_year(fold: RegionFold, rows: Iterable[dict[str, Any]], scale: Decimal) -> Actuals:
+def _ratio_by_data_year(totals: dict[str, dict[int, dict[str, Decimal]]], scale: Decimal,
+                        numerator: str = "num", denominator: str = "den") -> Actuals:
+    """Each target region's numerator ÷ denominator in its data year (`data_year_pick`)."""
     result: Actuals = {}
-    for code, per_year in fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")).items():
-        data_year = data_year_pick(per_year, "den")
+    for code, per_year in totals.items():
+        data_year = data_year_pick(per_year, denominator)
         if data_year is None:
             result[code] = Measure(value=None)
         else:
             sums = per_year[data_year]
-            result[code] = Measure(value=pm.ratio(sums["num"], sums["den"], scale=scale), data_year=data_year)
+            result[code] = Measure(value=pm.ratio(sums[numerator], sums[denominator], scale=scale), data_year=data_year)
     return result
 
 
@@ -127,17 +128,28 @@ def _coverage(computation: str, params: dict[str, Any], window: pm.Window, year:
             .annotate(den=Count("id", distinct=True),
                       num=Count("id", distinct=True, filter=coverage_hit_q(computation, params, window.end)))
             .order_by())
-    return _ratio_by_data_year(fold, rows, pm.HUNDRED)
+    return _ratio_by_data_year(fold.add_up_by_year(rows, "enterprise__region_id", ("num", "den")), pm.HUNDRED)
+
+
+def _ratio_totals(year: int, fold: RegionFold) -> dict[str, dict[int, dict[str, Decimal]]]:
+    """Per target region and year up to `year`, every ratio's numerator and denominator summed over its
+    rows (`ratio_rows_q`): one query and one pass for all the ratios, kept on the fold, which serves the
+    other ratio indicators of one progress computation and their base years."""
+    kept = fold.memo.get("ratio_totals")
+    if kept is None or kept[0] < year:
+        sums = {}
+        for name, (numerator, denominator) in RATIO_FIELDS.items():
+            sums[f"{name}__num"] = Sum(numerator, filter=ratio_rows_q(name), output_field=MONEY_SUM)
+            sums[f"{name}__den"] = Sum(denominator, filter=ratio_rows_q(name), output_field=MONEY_SUM)
+        rows = (EnterpriseYear.objects.filter(fold.enterprises_q("enterprise__"), year__lte=year, is_above_scale=True)
+                .values("enterprise__region_id", "year").annotate(**sums).order_by())
+        kept = fold.memo["ratio_totals"] = (year, fold.add_up_by_year(rows, "enterprise__region_id", tuple(sums)))
+    return {code: {y: sums for y, sums in per_year.items() if y <= year} for code, per_year in kept[1].items()}
 
 
 def _per_land_or_head(computation: str, year: int, fold: RegionFold) -> Actuals:
-    numerator, denominator = RATIO_FIELDS[computation]
-    rows = (EnterpriseYear.objects.filter(fold.enterprises_q("enterprise__"), year__lte=year)
-            .filter(ratio_rows_q(computation))
-            .values("enterprise__region_id", "year")
-            .annotate(num=Sum(numerator, output_field=MONEY_SUM), den=Sum(denominator, output_field=MONEY_SUM))
-            .order_by())
-    return _ratio_by_data_year(fold, rows, RATIO_SCALE.get(computation, pm.ONE))
+    return _ratio_by_data_year(_ratio_totals(year, fold), RATIO_SCALE.get(computation, pm.ONE),
+                               f"{computation}__num", f"{computation}__den")
 
 
 # ── records ──

@@ -1,23 +1,24 @@
 """The project computations: 实施项目 (projects started: of one category or several, optionally by size,
 list membership or equipment share), 拉动投资 (completed investment), 节约用能 (verified savings of accepted
-green projects), 新增工业机器人 (robots of projects completed) and 设备投资 (of projects started). Counts and records use the same filters (`*_q`), written from the
-enterprise's side ("projects__…") for the grouped counts: they start from the region's enterprises
-(region index) and reach their rows through the enterprise foreign-key indexes, a plan the database
-keeps whether or not it has table statistics.
+green projects), 新增工业机器人 (robots of projects completed) and 设备投资 (of projects started). Counts and
+records use the same filters (`*_q`), written from the project's side: a grouped count reads only the
+projects meeting some window's filter, not every enterprise of the regions with all their projects
+(at province scale, every project).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from lianghua.core.months import last_reported_month
-from lianghua.enterprises.models import Enterprise
 from lianghua.projects.models import Project, ProjectProgress
 from lianghua.projects.selectors import projects_visible_to, stage_on
 from lianghua.projects.stages import STAGE_BY_CODE, STAGE_CHOICES
@@ -56,20 +57,19 @@ def counted_categories(params: dict[str, Any]) -> list[str]:
     return list(params.get("categories") or [params["category"]])
 
 
-def project_filter_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+def project_filter_q(params: dict[str, Any], window: pm.Window) -> Q:
     """What a project must be to count, besides its dates: of the categories, at least the size (总投资 ≥
     min_total_investment_wan), on the list of a year inside the window (listed), with an equipment share
     (设备投资 ÷ 总投资 ≥ min_equipment_share)."""
-    where = Q(**{f"{prefix}category__in": counted_categories(params), f"{prefix}stage__in": ACTIVE_STAGES})
+    where = Q(category__in=counted_categories(params), stage__in=ACTIVE_STAGES)
     if params.get("min_total_investment_wan") is not None:
-        where &= Q(**{f"{prefix}total_investment_wan__gte": Decimal(str(params["min_total_investment_wan"]))})
+        where &= Q(total_investment_wan__gte=Decimal(str(params["min_total_investment_wan"])))
     if params.get("listed"):
         field = LISTS[params["listed"]][0]
-        where &= Q(**{f"{prefix}{field}__gte": window.start.year, f"{prefix}{field}__lte": window.end.year})
+        where &= Q(**{f"{field}__gte": window.start.year, f"{field}__lte": window.end.year})
     if params.get("min_equipment_share") is not None:
         share = Decimal(str(params["min_equipment_share"]))
-        where &= Q(**{f"{prefix}total_investment_wan__gt": 0,
-                      f"{prefix}equipment_investment_wan__gte": F(f"{prefix}total_investment_wan") * share})
+        where &= Q(total_investment_wan__gt=0, equipment_investment_wan__gte=F("total_investment_wan") * share)
     return where
 
 
@@ -86,22 +86,19 @@ def project_filter_text(params: dict[str, Any]) -> str:
     return ("、".join(parts) + "的" if parts else "") + categories
 
 
-def projects_started_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
-    return project_filter_q(params, window, prefix) & Q(**{f"{prefix}actual_start__gte": window.start,
-                                                            f"{prefix}actual_start__lte": window.end})
+def projects_started_q(params: dict[str, Any], window: pm.Window) -> Q:
+    return project_filter_q(params, window) & Q(actual_start__gte=window.start, actual_start__lte=window.end)
 
 
-def robots_added_q(params: dict[str, Any], window: pm.Window, prefix: str = "") -> Q:
+def robots_added_q(params: dict[str, Any], window: pm.Window) -> Q:
     """Robots count when their project is completed (实际竣工) in the window."""
-    return project_filter_q({"categories": list(Project.Category.values), **params}, window, prefix) & Q(
-        **{f"{prefix}actual_end__gte": window.start, f"{prefix}actual_end__lte": window.end,
-           f"{prefix}robots_added__isnull": False})
+    return project_filter_q({"categories": list(Project.Category.values), **params}, window) & Q(
+        actual_end__gte=window.start, actual_end__lte=window.end, robots_added__isnull=False)
 
 
-def energy_saved_q(window: pm.Window, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}category": Project.Category.GREEN, f"{prefix}energy_saving_verified": True,
-                f"{prefix}energy_saved_tce__isnull": False, f"{prefix}accepted_on__gte": window.start,
-                f"{prefix}accepted_on__lte": window.end, f"{prefix}stage__in": ACTIVE_STAGES})
+def energy_saved_q(window: pm.Window) -> Q:
+    return Q(category=Project.Category.GREEN, energy_saving_verified=True, energy_saved_tce__isnull=False,
+             accepted_on__gte=window.start, accepted_on__lte=window.end, stage__in=ACTIVE_STAGES)
 
 
 def _cumulative_investment(month_filter: dict[str, dt.date]) -> Coalesce:
@@ -142,31 +139,38 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
 
 # ── counts ──
 
-def _by_region(fold: RegionFold, windows: list[pm.Window], aggregate: Callable[[pm.Window], Any],
-               divide_by: Decimal = pm.ONE) -> list[Actuals]:
-    """One aggregate per window over the projects of the region's enterprises, grouped by their region."""
-    rows = (Enterprise.objects.filter(fold.enterprises_q()).values("region_id")
-            .annotate(**{f"n{i}": aggregate(w) for i, w in enumerate(windows)}).order_by())
-    return per_window(fold, rows, "region_id", len(windows), divide_by=divide_by)
+def _by_region(fold: RegionFold, windows: list[pm.Window], condition: Callable[[pm.Window], Q],
+               aggregate: Callable[[Q], Aggregate], divide_by: Decimal = pm.ONE) -> list[Actuals]:
+    """One aggregate per window over the projects meeting its condition, grouped by their enterprise's region;
+    only projects meeting some window's condition are read."""
+    conditions = [condition(w) for w in windows]
+    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(reduce(operator.or_, conditions))
+            .values("enterprise__region_id")
+            .annotate(**{f"n{i}": aggregate(q) for i, q in enumerate(conditions)}).order_by())
+    return per_window(fold, rows, "enterprise__region_id", len(windows), divide_by=divide_by)
+
+
+def _count(where: Q) -> Aggregate:
+    return Count("id", filter=where)
 
 
 def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], year: int,
                             fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows, lambda w: Count("projects", filter=projects_started_q(params, w, "projects__")))
+    return _by_region(fold, windows, lambda w: projects_started_q(params, w), _count)
 
 
 def actual_robots_added(params: dict[str, Any], windows: list[pm.Window], year: int,
                         fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows,
-                      lambda w: Sum("projects__robots_added", filter=robots_added_q(params, w, "projects__")))
+    return _by_region(fold, windows, lambda w: robots_added_q(params, w),
+                      lambda where: Sum("robots_added", filter=where))
 
 
 def actual_equipment_investment(params: dict[str, Any], windows: list[pm.Window], year: int,
                                 fold: RegionFold) -> list[Actuals]:
     """Σ 设备投资 of the projects started in the window (亿元)."""
     every = {"categories": list(Project.Category.values), **params}
-    return _by_region(fold, windows, lambda w: Sum("projects__equipment_investment_wan", output_field=MONEY_SUM,
-                                                   filter=projects_started_q(every, w, "projects__")),
+    return _by_region(fold, windows, lambda w: projects_started_q(every, w),
+                      lambda where: Sum("equipment_investment_wan", output_field=MONEY_SUM, filter=where),
                       divide_by=WAN_PER_YI)
 
 
@@ -192,7 +196,7 @@ def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window]
 
 def actual_energy_saved_accepted(params: dict[str, Any], windows: list[pm.Window], year: int,
                                  fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows, lambda w: Sum("projects__energy_saved_tce", filter=energy_saved_q(w, "projects__")),
+    return _by_region(fold, windows, energy_saved_q, lambda where: Sum("energy_saved_tce", filter=where),
                       divide_by=TCE_PER_WAN_TCE)
 
 
