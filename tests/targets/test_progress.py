@@ -140,6 +140,18 @@ def test_project_counts_over_categories_size_lists_and_equipment(haiyan, region)
     assert actual_equipment_investment({}, [window], 2025, fold)[0][COUNTY].value == D("9.1")  # 91000 万元
     assert actual_equipment_investment({"listed": "provincial_key"}, [window], 2025, fold)[0][COUNTY].value == 9
 
+    # Asked together (as progress asks a plan's project flows), one query gives each the same answer.
+    from lianghua.targets.computations.projects import count_project_flows
+
+    annual_and_cumulative = [window, pm.progress_window(basis=pm.CUMULATIVE, year=2025, plan_start_year=2024,
+                                                        as_of=dt.date(2025, 6, 30))]
+    with CaptureQueriesContext(connection) as queries:
+        together = count_project_flows([("projects_started", {"categories": ["digital", "green"]}, annual_and_cumulative),
+                                        ("robots_added", {}, [window]),
+                                        ("equipment_investment", {"listed": "provincial_key"}, [window])], 2025, fold)
+    assert len(queries) == 1
+    assert [[w[COUNTY].value for w in answer] for answer in together] == [[2, 2], [30], [9]]
+
 
 # ── investment ────────────────────────────────────────────────────────────────────────────────────
 

@@ -339,6 +339,9 @@ class RecordsAsk:
 FlowCount = Callable[[dict[str, Any], list[pm.Window], int, RegionFold], list[Actuals]]
 # A stock reads only the window end, which both bases share: counted once, the answer serves every window.
 StockCount = Callable[[dict[str, Any], pm.Window, int, RegionFold], Actuals]
+# Several flows of one family over the same rows, each (computation code, params, windows), in one query:
+# for each, what `count` would give. Progress asks it for every indicator of the family it will count.
+TogetherCount = Callable[[list[tuple[str, dict[str, Any], list[pm.Window]]], int, RegionFold], list[list[Actuals]]]
 
 
 def no_problems(params: dict[str, Any], credential_kinds: set[str] | None) -> list[str]:
@@ -362,6 +365,8 @@ class Computation:
     params_problems: Callable[[dict[str, Any], set[str] | None], list[str]] = no_problems
     # A composed actual (a share): the indicator codes it is made of, as (numerator, denominator).
     parts: Callable[[dict[str, Any]], tuple[str, str]] | None = None
+    # Counts this computation's flows with others of its family in one query (see TogetherCount).
+    count_together: TogetherCount | None = None
 
     def is_stock(self, params: dict[str, Any]) -> bool:
         return bool(params.get("stock", False)) if self.stock_from_params else self.stock

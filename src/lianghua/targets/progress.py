@@ -399,7 +399,7 @@ def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.d
                 by_end[window.end] = computation.count(params, [window], year, fold)[0]
         answers = [by_end[w.end] for w in windows]
     else:
-        answers = computation.count(params, windows, year, fold)
+        answers = _counted(indicator, windows, year, fold, folds)
     unheld = regions_without_records(indicator, regions, holdings)
     if unheld:
         reported = _reported_measures(plan=plan, indicator=indicator, regions=unheld, year=year,
@@ -408,6 +408,32 @@ def _own_actuals(*, plan: Plan, indicator: Indicator, asks: list[tuple[str, dt.d
     return [(w, {code: (m if m.value is not None else Measure(value=None, data_year=m.data_year, source=NONE))
                  for code, m in actuals.items()})
             for w, actuals in zip(windows, answers, strict=True)]
+
+
+def _counted(indicator: Indicator, windows: list[pm.Window], year: int, fold: RegionFold,
+             folds: Folds | None) -> list[Actuals]:
+    """The flow's count over `fold` for each window. A computation that counts with others of its family
+    (`Computation.count_together`) counts, at its first ask on a fold, every indicator of the family the
+    computation has planned for that year and industry, in one query, and keeps the answers in `folds`."""
+    computation = COMPUTATIONS[indicator.computation]
+    assert computation.count is not None
+    if computation.count_together is None or folds is None:
+        return computation.count(indicator.params or {}, windows, year, fold)
+    key = ("counted", id(fold), indicator.pk, tuple(windows))
+    if key not in folds:
+        family = [(other, other_windows) for other, other_windows, planned_year, divisions in folds.get(("planned",), ())
+                  if COMPUTATIONS.get(other.computation) is not None
+                  and COMPUTATIONS[other.computation].count_together is computation.count_together
+                  and planned_year == year and divisions == fold.divisions
+                  and ("counted", id(fold), other.pk, tuple(other_windows)) not in folds]
+        if (indicator, windows) not in family:
+            family.append((indicator, windows))
+        answers = computation.count_together([(other.computation, other.params or {}, other_windows)
+                                              for other, other_windows in family], year, fold)
+        for (other, other_windows), counts in zip(family, answers, strict=True):
+            folds[("counted", id(fold), other.pk, tuple(other_windows))] = counts
+    counted: list[Actuals] = folds[key]
+    return counted
 
 
 def indicator_actuals_by_basis(*, plan: Plan, indicator: Indicator, bases: list[str], year: int, as_of: dt.date,
@@ -626,18 +652,23 @@ def progress_series(*, plan: Plan, region: Region, year: int, dates: list[dt.dat
     holdings_fetch({s.indicator.pk: s.indicator for s in slots}.values(),
                    {s.region.pk: s.region for s in slots}.values(), holdings)
     folds: Folds = {}
+    asked = []  # (slots, stock, dates, bases, divisions) of each indicator and industry
     for (_, industry), group in groups.items():
+        stock = indicator_is_stock(group[0].indicator)
+        days = dates if stock_dates is None or not stock else [d for d in dates if d in stock_dates]
+        if days:
+            asked.append((group, stock, days, sorted({s.basis for s in group}), industry_divisions(industry)))
+    # What will be counted, for the computations that count several indicators in one query (`_counted`).
+    folds[("planned",)] = [
+        (group[0].indicator, [pm.progress_window(basis=basis, year=year, plan_start_year=plan.start_year, as_of=day)
+                              for day in days for basis in bases], year, divisions)
+        for group, _, days, bases, divisions in asked]
+    for group, stock, days, bases, divisions in asked:
         indicator = group[0].indicator
         regions = list({s.region.pk: s.region for s in group}.values())
-        divisions = industry_divisions(industry)
         key = (*sorted(r.pk for r in regions), divisions)
         if key not in folds and getattr(COMPUTATIONS.get(indicator.computation), "count", None) is not None:
             folds[key] = RegionFold.of(regions, divisions)
-        bases = sorted({s.basis for s in group})
-        stock = indicator_is_stock(indicator)
-        days = dates if stock_dates is None or not stock else [d for d in dates if d in stock_dates]
-        if not days:
-            continue
         asks = [(basis, day) for day in days for basis in bases]
         answers = dict(zip(asks, indicator_actuals_at(plan=plan, indicator=indicator, asks=asks, year=year,
                                                       regions=regions, fold=folds.get(key), holdings=holdings,

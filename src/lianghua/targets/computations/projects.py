@@ -139,39 +139,65 @@ def investment_expressions(window: pm.Window) -> tuple[Q, Coalesce, Coalesce]:
 
 # ── counts ──
 
-def _by_region(fold: RegionFold, windows: list[pm.Window], condition: Callable[[pm.Window], Q],
-               aggregate: Callable[[Q], Aggregate], divide_by: Decimal = pm.ONE) -> list[Actuals]:
-    """One aggregate per window over the projects meeting its condition, grouped by their enterprise's region;
-    only projects meeting some window's condition are read."""
-    conditions = [condition(w) for w in windows]
-    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(reduce(operator.or_, conditions))
-            .values("enterprise__region_id")
-            .annotate(**{f"n{i}": aggregate(q) for i, q in enumerate(conditions)}).order_by())
-    return per_window(fold, rows, "enterprise__region_id", len(windows), divide_by=divide_by)
-
-
 def _count(where: Q) -> Aggregate:
     return Count("id", filter=where)
 
 
-def actual_projects_started(params: dict[str, Any], windows: list[pm.Window], year: int,
-                            fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows, lambda w: projects_started_q(params, w), _count)
+def _every_category(params: dict[str, Any]) -> dict[str, Any]:
+    return {"categories": list(Project.Category.values), **params}
 
 
-def actual_robots_added(params: dict[str, Any], windows: list[pm.Window], year: int,
-                        fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows, lambda w: robots_added_q(params, w),
-                      lambda where: Sum("robots_added", filter=where))
+# The flows summed straight from the projects' rows: per computation, (the projects counted in a window,
+# what each adds, the divisor to the indicator's unit).
+ProjectFlow = tuple[Callable[[pm.Window], Q], Callable[[Q], Aggregate], Decimal]
 
 
-def actual_equipment_investment(params: dict[str, Any], windows: list[pm.Window], year: int,
-                                fold: RegionFold) -> list[Actuals]:
-    """Σ 设备投资 of the projects started in the window (亿元)."""
-    every = {"categories": list(Project.Category.values), **params}
-    return _by_region(fold, windows, lambda w: projects_started_q(every, w),
-                      lambda where: Sum("equipment_investment_wan", output_field=MONEY_SUM, filter=where),
-                      divide_by=WAN_PER_YI)
+def _project_flow(computation: str, params: dict[str, Any]) -> ProjectFlow:
+    if computation == "projects_started":
+        return (lambda w: projects_started_q(params, w)), _count, pm.ONE
+    if computation == "robots_added":
+        return (lambda w: robots_added_q(params, w)), (lambda where: Sum("robots_added", filter=where)), pm.ONE
+    if computation == "equipment_investment":  # Σ 设备投资 of the projects started in the window (亿元)
+        return ((lambda w: projects_started_q(_every_category(params), w)),
+                (lambda where: Sum("equipment_investment_wan", output_field=MONEY_SUM, filter=where)), WAN_PER_YI)
+    if computation == "energy_saved_accepted":
+        return energy_saved_q, (lambda where: Sum("energy_saved_tce", filter=where)), TCE_PER_WAN_TCE
+    raise KeyError(computation)
+
+
+def count_project_flows(asks: list[tuple[str, dict[str, Any], list[pm.Window]]], year: int,
+                        fold: RegionFold) -> list[list[Actuals]]:
+    """Every ask's aggregate per window in one query over the projects meeting some window's condition,
+    grouped by their enterprise's region (the TogetherCount of the project flows)."""
+    conditions: list[Q] = []
+    aggregates: dict[str, Aggregate] = {}
+    divisors: list[Decimal] = []
+    for i, (computation, params, windows) in enumerate(asks):
+        condition, aggregate, divide_by = _project_flow(computation, params)
+        divisors.append(divide_by)
+        for j, window in enumerate(windows):
+            conditions.append(condition(window))
+            aggregates[f"n{i}_{j}"] = aggregate(conditions[-1])
+    if not conditions:
+        return [[] for _ in asks]
+    rows = (Project.objects.filter(fold.enterprises_q("enterprise__")).filter(reduce(operator.or_, conditions))
+            .values("enterprise__region_id").annotate(**aggregates).order_by())
+    sums = fold.add_up(rows, "enterprise__region_id", tuple(aggregates))
+    return [[{code: Measure(value=totals[f"n{i}_{j}"] / divisors[i]) for code, totals in sums.items()}
+             for j in range(len(windows))]
+            for i, (_, _, windows) in enumerate(asks)]
+
+
+def _project_flow_count(computation: str) -> Callable[[dict[str, Any], list[pm.Window], int, RegionFold], list[Actuals]]:
+    def count(params: dict[str, Any], windows: list[pm.Window], year: int, fold: RegionFold) -> list[Actuals]:
+        return count_project_flows([(computation, params, windows)], year, fold)[0]
+    return count
+
+
+actual_projects_started = _project_flow_count("projects_started")
+actual_robots_added = _project_flow_count("robots_added")
+actual_equipment_investment = _project_flow_count("equipment_investment")
+actual_energy_saved_accepted = _project_flow_count("energy_saved_accepted")
 
 
 def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window], year: int,
@@ -192,12 +218,6 @@ def actual_investment_completed(params: dict[str, Any], windows: list[pm.Window]
     answers = iter(per_window(fold, rows, "enterprise__region_id", len(live), divide_by=WAN_PER_YI))
     return [next(answers) if not w.is_empty else {r.code: Measure(value=pm.ZERO) for r in fold.regions}
             for w in windows]
-
-
-def actual_energy_saved_accepted(params: dict[str, Any], windows: list[pm.Window], year: int,
-                                 fold: RegionFold) -> list[Actuals]:
-    return _by_region(fold, windows, energy_saved_q, lambda where: Sum("energy_saved_tce", filter=where),
-                      divide_by=TCE_PER_WAN_TCE)
 
 
 # ── records ──
@@ -239,7 +259,7 @@ def robots_added_records(ask: RecordsAsk) -> ProgressRecords:
 
 def equipment_investment_records(ask: RecordsAsk) -> ProgressRecords:
     """The projects started in the window with their 设备投资 (万元; the total in 亿元)."""
-    every = {"categories": list(Project.Category.values), **ask.params}
+    every = _every_category(ask.params)
     projects = (projects_visible_to(ask.user).filter(**ask.in_region).filter(projects_started_q(every, ask.window))
                 .exclude(equipment_investment_wan__isnull=True).order_by("actual_start", "code"))
     rows = rows_of(projects, {"code": "code", "name": "name", "enterprise": "enterprise__name",
@@ -328,13 +348,14 @@ def optional_category_problems(params: dict[str, Any], credential_kinds: set[str
 
 
 COMPUTATIONS = (
-    Computation("projects_started", actual_projects_started, projects_started_records, source=project_rows,
-                params_problems=category_problems),
+    Computation("projects_started", actual_projects_started, projects_started_records,
+                source=project_rows, params_problems=category_problems, count_together=count_project_flows),
     Computation("investment_completed", actual_investment_completed, investment_completed_records,
                 source=project_rows, params_problems=optional_category_problems),
-    Computation("energy_saved_accepted", actual_energy_saved_accepted, energy_saved_records, source=project_rows),
+    Computation("energy_saved_accepted", actual_energy_saved_accepted, energy_saved_records,
+                source=project_rows, count_together=count_project_flows),
     Computation("robots_added", actual_robots_added, robots_added_records, source=project_rows,
-                params_problems=optional_category_problems),
+                params_problems=optional_category_problems, count_together=count_project_flows),
     Computation("equipment_investment", actual_equipment_investment, equipment_investment_records,
-                source=project_rows, params_problems=optional_category_problems),
+                source=project_rows, params_problems=optional_category_problems, count_together=count_project_flows),
 )
