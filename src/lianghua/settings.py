@@ -169,6 +169,20 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# What one import file may hold, so that no upload can hurt the server (docs/imports.md, "Limits").
+LIANGHUA_IMPORT_MAX_FILE_MB = int(os.environ.get("LIANGHUA_IMPORT_MAX_FILE_MB", "200"))
+LIANGHUA_IMPORT_MAX_ROWS = int(os.environ.get("LIANGHUA_IMPORT_MAX_ROWS", "2000000"))
+LIANGHUA_IMPORT_MAX_COLUMNS = int(os.environ.get("LIANGHUA_IMPORT_MAX_COLUMNS", "100"))
+LIANGHUA_IMPORT_MAX_CELLS = int(os.environ.get("LIANGHUA_IMPORT_MAX_CELLS", "20000000"))
+LIANGHUA_IMPORT_MAX_TEXT_CHARS = int(os.environ.get("LIANGHUA_IMPORT_MAX_TEXT_CHARS", "200000000"))
+LIANGHUA_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("LIANGHUA_IMPORT_MAX_UNCOMPRESSED_MB", "512"))
+LIANGHUA_IMPORT_READ_MEMORY_MB = int(os.environ.get("LIANGHUA_IMPORT_READ_MEMORY_MB", "3072"))
+LIANGHUA_IMPORT_READ_SECONDS = int(os.environ.get("LIANGHUA_IMPORT_READ_SECONDS", "600"))
+# A batch keeps the first errors and warnings (by row) of each; beyond them it counts.
+LIANGHUA_IMPORT_ERRORS_KEPT = int(os.environ.get("LIANGHUA_IMPORT_ERRORS_KEPT", "1000"))
+# A batch 进行中 on another machine for longer than this was cut off (on this machine its process is asked).
+LIANGHUA_IMPORT_STALE_HOURS = int(os.environ.get("LIANGHUA_IMPORT_STALE_HOURS", "6"))
+
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Import files are kept with their batch (DESIGN §7); uploads up to 200 MB.

@@ -38,7 +38,7 @@ from lianghua.imports.validation import (
 )
 
 from .credit_code import credit_code_problem
-from .models import Credential, CredentialKind, DigitalLevel, Enterprise, Industry
+from .models import Credential, CredentialKind, DigitalLevel, Enterprise, EnterpriseYear, Industry
 from .services import (
     credentials_bulk_upsert,
     digital_levels_bulk_upsert,
@@ -345,7 +345,7 @@ ENTERPRISES = import_kind_declare(ImportKind(
     ),
     "统一社会信用代码",
     read_only_headers=ENTERPRISE_EXPORT_ONLY,
-    check=enterprises_check, write=enterprises_bulk_upsert,
+    check=enterprises_check, write=enterprises_bulk_upsert, model=Enterprise,
 ))
 
 ENTERPRISE_YEARS = import_kind_declare(ImportKind(
@@ -373,7 +373,7 @@ ENTERPRISE_YEARS = import_kind_declare(ImportKind(
         Column("heat_gj", "外购热力(吉焦)", DECIMAL, unit="吉焦", minimum="0", width=14),
     ),
     "统一社会信用代码 + 年度",
-    check=enterprise_years_check, write=enterprise_years_bulk_upsert, column_check=year_money_per_unit_check,
+    check=enterprise_years_check, write=enterprise_years_bulk_upsert, model=EnterpriseYear, column_check=year_money_per_unit_check,
     slip_rules=((f"企业年度金额≥{REVENUE_YUAN_SLIP_WAN:,}万元",),
                 (f"企业年度金额折合每名职工≥{MONEY_PER_EMPLOYEE_WARN_WAN:,}万元或每亩≥{MONEY_PER_MU_WARN_WAN:,}万元",)),
 ))
@@ -393,7 +393,7 @@ CREDENTIALS = import_kind_declare(ImportKind(
     ),
     "统一社会信用代码 + 认定类型 + 级别 + 名称/编号",
     note="同一认定升级（如市级升为省级）另起一行；同一企业有多个数字化车间、首台（套）产品等，每项一行并填写名称/编号。",
-    check=credentials_check, write=credentials_bulk_upsert,
+    check=credentials_check, write=credentials_bulk_upsert, model=Credential,
 ))
 
 DIGITAL_LEVELS = import_kind_declare(ImportKind(
@@ -405,5 +405,5 @@ DIGITAL_LEVELS = import_kind_declare(ImportKind(
         Column("assessed_on", "评定日期", DATE, required=True, key=True, width=12),
     ),
     "统一社会信用代码 + 评定日期",
-    check=digital_levels_check, write=digital_levels_bulk_upsert,
+    check=digital_levels_check, write=digital_levels_bulk_upsert, model=DigitalLevel,
 ))

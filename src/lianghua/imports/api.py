@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from lianghua.core.query_params import ApiPages
 
 from .kinds import import_kinds
-from .selectors import import_batches_visible_to
+from .selectors import import_batches_listed, import_batches_visible_to
 from .services import ImportNotAllowed, ImportNotConfirmable, import_confirm, import_upload, user_may_import
 
 router = Router(tags=["imports"])
@@ -35,18 +35,25 @@ class RowChangeOut(Schema):
     fields: list[FieldChangeOut]
 
 
+def _status_of(batch) -> str:
+    """running, interrupted (running, but its process is gone: nothing applied), dry_run, applied, rejected."""
+    return "interrupted" if batch.interrupted else batch.status
+
+
 class BatchOut(Schema):
     id: int
     kind: str
     original_name: str
     sha256: str
-    status: str
+    status: str  # running / interrupted / dry_run / applied / rejected
     rows_total: int
     rows_created: int
     rows_updated: int
     rows_unchanged: int
-    errors: list[ProblemOut]
+    errors: list[ProblemOut]  # the first LIANGHUA_IMPORT_ERRORS_KEPT by row
+    errors_total: int
     warnings: list[ProblemOut]
+    warnings_total: int
     changes: list[RowChangeOut]  # each updated row's changing fields (the first 2,000 rows)
     started_at: dt.datetime
     finished_at: dt.datetime | None
@@ -56,6 +63,10 @@ class BatchOut(Schema):
     @staticmethod
     def resolve_by(obj) -> str | None:
         return obj.by.username if obj.by_id else None
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return _status_of(obj)
 
 
 class BatchListOut(Schema):
@@ -72,7 +83,11 @@ class BatchListOut(Schema):
 
     @staticmethod
     def resolve_error_count(obj) -> int:
-        return len(obj.errors)
+        return obj.errors_total
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return _status_of(obj)
 
     @staticmethod
     def resolve_by(obj) -> str | None:
@@ -82,11 +97,11 @@ class BatchListOut(Schema):
 @router.get("/", response=list[BatchListOut], summary="导入批次列表（按用户区域范围）")
 @paginate(ApiPages, page_size=50)
 def batch_list(request, kind: str | None = None):
-    batches = import_batches_visible_to(request.user).defer("warnings")
+    batches = import_batches_listed(request.user)
     return batches.filter(kind=kind) if kind else batches
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="导入批次详情（含全部错误）")
+@router.get("/batches/{batch_id}", response=BatchOut, summary="导入批次详情（含按行号排在最前的错误和错误总数）")
 def batch_detail(request, batch_id: int):
     batch = import_batches_visible_to(request.user).filter(pk=batch_id).first()
     if batch is None:

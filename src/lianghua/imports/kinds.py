@@ -100,6 +100,8 @@ class ImportKind:
     # Columns the list's export adds for reading (企业名称 beside a project's credit code…): an import
     # skips them, so an exported list imports back as it is.
     read_only_headers: tuple[str, ...] = ()
+    # The model the rows land in: a numeric column's cells must fit its field (`field_ceiling`).
+    model: type | None = None
     headers: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

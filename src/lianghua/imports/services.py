@@ -9,6 +9,7 @@ real import will do.
 import gc
 import hashlib
 import io
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -29,9 +31,11 @@ from lianghua.audit.services import domain_event_record
 
 from .forms_xlsx import form_write
 from .kinds import ImportKind, import_kind
-from .models import ImportBatch
-from .reading import FileUnreadable, table_read
-from .validation import RowProblem, table_validate
+from .models import ImportBatch, current_worker
+from .reading import FileUnreadable, ReadLimits, table_read
+from .validation import RowProblem, Validation, table_validate
+
+logger = logging.getLogger(__name__)
 
 
 class ImportNotAllowed(PermissionDenied):
@@ -74,8 +78,10 @@ def _sha256(path: Path) -> str:
 
 
 def _batch_start(*, kind: str, path: Path, original_name: str, by: Any) -> ImportBatch:
+    """The batch, 进行中, with its file kept: committed before the checks, so that every run is on record
+    (a killed one shows as 中断)."""
     batch = ImportBatch.objects.create(kind=kind, original_name=original_name[:200], sha256=_sha256(path),
-                                       status=ImportBatch.Status.REJECTED,
+                                       status=ImportBatch.Status.RUNNING, worker=current_worker(),
                                        by=by if getattr(by, "pk", None) else None)
     with path.open("rb") as handle:
         batch.file.save(Path(original_name).name, File(handle), save=True)
@@ -96,12 +102,30 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def read_limits() -> ReadLimits:
+    """What one file may hold, from the settings (LIANGHUA_IMPORT_*)."""
+    mb = 1024 * 1024
+    return ReadLimits(
+        file_bytes=settings.LIANGHUA_IMPORT_MAX_FILE_MB * mb, rows=settings.LIANGHUA_IMPORT_MAX_ROWS,
+        columns=settings.LIANGHUA_IMPORT_MAX_COLUMNS, cells=settings.LIANGHUA_IMPORT_MAX_CELLS,
+        text_chars=settings.LIANGHUA_IMPORT_MAX_TEXT_CHARS,
+        uncompressed_bytes=settings.LIANGHUA_IMPORT_MAX_UNCOMPRESSED_MB * mb,
+        memory_bytes=settings.LIANGHUA_IMPORT_READ_MEMORY_MB * mb, seconds=settings.LIANGHUA_IMPORT_READ_SECONDS)
+
+
+_FINISHED_FIELDS = ["errors", "warnings", "errors_total", "warnings_total", "status", "rows_total", "rows_created",
+                    "rows_updated", "rows_unchanged", "changes", "finished_at"]
+
+
 def import_run(*, kind: str, path: str | Path, original_name: str | None = None, by: Any,
                dry_run: bool = False) -> ImportBatch:
     """Check the file at `path` and, when it is clean and this is no dry run, write it.
 
     Returns the batch: status 已导入 / 试导入 / 有错误，未导入, its row counts, and its errors and
-    warnings as {"row", "column", "message"} dicts (`第N行 [列名] 原因`).
+    warnings as {"row", "column", "message"} dicts (`第N行 [列名] 原因`). The file is read and checked
+    before any write transaction opens (on SQLite the write lock is held only while rows are written),
+    and the batch becomes 已导入 in the transaction that writes its rows: a process killed at any point
+    leaves either everything applied and said so, or nothing applied and the batch 进行中 (shown 中断).
     """
     import_definition = import_kind(kind)
     if not user_may_import(by):
@@ -109,58 +133,83 @@ def import_run(*, kind: str, path: str | Path, original_name: str | None = None,
     path = Path(path)
     batch = _batch_start(kind=kind, path=path, original_name=original_name or path.name, by=by)
     with _collector_paused():
-        problems, warnings = _checked_and_written(import_definition, path, batch, by, dry_run)
-    batch.errors = [p.as_dict() for p in problems]
-    batch.warnings = [p.as_dict() for p in warnings]
-    if problems:
-        batch.status = ImportBatch.Status.REJECTED
-        batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
-        batch.changes = []
-    else:
-        batch.status = ImportBatch.Status.DRY_RUN if dry_run else ImportBatch.Status.APPLIED
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["errors", "warnings", "status", "rows_total", "rows_created", "rows_updated",
-                              "rows_unchanged", "changes", "finished_at"])
+        _checked_and_written(import_definition, path, batch, by, dry_run)
     return batch
 
 
+def _problems_keep(batch: ImportBatch, validation: Validation | None, problems: list[RowProblem]) -> None:
+    kept = settings.LIANGHUA_IMPORT_ERRORS_KEPT
+    if validation is not None:
+        batch.errors = [p.as_dict() for p in validation.errors[:kept]]
+        batch.warnings = [p.as_dict() for p in validation.warnings[:kept]]
+        batch.errors_total, batch.warnings_total = validation.errors_total, validation.warnings_total
+    else:
+        batch.errors, batch.errors_total = [p.as_dict() for p in problems], len(problems)
+        batch.warnings, batch.warnings_total = [], 0
+
+
+def _rejected(batch: ImportBatch) -> None:
+    batch.status = ImportBatch.Status.REJECTED
+    batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
+    batch.changes = []
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=_FINISHED_FIELDS)
+
+
 def _checked_and_written(import_definition: ImportKind, path: Path, batch: ImportBatch, by: Any,
-                         dry_run: bool) -> tuple[list[RowProblem], list[RowProblem]]:
-    """The file's problems and warnings; when there are no problems its rows are written (and rolled
-    back on a dry run), with the batch's counts set."""
-    problems: list[RowProblem] = []
-    warnings: list[RowProblem] = []
+                         dry_run: bool) -> None:
+    """Read and check the file; when it has no problem write its rows (rolled back on a dry run) and
+    finish the batch with them."""
     try:
-        table = table_read(path)
+        table = table_read(path, read_limits())
     except FileUnreadable as exc:
-        problems = [RowProblem(1, "文件", str(exc))]
-        table = None
+        _problems_keep(batch, None, [RowProblem(1, "文件", str(exc))])
+        return _rejected(batch)
+    validation = table_validate(import_definition, table, by)
+    del table
+    batch.rows_total = validation.rows_total
+    _problems_keep(batch, validation, [])
+    if validation.errors:
+        return _rejected(batch)
     try:
-        if table is not None:
-            with transaction.atomic():
-                validation = table_validate(import_definition, table, by)
-                problems, warnings = validation.errors, validation.warnings
-                batch.rows_total = validation.rows_total
-                if not problems:
-                    written = import_definition.write(rows=validation.rows, by=by, import_batch=batch)
-                    batch.rows_created, batch.rows_updated = written.created_count, written.updated_count
-                    # Rows the writer compared and found equal, and update rows with nothing to change.
-                    batch.rows_unchanged = batch.rows_total - batch.rows_created - batch.rows_updated
-                    batch.changes = changes_listed(import_definition, written, validation.row_numbers)
-                    if dry_run:
-                        raise _DryRunRollback
-                    domain_event_record(
-                        kind="import.applied", actor=by, region=getattr(by, "region", None), batch=batch.pk,
-                        import_kind=import_definition.code,
-                        file=batch.original_name, rows=batch.rows_total, created=batch.rows_created,
-                        updated=batch.rows_updated,
-                    )
+        with transaction.atomic():
+            written = import_definition.write(rows=validation.rows, by=by, import_batch=batch)
+            batch.rows_created, batch.rows_updated = written.created_count, written.updated_count
+            # Rows the writer compared and found equal, and update rows with nothing to change.
+            batch.rows_unchanged = batch.rows_total - batch.rows_created - batch.rows_updated
+            batch.changes = changes_listed(import_definition, written, validation.row_numbers)
+            batch.finished_at = timezone.now()
+            if dry_run:
+                raise _DryRunRollback
+            batch.status = ImportBatch.Status.APPLIED
+            batch.save(update_fields=_FINISHED_FIELDS)
+            domain_event_record(
+                kind="import.applied", actor=by, region=getattr(by, "region", None), batch=batch.pk,
+                import_kind=import_definition.code,
+                file=batch.original_name, rows=batch.rows_total, created=batch.rows_created,
+                updated=batch.rows_updated,
+            )
     except _DryRunRollback:
-        pass
+        batch.status = ImportBatch.Status.DRY_RUN
+        batch.save(update_fields=_FINISHED_FIELDS)
     except DatabaseError as exc:  # the checks should have caught it; say so instead of a bare 500
-        problems = [RowProblem(1, "数据库", f"写入失败，未导入任何数据：{exc}")]
-        batch.rows_created = batch.rows_updated = 0
-    return problems, warnings
+        logger.exception("import batch %s: the write failed after clean checks", batch.pk)
+        batch.status = ImportBatch.Status.RUNNING  # the in-memory copy, rolled back with the rows
+        _problems_keep(batch, None, [RowProblem(1, "数据库", f"写入失败，未导入任何数据：{_database_error_text(exc)}")])
+        _rejected(batch)
+    return None
+
+
+def _database_error_text(exc: DatabaseError) -> str:
+    """A database refusal as the user reads it: the common ones in Chinese, others by their kind only."""
+    text = str(exc).lower()
+    if "locked" in text or "could not serialize" in text or "deadlock" in text:
+        return "数据库正忙（其他人正在写入），请稍后重试"
+    if "unique" in text or "duplicate" in text:
+        return "与已有记录重复（可能有人同时导入了同一批数据），请稍后重试"
+    if "foreign key" in text:
+        return "引用的记录已被删除或修改，请重新导入"
+    return "数据库拒绝了写入，请联系管理员（详情已记入服务器日志）"
 
 
 def changes_listed(kind: ImportKind, written: UpsertResult, row_numbers: list[int]) -> list[dict[str, Any]]:

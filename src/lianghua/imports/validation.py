@@ -9,12 +9,17 @@ clean file, the rows in the shape the kind's bulk service takes.
 """
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from xlsxwriter.utility import xl_col_to_name  # 0 -> A, 26 -> AA: the column as the spreadsheet labels it
 
 from lianghua.accounts.roles import user_sees_everything
@@ -46,6 +51,8 @@ from .reading import (
     cell_month,
     cell_text,
     header_normalize,
+    magnitude_sane,
+    unsafe_character,
 )
 
 YUAN_HINT = "疑似以元为单位填写，应为万元"
@@ -97,6 +104,10 @@ class RowProblem:
 
 @dataclass
 class Validation:
+    """The outcome of checking a file. Errors and warnings are kept up to settings.LIANGHUA_IMPORT_ERRORS_KEPT
+    each (the lowest rows; a million bad rows must not become a million messages in memory and in the
+    batch) and counted in full."""
+
     kind: ImportKind
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
@@ -104,22 +115,35 @@ class Validation:
     row_numbers: list[int] = field(default_factory=list)  # the file row of each of `rows`
     rows_total: int = 0
     fields: frozenset[str] = frozenset()  # the fields whose columns the file has
+    errors_total: int = 0
+    warnings_total: int = 0
+    kept: int = field(default_factory=lambda: settings.LIANGHUA_IMPORT_ERRORS_KEPT)
 
     def error(self, row: int, column: str, message: str) -> None:
+        self.errors_total += 1
         self.errors.append(RowProblem(row, column, message))
+        if len(self.errors) >= 2 * self.kept:
+            self.errors = self._first(self.errors)
 
     def warn(self, row: int, column: str, message: str) -> None:
+        self.warnings_total += 1
         self.warnings.append(RowProblem(row, column, message))
+        if len(self.warnings) >= 2 * self.kept:
+            self.warnings = self._first(self.warnings)
 
     def row_add(self, number: int, row: dict[str, Any]) -> None:
         """A row for the bulk service, from file row `number` (the dry run names it in its changes)."""
         self.rows.append(row)
         self.row_numbers.append(number)
 
-    def sort(self) -> None:
+    def _first(self, problems: list[RowProblem]) -> list[RowProblem]:
         order = {c.header: i for i, c in enumerate(self.kind.columns)}
-        self.errors.sort(key=lambda p: (p.row, order.get(p.column, -1)))
-        self.warnings.sort(key=lambda p: (p.row, order.get(p.column, -1)))
+        problems.sort(key=lambda p: (p.row, order.get(p.column, -1)))
+        return problems[:self.kept]
+
+    def sort(self) -> None:
+        self.errors = self._first(self.errors)
+        self.warnings = self._first(self.warnings)
 
 
 @dataclass
@@ -209,12 +233,44 @@ def _column_coerce(coerce: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
             except InvalidOperation:
                 pass
             else:
-                if all(map(Decimal.is_finite, values)):
+                if all(map(Decimal.is_finite, values)) and all(map(magnitude_sane, values)):
                     return values
         if len(distinct) * 2 <= len(raw):
             coerced = {cell: coerce(cell) for cell in distinct}
             return list(map(coerced.__getitem__, raw))
     return list(map(coerce, raw))
+
+
+@functools.cache
+def field_range(model: type | None, field_name: str) -> tuple[Decimal, Decimal] | None:
+    """The least and greatest value the model field stores on every database we run on (PostgreSQL's
+    integer widths; a decimal's digits), or None for a column that is not a numeric model field."""
+    if model is None:
+        return None
+    try:
+        model_field = model._meta.get_field(field_name)  # type: ignore[attr-defined]
+    except FieldDoesNotExist:
+        return None
+    if isinstance(model_field, models.DecimalField):
+        highest = Decimal(10) ** (model_field.max_digits - model_field.decimal_places) - Decimal(10) ** -model_field.decimal_places
+        return -highest, highest
+    widths = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+    if widths is None:
+        return None
+    return Decimal(widths[0]), Decimal(widths[1])
+
+
+def _fits_check(kind: ImportKind, column: Column, values: list[Any], fail: Fail) -> None:
+    """Every figure must fit its model field (1E+20 in 用地面积 would be stored and then break the
+    enterprise's page): found with min/max in C, the cells looked at only when one does not fit."""
+    span = field_range(kind.model, column.stored or column.field)
+    present = [v for v in values if v is not None and v is not FAILED and v is not CLEARED]
+    if span is None or not present or (span[0] <= min(present) and max(present) <= span[1]):
+        return
+    for position in [p for p, v in enumerate(values) if v is not None and v is not FAILED and v is not CLEARED
+                     and not span[0] <= v <= span[1]]:
+        fail(position, column, f"数值超出可保存的范围（填的是{values[position]}，最大为{decimal_plain(span[1])}）")
+        values[position] = FAILED
 
 
 def _numbers_check(column: Column, values: list[Any], numbers: list[int],
@@ -353,6 +409,12 @@ def _column_values(column: Column, raw: list[Any], fail: Fail) -> list[Any]:
     else:
         if column.type in _TEXT_TYPES and CLEAR_MARKER in values:  # text cells are stripped: found in C
             values = [CLEARED if v == CLEAR_MARKER else v for v in values]
+    if column.type in _TEXT_TYPES:
+        texts = [v for v in values if type(v) is str]
+        if texts and unsafe_character("\n".join(texts)):  # one search in C over the whole column
+            for position in [p for p, v in enumerate(values) if type(v) is str and unsafe_character(v)]:
+                failing(position, f"含有不可见的控制字符（{unsafe_character(values[position])}，常见于复制粘贴），请删除后重新导入")
+                values[position] = FAILED
     if column.required and CLEARED in values:
         for position in [p for p, v in enumerate(values) if v is CLEARED]:
             failing(position, f"必填项，不能{CLEAR_MARKER}")
@@ -407,6 +469,8 @@ def records_parse(kind: ImportKind, table: Table, result: Validation) -> list[Re
         else:
             raw = list(by_column[index]) if index < len(by_column) else [None] * len(grid)
         values = _column_values(column, raw, fail)
+        if column.type in (INTEGER, DECIMAL):
+            _fits_check(kind, column, values, fail)
         if CLEARED in values:
             cleared[column.field] = [p for p, v in enumerate(values) if v is CLEARED]
             values = [None if v is CLEARED else v for v in values]

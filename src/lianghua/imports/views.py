@@ -13,7 +13,7 @@ from lianghua.accounts.roles import Capability, user_may
 
 from .kinds import TYPE_LABELS, import_kinds
 from .models import ImportBatch
-from .selectors import import_batches_visible_to
+from .selectors import import_batches_listed, import_batches_visible_to
 from .services import (
     ImportNotConfirmable,
     import_confirm,
@@ -22,8 +22,6 @@ from .services import (
     user_may_import,
 )
 from .validation import choice_values, yuan_rule_note
-
-ERRORS_SHOWN = 2000  # a page lists this many; the command and the API give every one
 
 
 @login_required
@@ -46,7 +44,7 @@ def import_page(request):
                     for c in import_kinds()[selected].columns],
         "may_import": user_may_import(request.user),
         "yuan_note": yuan_rule_note(),
-        "batches": import_batches_visible_to(request.user)[:30],
+        "batches": import_batches_listed(request.user)[:30],
         "kind_names": {code: kind.name for code, kind in import_kinds().items()},
     })
 
@@ -68,8 +66,8 @@ def import_batch(request, pk: int):
         "nav": "imports",
         "batch": batch,
         "kind": import_kinds().get(batch.kind),
-        "errors": batch.errors[:ERRORS_SHOWN],
-        "errors_hidden": max(0, len(batch.errors) - ERRORS_SHOWN),
+        "errors": batch.errors,
+        "errors_hidden": max(0, batch.errors_total - len(batch.errors)),
         "changes_hidden": max(0, batch.rows_updated - len(batch.changes)),
         "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.applied_batch_id is None
         and user_may_import(request.user) and (user_may(request.user, Capability.ADMINISTER) or batch.by_id == request.user.pk),

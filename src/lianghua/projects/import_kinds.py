@@ -248,7 +248,7 @@ PROJECTS = import_kind_declare(ImportKind(
                note="未列入不填"),
     ),
     "项目编号",
-    check=projects_check, write=projects_bulk_upsert, read_only_headers=PROJECT_EXPORT_ONLY,
+    check=projects_check, write=projects_bulk_upsert, model=Project, read_only_headers=PROJECT_EXPORT_ONLY,
     slip_rules=((f"项目投资≥{PROJECT_INVESTMENT_YUAN_SLIP_WAN:,}万元",), (f"项目投资≥{PROJECT_MONEY_WARN_WAN:,}万元",)),
 ))
 
@@ -261,7 +261,7 @@ PROGRESS = import_kind_declare(ImportKind(
                width=18, note="自开工起累计，逐月不减少"),
     ),
     "项目编号 + 月份",
-    check=progress_check, write=project_progress_bulk_upsert,
+    check=progress_check, write=project_progress_bulk_upsert, model=ProjectProgress,
     slip_rules=((f"累计完成投资超过总投资{PROGRESS_YUAN_SLIP_RATIO}倍",), ()),
 ))
 
@@ -275,5 +275,5 @@ ACTIVITIES = import_kind_declare(ImportKind(
         Column("attendance", "参加人数", INTEGER, unit="人", minimum="0", width=10),
     ),
     "日期 + 所属区域 + 名称",
-    check=activities_check, write=activities_bulk_upsert,
+    check=activities_check, write=activities_bulk_upsert, model=Activity,
 ))

@@ -41,8 +41,10 @@ class Command(LianghuaCommand):
         if batch.errors:
             for error in batch.errors:
                 self.stderr.write(problem_text(error))
+            unlisted = batch.errors_total - len(batch.errors)
+            more = f"，另有 {unlisted:,} 处未列出" if unlisted else ""
             self.stderr.write(self.style.ERROR(
-                f"共 {len(batch.errors)} 处错误，未写入任何数据（{batch.rows_total} 行，导入批次 {batch.pk}）"))
+                f"共 {batch.errors_total:,} 处错误{more}，未写入任何数据（{batch.rows_total} 行，导入批次 {batch.pk}）"))
             sys.exit(1)
         for change in batch.changes if dry_run else ():
             fields = "；".join(f"{f['label']}：{f['before']} → {f['after']}" for f in change["fields"])
