@@ -17,8 +17,22 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Every test that touches a database may touch all of them: on SQLite, sessions and login records
+    # live in the `security` database (lianghua/core/databases.py), and a login is part of many tests.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if marker and marker.args:
+            kwargs.setdefault("transaction", marker.args[0])
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(scope="session")

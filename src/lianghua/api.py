@@ -5,10 +5,10 @@ Authentication: a browser session (with CSRF) or `Authorization: Bearer <token>`
 user exactly what the pages show them.
 """
 
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from lianghua.accounts.logins import token_use_record
 from lianghua.accounts.models import ApiToken
 
 
@@ -21,7 +21,7 @@ class BearerToken(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        token_use_record(found)
         request.user = found.user
         return found.user
 

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lianghua.core.errors.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "lianghua.urls"
@@ -83,6 +84,7 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_ROUTERS = ["lianghua.core.databases.ShortWritesRouter"]
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'lianghua.sqlite3'}",
@@ -95,12 +97,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
                         "PRAGMA temp_store=MEMORY;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # A request waits this long for the write lock; an import waits LIANGHUA_IMPORT_LOCK_WAIT_SECONDS.
+        "timeout": float(os.environ.get("LIANGHUA_SQLITE_WAIT_SECONDS", "20")),
+    }
+    # Sessions, login records and lockout counters in a file of their own, which no import writes: a
+    # login never waits for SQLite's one write lock (lianghua/core/databases.py).
+    _main_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["security"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(_main_file.with_name(f"{_main_file.stem}-security{_main_file.suffix}")),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"], "timeout": 5},
     }
 else:
     # Progress queries are short set-based aggregates: JIT compilation only slows them (DESIGN §2), and
     # on SSD storage index scans are nearly as cheap as sequential ones (0.35 s → 0.12 s for a county).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+
+# Behind our reverse proxy (docs/deploy.md): the client's address is the last one it appends to
+# X-Forwarded-For. Off, REMOTE_ADDR is the client (a header the client writes is never believed).
+LIANGHUA_BEHIND_PROXY = os.environ.get("LIANGHUA_BEHIND_PROXY", "") == "1"
+# A token's 最近使用 is written at most this often (each write would otherwise wait for an import's lock).
+LIANGHUA_TOKEN_USE_RECORD_SECONDS = int(os.environ.get("LIANGHUA_TOKEN_USE_RECORD_SECONDS", "60"))
 
 # The region this installation serves; names typed without a code are read inside it first.
 LIANGHUA_HOME_REGION = os.environ.get("LIANGHUA_HOME_REGION", "330400")
@@ -180,6 +198,8 @@ LIANGHUA_IMPORT_READ_MEMORY_MB = int(os.environ.get("LIANGHUA_IMPORT_READ_MEMORY
 LIANGHUA_IMPORT_READ_SECONDS = int(os.environ.get("LIANGHUA_IMPORT_READ_SECONDS", "600"))
 # A batch keeps the first errors and warnings (by row) of each; beyond them it counts.
 LIANGHUA_IMPORT_ERRORS_KEPT = int(os.environ.get("LIANGHUA_IMPORT_ERRORS_KEPT", "1000"))
+# On SQLite an import waits this long for another import's write lock (a request waits 20 s at most).
+LIANGHUA_IMPORT_LOCK_WAIT_SECONDS = int(os.environ.get("LIANGHUA_IMPORT_LOCK_WAIT_SECONDS", "900"))
 # A batch 进行中 on another machine for longer than this was cut off (on this machine its process is asked).
 LIANGHUA_IMPORT_STALE_HOURS = int(os.environ.get("LIANGHUA_IMPORT_STALE_HOURS", "6"))
 

@@ -8,22 +8,16 @@ the batch is 进行中 and shown 中断; running the same file again then gives 
 """
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import dj_database_url
-import pytest
-
 from tests.factories import valid_credit_code
+from tests.imports.conftest import LIANGHUA
 
 ROWS = 6_000
-LIANGHUA = str(Path(sys.executable).with_name("lianghua"))
 STATE = """
 import json
 from lianghua.enterprises.models import Enterprise
@@ -37,30 +31,6 @@ print(json.dumps({
                 for b in ImportBatch.objects.order_by("pk")],
 }, ensure_ascii=False))
 """
-
-
-@pytest.fixture
-def own_database(tmp_path):
-    """The environment of a process with a fresh database of its own, initialised (`lianghua init`)."""
-    env = {**os.environ, "LIANGHUA_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1"}
-    url = os.environ.get("DATABASE_URL", "")
-    server = dj_database_url.parse(url) if url.startswith("postgres") else None
-    name = f"lianghua_killed_{uuid.uuid4().hex[:8]}"
-    if server:
-        import psycopg
-
-        admin = psycopg.connect(host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"],
-                                password=server["PASSWORD"] or None, dbname=server["NAME"], autocommit=True)
-        admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        env.pop("DATABASE_URL", None)
-    subprocess.run([LIANGHUA, "init"], env=env, check=True, capture_output=True, timeout=300)
-    yield env
-    if server:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
-    shutil.rmtree(tmp_path / "var", ignore_errors=True)
 
 
 def enterprises_file(path: Path, suffix: str) -> Path:

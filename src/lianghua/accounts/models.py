@@ -94,3 +94,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LoginRecord(models.Model):
+    """Every login, logout and failed login, with time, user, address and result (等保 2.0 安全审计).
+
+    On SQLite it lives in the security database (lianghua/core/databases.py), so its user is named by id
+    without a database constraint, and by the username as typed (a failed login may name no user)."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", "登录成功"
+        FAILURE = "failure", "登录失败"
+        LOGOUT = "logout", "退出登录"
+
+    at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, verbose_name="用户", null=True, blank=True, on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
+    username = models.CharField(verbose_name="用户名", max_length=150)
+    result = models.CharField(verbose_name="结果", max_length=16, choices=Result.choices)
+    ip = models.GenericIPAddressField(verbose_name="IP 地址", null=True, blank=True)
+    user_agent = models.CharField(verbose_name="浏览器", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"], name="loginrecord_username_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_result_display()}"

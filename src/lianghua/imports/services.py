@@ -28,6 +28,7 @@ from lianghua.accounts.roles import Capability, user_may
 from lianghua.audit.bulk import UpsertResult
 from lianghua.audit.changes import changes_described
 from lianghua.audit.services import domain_event_record
+from lianghua.core.databases import lock_wait
 
 from .forms_xlsx import form_write
 from .kinds import ImportKind, import_kind
@@ -131,9 +132,12 @@ def import_run(*, kind: str, path: str | Path, original_name: str | None = None,
     if not user_may_import(by):
         raise ImportNotAllowed("您的账号没有导入数据的权限（仅管理员和经信部门工作人员可以导入）")
     path = Path(path)
-    batch = _batch_start(kind=kind, path=path, original_name=original_name or path.name, by=by)
-    with _collector_paused():
-        _checked_and_written(import_definition, path, batch, by, dry_run)
+    # An import is long work: each of its writes waits its turn behind another import's (SQLite holds one
+    # write lock for the whole database; the file is read and checked holding none).
+    with lock_wait(settings.LIANGHUA_IMPORT_LOCK_WAIT_SECONDS):
+        batch = _batch_start(kind=kind, path=path, original_name=original_name or path.name, by=by)
+        with _collector_paused():
+            _checked_and_written(import_definition, path, batch, by, dry_run)
     return batch
 
 
