@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lianghua.accounts.models import ApiToken
 from lianghua.enterprises.models import Enterprise
 from lianghua.imports.models import ImportBatch
-from lianghua.imports.services import import_run
+from lianghua.imports.services import ImportNotConfirmable, import_confirm, import_run
 from lianghua.projects.models import ProjectProgress
 from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory, valid_credit_code
 
@@ -131,3 +131,23 @@ def test_a_confirmation_that_finds_errors_applies_nothing_and_leaves_the_dry_run
     assert not ProjectProgress.objects.filter(month=datetime.date(2025, 4, 1)).exists()
     client.force_login(county_officer)
     assert BUTTON in client.get(f"/imports/{dry.pk}/").content.decode()
+
+
+def test_a_confirmation_killed_on_the_way_leaves_the_dry_run_confirmable(sheet, wuyuan_officer):
+    from lianghua.imports.models import current_worker
+
+    dry = import_run(kind="enterprises", path=sheet("enterprises", [[valid_credit_code(880), "甲", "武原", "C34"]]),
+                     by=wuyuan_officer, dry_run=True)
+    # A confirmation whose process is still running: refused, said so.
+    running = ImportBatch.objects.create(kind="enterprises", original_name="x.csv", status=ImportBatch.Status.RUNNING,
+                                         worker=current_worker(), by=wuyuan_officer)
+    ImportBatch.objects.filter(pk=dry.pk).update(applied_batch=running)
+    with pytest.raises(ImportNotConfirmable, match=f"^该试导入正在确认导入（导入批次 {running.pk}），请稍候查看结果$"):
+        import_confirm(batch=dry, by=wuyuan_officer)
+    # Its process gone (killed): the dry run may be confirmed, and is, once.
+    ImportBatch.objects.filter(pk=running.pk).update(worker=f"{current_worker().split(':')[0]}:999999999:1")
+    applied = import_confirm(batch=ImportBatch.objects.get(pk=dry.pk), by=wuyuan_officer)
+    assert applied.status == ImportBatch.Status.APPLIED and applied.rows_created == 1
+    assert ImportBatch.objects.get(pk=dry.pk).applied_batch_id == applied.pk
+    with pytest.raises(ImportNotConfirmable, match="已确认导入"):
+        import_confirm(batch=ImportBatch.objects.get(pk=dry.pk), by=wuyuan_officer)

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from lianghua.audit.admin_mixins import AuditedAdmin
 from lianghua.audit.services import domain_event_record
 
-from .models import ApiToken, User
+from .models import ApiToken, LoginRecord, User
 from .services import api_token_revoke
 
 
@@ -43,3 +43,22 @@ class ApiTokenAdmin(AuditedAdmin):
     def revoke(self, request, queryset):
         revoked = [api_token_revoke(token=token, by=request.user) for token in queryset if token.revoked_at is None]
         messages.success(request, f"已撤销 {len(revoked)} 个令牌")
+
+
+@admin.register(LoginRecord)
+class LoginRecordAdmin(admin.ModelAdmin):
+    """Read only: a login record is evidence, written by the login itself and never changed."""
+
+    list_display = ["at", "username", "result", "ip", "user_agent"]
+    list_filter = ["result"]
+    search_fields = ["username", "ip"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -65,6 +65,11 @@ class BatchOut(Schema):
         return obj.by.username if obj.by_id else None
 
     @staticmethod
+    def resolve_applied_batch_id(obj) -> int | None:
+        confirmation = obj.confirmation  # a confirmation still running has applied nothing yet
+        return confirmation.pk if confirmation is not None and confirmation.status == "applied" else None
+
+    @staticmethod
     def resolve_status(obj) -> str:
         return _status_of(obj)
 

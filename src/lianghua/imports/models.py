@@ -69,6 +69,13 @@ class ImportBatch(models.Model):
         return timezone.now() - self.started_at > timedelta(hours=settings.LIANGHUA_IMPORT_STALE_HOURS)
 
     @property
+    def confirmation(self) -> "ImportBatch | None":
+        """The batch that applied this dry run, or is applying it now; None while the dry run may be
+        confirmed (a confirmation whose process was killed leaves it confirmable)."""
+        applying = self.applied_batch
+        return None if applying is None or applying.interrupted else applying
+
+    @property
     def status_label(self) -> str:
         return "中断（未导入任何数据）" if self.interrupted else self.get_status_display()
 

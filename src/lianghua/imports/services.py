@@ -247,31 +247,38 @@ def import_confirm(*, batch: ImportBatch, by: Any) -> ImportBatch:
 
     Returns the new batch. When it applied, the dry run records it and refuses any later confirmation;
     when the second check found errors, nothing was applied and the dry run stays confirmable. The dry
-    run's row stays locked meanwhile, so two confirmations at once (a double click, the page and the
-    API) apply the file once: the second waits and is then refused.
+    run is claimed in a short transaction (its row locked, the new batch recorded on it), so two
+    confirmations at once (a double click, the page and the API) apply the file once: the second is
+    refused while the first runs. The file is then read, checked and written as every import is, holding
+    no lock while it is checked; a confirmation killed on the way leaves the dry run confirmable.
     """
     if not (user_may(by, Capability.ADMINISTER) or batch.by_id == getattr(by, "pk", None)):
         raise ImportNotAllowed("只能确认自己的试导入")
-    with transaction.atomic():
-        dry_run = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if dry_run.applied_batch_id is not None:
-            raise ImportNotConfirmable(f"该试导入已确认导入（导入批次 {dry_run.applied_batch_id}），不能重复确认")
-        if dry_run.status != ImportBatch.Status.DRY_RUN:
-            raise ImportNotConfirmable("只有检查通过的试导入可以确认导入")
-        # Copy out of storage first: the storage may not be a local disk.
-        suffix = Path(dry_run.original_name).suffix
-        with tempfile.TemporaryDirectory() as folder:
-            local = Path(folder) / f"confirm{suffix}"
+    with tempfile.TemporaryDirectory() as folder, lock_wait(settings.LIANGHUA_IMPORT_LOCK_WAIT_SECONDS):
+        with transaction.atomic():
+            dry_run = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            confirmation = dry_run.confirmation
+            if confirmation is not None and confirmation.status == ImportBatch.Status.APPLIED:
+                raise ImportNotConfirmable(f"该试导入已确认导入（导入批次 {confirmation.pk}），不能重复确认")
+            if confirmation is not None:
+                raise ImportNotConfirmable(f"该试导入正在确认导入（导入批次 {confirmation.pk}），请稍候查看结果")
+            if dry_run.status != ImportBatch.Status.DRY_RUN:
+                raise ImportNotConfirmable("只有检查通过的试导入可以确认导入")
+            # Copy out of storage first: the storage may not be a local disk.
+            local = Path(folder) / f"confirm{Path(dry_run.original_name).suffix}"
             with dry_run.file.open("rb") as source, local.open("wb") as target:
                 shutil.copyfileobj(source, target)
             if _sha256(local) != dry_run.sha256:
                 raise ImportNotConfirmable("试导入的文件已被改动，请重新上传")
-            applied = import_run(kind=dry_run.kind, path=local, original_name=dry_run.original_name, by=by)
-        if applied.status == ImportBatch.Status.APPLIED:
-            dry_run.applied_batch = applied
+            applying = _batch_start(kind=dry_run.kind, path=local, original_name=dry_run.original_name, by=by)
+            dry_run.applied_batch = applying
             dry_run.save(update_fields=["applied_batch"])
-    batch.applied_batch_id = dry_run.applied_batch_id
-    return applied
+        with _collector_paused():
+            _checked_and_written(import_kind(dry_run.kind), local, applying, by, dry_run=False)
+        if applying.status != ImportBatch.Status.APPLIED:  # found errors this time: confirmable again
+            ImportBatch.objects.filter(pk=dry_run.pk, applied_batch=applying).update(applied_batch=None)
+    batch.applied_batch_id = applying.pk if applying.status == ImportBatch.Status.APPLIED else None
+    return applying
 
 
 def problem_text(problem: dict[str, Any]) -> str:

@@ -69,7 +69,7 @@ def import_batch(request, pk: int):
         "errors": batch.errors,
         "errors_hidden": max(0, batch.errors_total - len(batch.errors)),
         "changes_hidden": max(0, batch.rows_updated - len(batch.changes)),
-        "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.applied_batch_id is None
+        "may_confirm": batch.status == ImportBatch.Status.DRY_RUN and batch.confirmation is None
         and user_may_import(request.user) and (user_may(request.user, Capability.ADMINISTER) or batch.by_id == request.user.pk),
         "confirmed_dry_run": getattr(batch, "confirmed_dry_run", None),  # the dry run this batch applied
     })
