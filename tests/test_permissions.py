@@ -596,6 +596,9 @@ NO_RECORDS = [
     # Routes that show no registry record at all: the 百步镇 officer gets them, without any 武原 mark.
     ("notifications", "accounts:notifications", "get", "/notifications/", {}),
     ("mark notifications read", "accounts:notifications_read", "post", "/notifications/read/", {}),
+    ("own password page", "accounts:password_change", "get", "/notifications/password/", {}),
+    ("own password change refused (wrong old password)", "accounts:password_change", "post",
+     "/notifications/password/", {"old_password": "不对", "new_password1": "x", "new_password2": "x"}),
     ("start the drafts of one's region", "bulletins:drafts_start", "post", "/bulletins/drafts/start/",
      {"month": "2026-06"}),
     ("my evaluations (an officer is sent to the county's)", "evaluations:mine", "get", "/evaluations/mine/", {}),

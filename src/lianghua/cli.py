@@ -39,9 +39,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args == ["help", "--django"]:
         args = ["help"]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["lianghua", *args])
+    try:
+        execute_from_command_line(["lianghua", *args])
+    except ImproperlyConfigured as exc:  # a setting the operator must fix: the sentence, not a traceback
+        sys.exit(f"配置错误：{exc}")
 
 
 if __name__ == "__main__":

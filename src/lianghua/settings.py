@@ -1,7 +1,7 @@
 """Django settings. Everything that differs between machines comes from the environment.
 
 DATABASE_URL picks the database (default: SQLite file under var/), LIANGHUA_SECRET_KEY the key,
-LIANGHUA_DEBUG=1 turns on debug pages.
+LIANGHUA_DEBUG=1 turns on debug pages, LIANGHUA_PRODUCTION=1 the production rules (docs/deploy.md).
 """
 
 import os
@@ -16,8 +16,38 @@ DATA_DIR = Path(os.environ.get("LIANGHUA_DATA_DIR", BASE_DIR / "data"))
 VAR_DIR = Path(os.environ.get("LIANGHUA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("LIANGHUA_SECRET_KEY", "insecure-dev-key-change-me-in-production")
+# LIANGHUA_PRODUCTION=1: behind TLS on a real server (docs/deploy.md). The app then refuses to start
+# without a real LIANGHUA_SECRET_KEY or with debug pages on, and sends its cookies Secure and HSTS.
+PRODUCTION = os.environ.get("LIANGHUA_PRODUCTION", "") == "1"
 DEBUG = os.environ.get("LIANGHUA_DEBUG", "0") == "1"
+
+
+def _secret_key() -> str:
+    """LIANGHUA_SECRET_KEY; outside production without one, a random key kept in var/secret_key (never a
+    key written in the code, which anyone could read and sign sessions with)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    given = os.environ.get("LIANGHUA_SECRET_KEY", "")
+    if PRODUCTION and (len(given) < 50 or len(set(given)) < 5):
+        raise ImproperlyConfigured("生产模式（LIANGHUA_PRODUCTION=1）必须设置 LIANGHUA_SECRET_KEY：至少 50 个随机字符，"
+                                   "例如 python -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出")
+    if given:
+        return given
+    kept = VAR_DIR / "secret_key"
+    if not kept.exists():
+        import secrets
+
+        descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return kept.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+if PRODUCTION and DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("生产模式（LIANGHUA_PRODUCTION=1）不能打开调试页面（LIANGHUA_DEBUG=1）")
 ALLOWED_HOSTS = os.environ.get("LIANGHUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -58,6 +88,7 @@ MIDDLEWARE = [
     # Every page needs a login unless marked @login_not_required (the API authenticates on its own).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lianghua.core.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lianghua.core.errors.DatabaseBusyMiddleware",
@@ -120,6 +151,18 @@ LIANGHUA_BEHIND_PROXY = os.environ.get("LIANGHUA_BEHIND_PROXY", "") == "1"
 # A token's 最近使用 is written at most this often (each write would otherwise wait for an import's lock).
 LIANGHUA_TOKEN_USE_RECORD_SECONDS = int(os.environ.get("LIANGHUA_TOKEN_USE_RECORD_SECONDS", "60"))
 
+if PRODUCTION:
+    # TLS ends at the reverse proxy (docs/deploy.md), which says so in X-Forwarded-Proto.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True
+    SECURE_SSL_REDIRECT = os.environ.get("LIANGHUA_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("LIANGHUA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LIANGHUA_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("LIANGHUA_HSTS_PRELOAD", "1") == "1"
+    if LIANGHUA_BEHIND_PROXY:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LIANGHUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
 # The region this installation serves; names typed without a code are read inside it first.
 LIANGHUA_HOME_REGION = os.environ.get("LIANGHUA_HOME_REGION", "330400")
 
@@ -169,9 +212,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# 等保 2.0 三级 身份鉴别: passwords of some length, not common, not all digits, not the username.
+LIANGHUA_PASSWORD_MIN_LENGTH = int(os.environ.get("LIANGHUA_PASSWORD_MIN_LENGTH", "12"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "lianghua.accounts.passwords.ChineseMinimumLengthValidator",
+     "OPTIONS": {"min_length": LIANGHUA_PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "display_name", "email"]}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions end after LIANGHUA_SESSION_IDLE_MINUTES without a request (each request renews the cookie)
+# and LIANGHUA_SESSION_MAX_HOURS after the login whatever happens (core.sessions.SessionLimitMiddleware).
+LIANGHUA_SESSION_IDLE_MINUTES = int(os.environ.get("LIANGHUA_SESSION_IDLE_MINUTES", "30"))
+LIANGHUA_SESSION_MAX_HOURS = int(os.environ.get("LIANGHUA_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = LIANGHUA_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
