@@ -5,6 +5,7 @@ LIANGHUA_DEBUG=1 turns on debug pages, LIANGHUA_PRODUCTION=1 the production rule
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "axes",  # lockout after repeated failed logins (its tables in the security database on SQLite)
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lianghua.core.errors.DatabaseBusyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers the lockout of a login that a view refused
 ]
 
 ROOT_URLCONF = "lianghua.urls"
@@ -222,6 +225,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# 等保 2.0 三级 登录失败处理: LIANGHUA_LOGIN_FAILURE_LIMIT failed logins of one username within
+# LIANGHUA_LOGIN_LOCKOUT_MINUTES lock it for as long (django-axes); a 安全管理员 unlocks it at once in the
+# admin (访问尝试: delete the attempts) or with `lianghua axes_reset_username USERNAME`.
+LIANGHUA_LOGIN_FAILURE_LIMIT = int(os.environ.get("LIANGHUA_LOGIN_FAILURE_LIMIT", "5"))
+LIANGHUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LIANGHUA_LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LIANGHUA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LIANGHUA_LOGIN_LOCKOUT_MINUTES)
+AXES_USE_ATTEMPT_EXPIRATION = True  # "5 in 15 minutes": each failure counts for the lockout time only
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the account, from whichever address (addresses change, accounts not)
+# axes.W006 asks to lock addresses too; a county's officers share one 政务外网 address behind NAT, and one
+# officer's typos must not lock them all out. Guessing across many accounts from one address is limited by
+# the reverse proxy instead (docs/deploy.md, limit_req on /login/).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # every login is a LoginRecord already
+AXES_CLIENT_IP_CALLABLE = "lianghua.accounts.logins.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Sessions end after LIANGHUA_SESSION_IDLE_MINUTES without a request (each request renews the cookie)
 # and LIANGHUA_SESSION_MAX_HOURS after the login whatever happens (core.sessions.SessionLimitMiddleware).

@@ -1,4 +1,4 @@
-"""Logins recorded, and the writes a login or an API call can do without kept from ever failing it.
+"""Logins recorded (and lockouts, which django-axes decides), and the writes a login or an API call can do without kept from ever failing it.
 
 Every login, logout and failed login becomes a LoginRecord (in the security database on SQLite). A
 user's 上次登录 and a token's 最近使用 are conveniences: written when the database takes them at once
@@ -8,6 +8,7 @@ user's 上次登录 and a token's 最近使用 are conveniences: written when th
 from datetime import timedelta
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -56,6 +57,11 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest
     login_record(request, result=LoginRecord.Result.FAILURE, user=user, username=username)
 
 
+def _locked_out(sender: Any, request: HttpRequest | None, username: str, **kwargs: Any) -> None:
+    user = get_user_model().objects.filter(username=username).only("pk").first()
+    login_record(request, result=LoginRecord.Result.LOCKED, user=user, username=username)
+
+
 def login_recording_connect() -> None:
     """Replace Django's update_last_login (a write that waits for the lock) with ours."""
     from django.contrib.auth.models import update_last_login
@@ -64,6 +70,7 @@ def login_recording_connect() -> None:
     user_logged_in.connect(_logged_in, dispatch_uid="lianghua_login_record")
     user_logged_out.connect(_logged_out, dispatch_uid="lianghua_logout_record")
     user_login_failed.connect(_login_failed, dispatch_uid="lianghua_login_failed_record")
+    user_locked_out.connect(_locked_out, dispatch_uid="lianghua_locked_out_record")
 
 
 def token_use_record(token: ApiToken) -> None:

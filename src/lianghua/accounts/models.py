@@ -105,6 +105,7 @@ class LoginRecord(models.Model):
     class Result(models.TextChoices):
         SUCCESS = "success", "登录成功"
         FAILURE = "failure", "登录失败"
+        LOCKED = "locked", "连续失败，账号锁定"
         LOGOUT = "logout", "退出登录"
 
     at = models.DateTimeField(verbose_name="时间", auto_now_add=True, db_index=True)
