@@ -56,3 +56,66 @@ def test_an_undeclared_event_kind_is_refused():
 
     with pytest.raises(ValueError, match="undeclared"):
         domain_event_record(kind="bulletin.publishd")
+
+
+STRONG = "新用户的初始密码-足够长-2026"
+
+
+def test_a_user_is_created_in_the_admin_with_role_and_region_and_recorded(client, admin_user):
+    from lianghua.accounts.models import User
+
+    client.force_login(admin_user)
+    base = {"username": "new_officer", "password1": STRONG, "password2": STRONG, "usable_password": "true",
+            "display_name": "新同事", "role": "officer"}
+    refused = client.post("/admin/accounts/user/add/", base)
+    assert refused.status_code == 200 and "角色“经信部门工作人员”须指定所属区域" in refused.content.decode()
+    assert not User.objects.filter(username="new_officer").exists()
+    created = client.post("/admin/accounts/user/add/", {**base, "region": Region.objects.get(code="330424102").pk})
+    assert created.status_code == 302, created.content.decode()[:3000]
+    user = User.objects.get(username="new_officer")
+    assert (user.role, user.region.name, user.check_password(STRONG)) == ("officer", "百步镇", True)
+    record = ChangeRecord.objects.get(model="accounts.user", object_pk=str(user.pk), action="create")
+    assert record.actor == admin_user and record.after["password"] == "（已隐去）"
+
+
+def test_createsuperuser_makes_an_administrator_and_records_it(db):
+    import os
+
+    from django.core.management import call_command
+
+    from lianghua.accounts.models import User
+
+    os.environ["DJANGO_SUPERUSER_PASSWORD"] = STRONG
+    try:
+        call_command("createsuperuser", interactive=False, username="root_admin", email="a@example.gov.cn",
+                     verbosity=0)
+    finally:
+        del os.environ["DJANGO_SUPERUSER_PASSWORD"]
+    user = User.objects.get(username="root_admin")
+    assert (user.role, user.region_id, user.is_superuser) == ("admin", None, True)
+    assert ChangeRecord.objects.filter(model="accounts.user", object_pk=str(user.pk), action="create",
+                                       actor=None).exists()
+
+
+def test_users_are_deactivated_never_deleted_and_keep_their_history(client, admin_user, baibu_officer):
+    from lianghua.accounts.models import User
+
+    event = DomainEvent.objects.create(kind="user.password_changed", actor=baibu_officer, payload={"user": "x"})
+    client.force_login(admin_user)
+    assert client.get(f"/admin/accounts/user/{baibu_officer.pk}/delete/").status_code == 403
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert "delete_selected" not in listing and "停用所选用户" in listing
+    done = client.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [baibu_officer.pk]})
+    assert done.status_code == 302
+    assert User.objects.get(pk=baibu_officer.pk).is_active is False
+    event.refresh_from_db()
+    assert event.actor_id == baibu_officer.pk
+    record = ChangeRecord.objects.filter(model="accounts.user", object_pk=str(baibu_officer.pk)).latest("id")
+    assert (record.before["is_active"], record.after["is_active"]) == (True, False)
+
+
+def test_domain_events_cannot_be_deleted_in_the_admin(client, admin_user):
+    event = DomainEvent.objects.create(kind="user.password_changed", actor=admin_user, payload={"user": "x"})
+    client.force_login(admin_user)
+    assert client.post(f"/admin/audit/domainevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert DomainEvent.objects.filter(pk=event.pk).exists()

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from lianghua.audit.admin_mixins import AuditedAdmin
-from lianghua.audit.services import domain_event_record
+from lianghua.audit.services import change_record, domain_event_record, snapshot
 
 from .models import ApiToken, LoginRecord, User
 from .services import api_token_revoke
@@ -17,6 +17,25 @@ class PlatformUserAdmin(AuditedAdmin, UserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["region", "enterprise"]
     fieldsets = [*UserAdmin.fieldsets, ("平台角色", {"fields": ["display_name", "role", "region", "enterprise"]})]
+    # A new user is made with their role and scope on the same page (without them the database refuses
+    # a role that needs a region; User.clean says which field is missing).
+    add_fieldsets = [*UserAdmin.add_fieldsets, ("平台角色", {"fields": ["display_name", "role", "region", "enterprise"]})]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        """Users are deactivated, never deleted: their change records, events and batches keep their actor."""
+        return False
+
+    @admin.action(description="停用所选用户（保留其全部操作记录）")
+    def deactivate(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_active=True):
+            before = snapshot(user)
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            change_record(actor=request.user, instance=user, action="update", before=before)
+            count += 1
+        self.message_user(request, f"已停用 {count} 个用户；其登录和操作记录全部保留。", messages.SUCCESS)
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)

@@ -1,7 +1,8 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .roles import ROLE_CHOICES, ROLES
@@ -12,9 +13,22 @@ def _role_in(codes: list[str]) -> models.Q:
     return models.Q(role=codes[0]) if len(codes) == 1 else models.Q(role__in=codes)
 
 
+class PlatformUserManager(UserManager["User"]):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`lianghua createsuperuser`: an administrator, whose scope is everything (no region to give)."""
+        from lianghua.audit.services import change_record
+
+        extra_fields.setdefault("role", "admin")
+        user = super().create_superuser(username, email, password, **extra_fields)
+        change_record(actor=None, instance=user, action="create", before=None)  # the command line's operator
+        return user
+
+
 class User(AbstractUser):
     """A person with one role (accounts/roles.py) and one region scope (or one enterprise, for enterprise
     users)."""
+
+    objects = PlatformUserManager()
 
     role = models.CharField("角色", max_length=12, choices=ROLE_CHOICES, default="officer")
     region = models.ForeignKey(
@@ -46,6 +60,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def clean(self) -> None:
+        """What the role's scope needs, said before the database's constraint would refuse it."""
+        super().clean()
+        role = ROLES.get(self.role)
+        if role is not None and role.needs_region and self.region_id is None:
+            raise ValidationError({"region": f"角色“{role.label}”须指定所属区域"})
+        if role is not None and role.needs_enterprise and self.enterprise_id is None:
+            raise ValidationError({"enterprise": f"角色“{role.label}”须指定所属企业"})
 
 
 class ApiToken(models.Model):
