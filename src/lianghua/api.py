@@ -5,6 +5,7 @@ Authentication: a browser session (with CSRF) or `Authorization: Bearer <token>`
 user exactly what the pages show them.
 """
 
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
@@ -16,7 +17,8 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
         found = (
             ApiToken.objects.select_related("user", "user__region")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, expires_at__gt=timezone.now(),
+                    user__is_active=True)
             .first()
         )
         if found is None:

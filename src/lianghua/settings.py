@@ -151,6 +151,8 @@ else:
 # Behind our reverse proxy (docs/deploy.md): the client's address is the last one it appends to
 # X-Forwarded-For. Off, REMOTE_ADDR is the client (a header the client writes is never believed).
 LIANGHUA_BEHIND_PROXY = os.environ.get("LIANGHUA_BEHIND_PROXY", "") == "1"
+# An API token is valid this many days from its creation (`lianghua createtoken --days N` for another span).
+LIANGHUA_TOKEN_DAYS = int(os.environ.get("LIANGHUA_TOKEN_DAYS", "90"))
 # A token's 最近使用 is written at most this often (each write would otherwise wait for an import's lock).
 LIANGHUA_TOKEN_USE_RECORD_SECONDS = int(os.environ.get("LIANGHUA_TOKEN_USE_RECORD_SECONDS", "60"))
 

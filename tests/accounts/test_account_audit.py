@@ -119,3 +119,21 @@ def test_domain_events_cannot_be_deleted_in_the_admin(client, admin_user):
     client.force_login(admin_user)
     assert client.post(f"/admin/audit/domainevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert DomainEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_token_expires_and_its_use_is_recorded(client, county_officer, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    token, key = api_token_create(user=county_officer, name="月报同步", days=30)
+    assert abs((token.expires_at - timezone.now()) - datetime.timedelta(days=30)) < datetime.timedelta(minutes=1)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/regions/", **headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get("/api/v1/regions/", **headers).status_code == 401
+    default, _ = api_token_create(user=county_officer, name="默认")
+    assert abs((default.expires_at - timezone.now()) - datetime.timedelta(days=settings.LIANGHUA_TOKEN_DAYS)) < \
+        datetime.timedelta(minutes=1)

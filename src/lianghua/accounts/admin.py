@@ -50,8 +50,8 @@ class PlatformUserAdmin(AuditedAdmin, UserAdmin):
 class ApiTokenAdmin(AuditedAdmin):
     """Tokens are made by `lianghua createtoken` (the key is shown once); here they are read and revoked."""
 
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
     exclude = ["key_hash"]
     actions = ["revoke"]
 

@@ -1,9 +1,12 @@
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from .roles import ROLE_CHOICES, ROLES
 
@@ -71,6 +74,10 @@ class User(AbstractUser):
             raise ValidationError({"enterprise": f"角色“{role.label}”须指定所属企业"})
 
 
+def token_expiry_default() -> datetime:
+    return timezone.now() + timedelta(days=settings.LIANGHUA_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for scripts. Only its SHA-256 is stored; the key is shown once at creation."""
 
@@ -80,6 +87,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(verbose_name="密钥前缀", max_length=8)
     created_at = models.DateTimeField(verbose_name="创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField(verbose_name="最近使用", null=True, blank=True)
+    # Tokens made before expiry existed were given LIANGHUA_TOKEN_DAYS from the migration.
+    expires_at = models.DateTimeField(verbose_name="到期时间", default=token_expiry_default)
     revoked_at = models.DateTimeField(verbose_name="撤销时间", null=True, blank=True)
 
     class Meta:
