@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "csp",
     "axes",  # lockout after repeated failed logins (its tables in the security database on SQLite)
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lianghua.core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,6 +250,27 @@ AXES_DISABLE_ACCESS_LOG = True  # every login is a LoginRecord already
 AXES_CLIENT_IP_CALLABLE = "lianghua.accounts.logins.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only, no inline
+# script and no eval (htmx is configured without them, base.html); inline style attributes are allowed
+# (templates and ECharts set them; they run nothing). Nothing may frame a page or receive a form elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page of ours uses, switched off for every page (core.security_headers).
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=()")
 
 # Sessions end after LIANGHUA_SESSION_IDLE_MINUTES without a request (each request renews the cookie)
 # and LIANGHUA_SESSION_MAX_HOURS after the login whatever happens (core.sessions.SessionLimitMiddleware).

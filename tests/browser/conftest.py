@@ -22,6 +22,24 @@ BROWSER_MARKS = [
 ]
 
 
+# Every message Chromium logs for a Content-Security-Policy violation, on any page a browser test opens:
+# a script, style or frame the policy refuses is a page that does not work for an officer.
+CSP_VIOLATIONS: list[str] = []
+
+
+def csp_watch(page):
+    page.on("console", lambda message: CSP_VIOLATIONS.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == []
+
+
 @pytest.fixture
 def chromium():
     from playwright.sync_api import sync_playwright
@@ -34,14 +52,14 @@ def chromium():
 
 @pytest.fixture
 def chromium_page(chromium):
-    page = chromium.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = csp_watch(chromium.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN"))
     page.set_default_timeout(15_000)
     yield page
 
 
 def logged_in_page(browser, live_server, username: str, *, width: int = 1400, height: int = 1000):
     """A fresh browser context (its own cookies) logged in as `username`."""
-    page = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN").new_page()
+    page = csp_watch(browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN").new_page())
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)

@@ -5,6 +5,8 @@ downloaded browser; a screenshot lands in tmp_path when a step fails."""
 import datetime as dt
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import BROWSER_MARKS
 from tests.factories import EnterpriseFactory, ProjectFactory, UserFactory
 
@@ -46,9 +48,9 @@ def test_officer_reads_dashboard_opens_records_and_sees_import_errors(reference_
 
         # Changing the year through the filter swaps the dashboard in place (htmx).
         page.select_option("select[name=year]", "2024")
-        page.wait_for_function("document.querySelector('h1').textContent.includes('2024年')")
+        expect(page.locator("h1")).to_contain_text("2024年")
         page.select_option("select[name=year]", "2025")
-        page.wait_for_function("document.querySelector('h1').textContent.includes('2025年')")
+        expect(page.locator("h1")).to_contain_text("2025年")
         page.wait_for_selector("#dashboard-chart canvas")  # ECharts re-drawn after the swap
 
         page.locator("#indicator-table tr", has_text="实施数字化改造项目").first.locator("a.actual").click()

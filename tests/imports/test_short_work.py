@@ -116,6 +116,8 @@ def test_logins_api_calls_and_a_second_import_succeed_while_a_long_import_writes
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         server_wait(base, server)
+        with urllib.request.urlopen(f"{base}/login/", timeout=10) as page:
+            assert page.headers["Server"] == "lianghua"  # not "WSGIServer/0.2 CPython/3.11.7"
         big = enterprises_file(tmp_path / "big.csv", ROWS, 200_000, "大")
         small = enterprises_file(tmp_path / "small.csv", 50, 900_000, "小")
         long_import = subprocess.Popen([LIANGHUA, "import", "enterprises", str(big)], env=env,

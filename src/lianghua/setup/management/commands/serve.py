@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 from django.core.management import call_command
+from django.core.servers import basehttp
 
 from lianghua.core.commands import LianghuaCommand
 
@@ -26,5 +27,8 @@ class Command(LianghuaCommand):
             atexit.register(worker.terminate)
             self.stdout.write("后台任务进程已启动（lianghua worker）")
         self.stdout.write(self.style.SUCCESS(f"网站地址：http://{addrport}/  （Ctrl+C 停止）"))
-        # Django's server, threaded; static files come from WhiteNoise, so no collectstatic step.
+        # Django's server, threaded; static files come from WhiteNoise, so no collectstatic step. It would
+        # name itself and the Python version in every response's Server header: an attacker's first clue.
+        basehttp.ServerHandler.server_software = "lianghua"
+        basehttp.WSGIRequestHandler.version_string = lambda handler: "lianghua"  # type: ignore[method-assign]
         call_command("runserver", addrport, use_reloader=False, use_threading=True)
