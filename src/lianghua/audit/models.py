@@ -43,13 +43,20 @@ class ChangeRecord(models.Model):
     # years), so a deleted year still shows there. Set by page edits; imports leave it empty, and the
     # partial index then costs them nothing.
     subject = models.CharField(verbose_name="所属记录", max_length=80, blank=True, default="", db_default="")
+    # The hash chain (audit/chain.py): the record's place in it and its link, set when it is sealed.
+    chain_seq = models.BigIntegerField(verbose_name="审计链序号", null=True, blank=True, editable=False)
+    chain_hash = models.CharField(verbose_name="审计链摘要", max_length=64, blank=True, default="", db_default="",
+                                  editable=False)
 
     class Meta:
         verbose_name = "修改记录"
         verbose_name_plural = "修改记录"
         indexes = [models.Index(fields=["model", "object_pk"]),
                    models.Index(fields=["subject"], name="change_record_subject",
-                                condition=~models.Q(subject=""))]
+                                condition=~models.Q(subject="")),
+                   models.Index(fields=["id"], name="change_record_unsealed", condition=models.Q(chain_seq__isnull=True))]
+        constraints = [models.UniqueConstraint(fields=["chain_seq"], name="change_record_chain_seq",
+                                               condition=models.Q(chain_seq__isnull=False))]
         ordering = ["-id"]
 
     def __str__(self) -> str:
@@ -95,11 +102,34 @@ class DomainEvent(models.Model):
     kind = models.CharField(verbose_name="事件类型", max_length=48, db_index=True, choices=Kind.choices)
     region = models.ForeignKey("regions.Region", verbose_name="区域", null=True, blank=True, on_delete=models.SET_NULL)
     payload = models.JSONField(verbose_name="内容", default=dict)
+    chain_seq = models.BigIntegerField(verbose_name="审计链序号", null=True, blank=True, editable=False)
+    chain_hash = models.CharField(verbose_name="审计链摘要", max_length=64, blank=True, default="", db_default="",
+                                  editable=False)
 
     class Meta:
         verbose_name = "业务事件"
         verbose_name_plural = "业务事件"
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["id"], name="domain_event_unsealed", condition=models.Q(chain_seq__isnull=True))]
+        constraints = [models.UniqueConstraint(fields=["chain_seq"], name="domain_event_chain_seq",
+                                               condition=models.Q(chain_seq__isnull=False))]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class AuditChainHead(models.Model):
+    """The end of one hash chain: its last sequence number and hash (audit/chain.py). `lianghua audit
+    verify` prints the hash, so that an operator can keep it outside the system."""
+
+    name = models.CharField(verbose_name="审计链", max_length=16, primary_key=True)
+    seq = models.BigIntegerField(verbose_name="最后序号", default=0)
+    hash = models.CharField(verbose_name="链尾摘要", max_length=64)
+    sealed_at = models.DateTimeField(verbose_name="最近封存", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计链"
+        verbose_name_plural = "审计链"
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.seq}"

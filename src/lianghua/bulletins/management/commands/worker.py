@@ -1,6 +1,6 @@
 """`lianghua worker`: runs the background jobs queued in the database (django-tasks' db_worker) and, every
 few minutes, starts the month's bulletin drafts once their reporting deadline has passed
-(bulletins/jobs.py). `lianghua serve` starts one beside the website; a production host runs it as a
+(bulletins/jobs.py) and seals the new audit records into their hash chains (audit/chain.py). `lianghua serve` starts one beside the website; a production host runs it as a
 service of its own."""
 
 import logging
@@ -9,6 +9,7 @@ import threading
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from lianghua.audit.chain import audit_seal
 from lianghua.bulletins.jobs import monthly_drafts_enqueue
 from lianghua.core.commands import LianghuaCommand
 
@@ -17,12 +18,13 @@ SCHEDULE_EVERY_S = 300
 
 def _schedule(stop: threading.Event) -> None:
     while not stop.is_set():
-        try:
-            monthly_drafts_enqueue()
-        except Exception:  # a bad minute must not stop the schedule; the next one tries again
-            logging.getLogger(__name__).exception("每月通报草稿未能排队")
-        finally:
-            close_old_connections()
+        for step, failure in ((monthly_drafts_enqueue, "每月通报草稿未能排队"), (audit_seal, "审计日志未能封存")):
+            try:
+                step()
+            except Exception:  # a bad minute must not stop the schedule; the next one tries again
+                logging.getLogger(__name__).exception(failure)
+            finally:
+                close_old_connections()
         stop.wait(SCHEDULE_EVERY_S)
 
 
