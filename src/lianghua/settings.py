@@ -236,7 +236,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # admin (访问尝试: delete the attempts) or with `lianghua axes_reset_username USERNAME`.
 LIANGHUA_LOGIN_FAILURE_LIMIT = int(os.environ.get("LIANGHUA_LOGIN_FAILURE_LIMIT", "5"))
 LIANGHUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LIANGHUA_LOGIN_LOCKOUT_MINUTES", "15"))
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend",
+                           "lianghua.accounts.backends.RolePermissionBackend"]
 AXES_FAILURE_LIMIT = LIANGHUA_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LIANGHUA_LOGIN_LOCKOUT_MINUTES)
 AXES_USE_ATTEMPT_EXPIRATION = True  # "5 in 15 minutes": each failure counts for the lockout time only

@@ -15,9 +15,12 @@ C = Capability
 
 @pytest.mark.parametrize(("role", "allowed"), [
     ("admin", set(C)),
-    ("officer", set(C) - {C.ADMINISTER}),
+    ("officer", set(C) - {C.ADMINISTER, C.MANAGE_USERS, C.MANAGE_SECURITY, C.READ_AUDIT}),
     ("leader", {C.VIEW}),
     ("enterprise", {C.CLAIM, C.REPORT}),
+    ("sysadmin", {C.MANAGE_USERS}),
+    ("secadmin", {C.MANAGE_SECURITY}),
+    ("auditor", {C.READ_AUDIT}),
 ])
 def test_each_role_may_do_what_it_declares(db, role, allowed):
     extra = ({"enterprise": EnterpriseFactory(region_code="330424102")} if role == "enterprise"

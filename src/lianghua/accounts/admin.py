@@ -8,6 +8,7 @@ from lianghua.audit.admin_mixins import AuditedAdmin
 from lianghua.audit.services import change_record, domain_event_record, snapshot
 
 from .models import ApiToken, LoginRecord, User
+from .roles import ADMINISTRATOR_ROLES, ROLE_CHOICES
 from .services import api_token_revoke
 
 
@@ -26,7 +27,25 @@ class PlatformUserAdmin(AuditedAdmin, UserAdmin):
         """Users are deactivated, never deleted: their change records, events and batches keep their actor."""
         return False
 
-    @admin.action(description="停用所选用户（保留其全部操作记录）")
+    def has_change_permission(self, request, obj=None):
+        """A 系统管理员 manages the users of the programme, not the administrators (三员分立: only the
+        installation's administrator gives or changes an administrator role)."""
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.role in ADMINISTRATOR_ROLES):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(code, label) for code, label in ROLE_CHOICES if code not in ADMINISTRATOR_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.action(description="停用所选用户（保留其全部操作记录）", permissions=["change"])
     def deactivate(self, request, queryset):
         count = 0
         for user in queryset.filter(is_active=True):
@@ -58,7 +77,7 @@ class ApiTokenAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="撤销所选令牌")
+    @admin.action(description="撤销所选令牌", permissions=["change"])
     def revoke(self, request, queryset):
         revoked = [api_token_revoke(token=token, by=request.user) for token in queryset if token.revoked_at is None]
         messages.success(request, f"已撤销 {len(revoked)} 个令牌")

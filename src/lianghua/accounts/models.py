@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .roles import ROLE_CHOICES, ROLES
+from .roles import ADMINISTRATOR_ROLES, ROLE_CHOICES, ROLES
 
 
 def _role_in(codes: list[str]) -> models.Q:
@@ -63,6 +64,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The admin site lets in whoever administers something: the administrator roles, never the others.
+        self.is_staff = self.is_superuser or self.role in ADMINISTRATOR_ROLES
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """What the role's scope needs, said before the database's constraint would refuse it."""

@@ -24,6 +24,10 @@ class Capability(StrEnum):
     APPROVE = "approve"  # move a claim (and, later, a report) through review
     PUBLISH = "publish"  # publish bulletins
     ADMINISTER = "administer"  # settings, users, other people's imports
+    # The three administrators of 等保 2.0 (三员分立), each without the others' work and without the data:
+    MANAGE_USERS = "manage_users"  # 系统管理员: accounts and their roles, reference data
+    MANAGE_SECURITY = "manage_security"  # 安全管理员: lockouts, API tokens, login records
+    READ_AUDIT = "read_audit"  # 审计管理员: reads the audit log and its chains, changes nothing
 
 
 class Scope(StrEnum):
@@ -41,6 +45,12 @@ class Role:
     label: str
     scope: Scope
     capabilities: frozenset[Capability]
+    # What the role may do in the admin (Django permission names, granted by accounts.backends).
+    admin_permissions: frozenset[str] = frozenset()
+
+    @property
+    def uses_admin(self) -> bool:
+        return bool(self.admin_permissions)
 
     @property
     def needs_region(self) -> bool:
@@ -52,13 +62,27 @@ class Role:
 
 
 ALL = frozenset(Capability)
+ADMINISTRATION = frozenset({Capability.ADMINISTER, Capability.MANAGE_USERS, Capability.MANAGE_SECURITY,
+                            Capability.READ_AUDIT})
+REFERENCE_DATA_VIEW = frozenset({"regions.view_region", "enterprises.view_industry", "enterprises.view_credentialkind",
+                                 "targets.view_indicator", "targets.view_plan", "targets.view_target"})
 ROLES: dict[str, Role] = {role.code: role for role in (
     Role("admin", "管理员", Scope.EVERYTHING, ALL),
     Role("officer", "经信部门工作人员", Scope.REGION,
-         frozenset(ALL - {Capability.ADMINISTER})),
+         frozenset(ALL - ADMINISTRATION)),
     Role("leader", "领导（只读）", Scope.REGION, frozenset({Capability.VIEW})),
     Role("enterprise", "企业用户", Scope.ENTERPRISE, frozenset({Capability.CLAIM, Capability.REPORT})),
+    Role("sysadmin", "系统管理员", Scope.NOTHING, frozenset({Capability.MANAGE_USERS}),
+         REFERENCE_DATA_VIEW | {"accounts.view_user", "accounts.add_user", "accounts.change_user"}),
+    Role("secadmin", "安全管理员", Scope.NOTHING, frozenset({Capability.MANAGE_SECURITY}),
+         frozenset({"accounts.view_user", "accounts.view_apitoken", "accounts.change_apitoken",
+                    "accounts.view_loginrecord", "axes.view_accessattempt", "axes.delete_accessattempt"})),
+    Role("auditor", "审计管理员", Scope.NOTHING, frozenset({Capability.READ_AUDIT}),
+         frozenset({"audit.view_changerecord", "audit.view_domainevent", "audit.view_auditchainhead",
+                    "accounts.view_loginrecord"})),
 )}
+# Only the installation's administrator (a superuser) gives these roles: no one of them can make another.
+ADMINISTRATOR_ROLES = frozenset({"admin", "sysadmin", "secadmin", "auditor"})
 ROLE_CHOICES = [(role.code, role.label) for role in ROLES.values()]
 ADMIN = ROLES["admin"]
 # Not assignable: who acts when nobody logged in does, and the installation's own operator.

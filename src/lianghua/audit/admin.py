@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChangeRecord, DomainEvent
+from .models import AuditChainHead, ChangeRecord, DomainEvent
 
 
 @admin.register(ChangeRecord)
@@ -32,3 +32,20 @@ class DomainEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the audit log is never erased through a page
+
+
+@admin.register(AuditChainHead)
+class AuditChainHeadAdmin(admin.ModelAdmin):
+    """Each chain's end (its last number and hash, when last sealed): what `lianghua audit verify` checks
+    the chain against, for the 审计管理员 to read and keep."""
+
+    list_display = ["name", "seq", "hash", "sealed_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
