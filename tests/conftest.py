@@ -4,6 +4,14 @@ Browser tests (marker `browser`) run last: their live server needs a transaction
 flushed after each of them.
 """
 
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import dj_database_url
 import pytest
 
 from lianghua.setup.reference import reference_data_load
@@ -83,3 +91,31 @@ def wuyuan_officer(db):
 @pytest.fixture
 def county_leader(db):
     return UserFactory(username="haiyan_leader", role="leader", region_code="330424")
+
+
+LIANGHUA = str(Path(sys.executable).with_name("lianghua"))
+
+
+@pytest.fixture
+def own_database(tmp_path):
+    """The environment of a process (`lianghua …`, gunicorn) with a fresh database of its own, initialised
+    (`lianghua init`): a SQLite file, or a database created on this run's PostgreSQL server."""
+    env = {**os.environ, "LIANGHUA_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1"}
+    url = os.environ.get("DATABASE_URL", "")
+    server = dj_database_url.parse(url) if url.startswith("postgres") else None
+    name = f"lianghua_own_{uuid.uuid4().hex[:8]}"
+    if server:
+        import psycopg
+
+        admin = psycopg.connect(host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"],
+                                password=server["PASSWORD"] or None, dbname=server["NAME"], autocommit=True)
+        admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([LIANGHUA, "init"], env=env, check=True, capture_output=True, timeout=300)
+    yield env
+    if server:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+    shutil.rmtree(tmp_path / "var", ignore_errors=True)

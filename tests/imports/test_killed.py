@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import LIANGHUA
 from tests.factories import valid_credit_code
-from tests.imports.conftest import LIANGHUA
 
 ROWS = 6_000
 STATE = """

@@ -20,8 +20,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.conftest import LIANGHUA
 from tests.factories import valid_credit_code
-from tests.imports.conftest import LIANGHUA
 
 ROWS = 250_000
 PASSWORD = "短请求-测试-密码-2026"
