@@ -15,6 +15,7 @@ COMMANDS = [
     ("report", "进度通报：lianghua report bulletin --plan CODE --region 区域 --month YYYY-MM -o 通报.pdf（或 .xlsx、.html）；report drafts 生成本月各区域草稿"),
     ("subsidy", "奖补测算：lianghua subsidy calc FILE.json / estimate --region 区域 --year YYYY / settings / set 参数 取值"),
     ("createtoken", "为用户生成 API 令牌：lianghua createtoken USERNAME [--name 用途] [--days 天数]"),
+    ("backup", "备份全部数据库和存储文件：lianghua backup [-o FILE.tar.gz]；restore FILE --yes 恢复并逐表核对"),
     ("audit", "审计日志：lianghua audit verify 校验哈希链并指出第一处断裂；audit seal 立即封存新记录"),
 ]
 
