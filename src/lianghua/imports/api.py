@@ -117,7 +117,8 @@ def batch_detail(request, batch_id: int):
 @router.post("/batches/{batch_id}/confirm", response={200: BatchOut}, summary="确认导入一次试导入",
              description="与导入页面的“确认导入”相同：重新检查并导入试导入时保存的同一文件，返回新的导入批次"
              "（检查出错时 status 为 rejected，试导入仍可再确认）。只能确认自己的、检查通过的试导入（管理员除外）；"
-             "每个试导入只能确认一次，再次确认返回 409。")
+             "每个试导入只能确认一次，再次确认返回 409。",
+             openapi_extra={"responses": {409: {"description": "该试导入已确认导入、正在确认导入，或不是检查通过的试导入"}}})
 def batch_confirm(request, batch_id: int):
     # The same checks in the same order as the page's 确认导入 (views.import_batch_confirm).
     batch = import_batches_visible_to(request.user).filter(pk=batch_id).first()
