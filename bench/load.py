@@ -1,14 +1,14 @@
 """A bounded load test of the production server (issue 13 §7), on loopback only.
 
-Run:  .venv/bin/python bench/load.py [--users 20] [--seconds 180] [--database-url URL]
+Run:  .venv/bin/python bench/load.py [--users 20] [--seconds 180] [--think 1.0] [--database-url URL]
 
 It builds the demo (`lianghua init` + `lianghua demo`) in a database of its own (a fresh SQLite file in a
 temporary directory, or the empty database `--database-url` names), starts gunicorn with
 deploy/gunicorn.conf.py and the production settings on a free loopback port, logs in `--users` virtual
 users (the demo's officers, leader and enterprise user, each with a session of its own), and has each
 walk the pages an officer opens in the month's work — dashboard, project and enterprise lists, a
-project, the reporting queue, the API's progress and project list — for `--seconds`, one request after
-another. It prints the requests, the errors (any answer but 200, or a failed connection), and the
+project, the reporting queue, the API's progress and project list — for `--seconds`, pausing `--think`
+seconds between requests (0: a closed loop that saturates the machine). It prints the requests, the errors (any answer but 200, or a failed connection), and the
 latency's p50, p95 and p99 overall and per page against the limits in the same table: 0 errors, p95 ≤
 1 s. The client shares the 2 cores with the server: the figures are for the pair.
 """
@@ -63,9 +63,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class VirtualUser(threading.Thread):
-    def __init__(self, base: str, username: str, until: float, results: list, errors: list):
+    def __init__(self, base: str, username: str, until: float, think: float, results: list, errors: list):
         super().__init__(daemon=True)
         self.base, self.username, self.until, self.results, self.errors = base, username, until, results, errors
+        self.think = think
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar(ProxiedCookies())),
                                                   NoRedirect)
         self.headers = {"X-Forwarded-Proto": "https"}
@@ -101,6 +102,7 @@ class VirtualUser(threading.Thread):
             self.results.append((path, seconds))
             if status != 200:
                 self.errors.append((path, status))
+            time.sleep(self.think)
 
 
 def lianghua(env: dict, *arguments: str) -> None:
@@ -111,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="生产服务器（gunicorn）负载测试：多个用户同时按日常操作访问页面和 API（仅本机回环地址）")
     parser.add_argument("--users", type=int, default=20, help="同时在线的用户数（默认 20）")
     parser.add_argument("--seconds", type=int, default=180, help="持续秒数（默认 180）")
+    parser.add_argument("--think", type=float, default=1.0, help="每个用户两次请求之间停顿的秒数（默认 1；0 为不停顿的满负荷）")
     parser.add_argument("--database-url", help="使用该（空的）数据库；默认在临时目录新建 SQLite")
     args = parser.parse_args()
 
@@ -142,7 +145,7 @@ def main() -> None:
         results: list = []
         errors: list = []
         until = time.monotonic() + args.seconds
-        users = [VirtualUser(base, names[n % len(names)], until, results, errors) for n in range(args.users)]
+        users = [VirtualUser(base, names[n % len(names)], until, args.think, results, errors) for n in range(args.users)]
         for user in users:
             user.login()
         print(f"{args.users} 个用户已登录，压测 {args.seconds} 秒（gunicorn {env.get('LIANGHUA_WORKERS', '默认')} 进程）…",
@@ -158,7 +161,7 @@ def main() -> None:
         server.wait(timeout=60)
     times = [seconds for _, seconds in results]
     print()
-    print(f"负载测试结果（{args.users} 个用户，{elapsed:.0f} 秒，{'PostgreSQL' if args.database_url else 'SQLite'}，"
+    print(f"负载测试结果（{args.users} 个用户，每次请求后停顿 {args.think:g} 秒，{elapsed:.0f} 秒，{'PostgreSQL' if args.database_url else 'SQLite'}，"
           f"{os.cpu_count()} 核，客户端与服务器同机）")
     print(f"{'页面':<44}{'请求':>7}{'p50':>9}{'p95':>9}{'p99':>9}")
     for path in sorted({p for p, _ in results}):
