@@ -597,6 +597,8 @@ NO_RECORDS = [
     ("notifications", "accounts:notifications", "get", "/notifications/", {}),
     ("mark notifications read", "accounts:notifications_read", "post", "/notifications/read/", {}),
     ("own password page", "accounts:password_change", "get", "/notifications/password/", {}),
+    ("set up one's second factor", "accounts:otp_setup", "get", "/notifications/otp/setup/", {}),
+    ("second factor, a wrong code", "accounts:otp_verify", "post", "/notifications/otp/verify/", {"code": "000000"}),
     ("own password change refused (wrong old password)", "accounts:password_change", "post",
      "/notifications/password/", {"old_password": "不对", "new_password1": "x", "new_password2": "x"}),
     ("start the drafts of one's region", "bulletins:drafts_start", "post", "/bulletins/drafts/start/",

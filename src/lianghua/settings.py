@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "axes",  # lockout after repeated failed logins (its tables in the security database on SQLite)
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -90,10 +92,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless marked @login_not_required (the API authenticates on its own).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lianghua.core.sessions.SessionLimitMiddleware",
+    "lianghua.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lianghua.core.errors.DatabaseBusyMiddleware",
@@ -272,6 +276,11 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page of ours uses, switched off for every page (core.security_headers).
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
                       "microphone=(), payment=(), usb=()")
+
+# A second factor (TOTP, django-otp) for the superuser and the three administrator roles; any user may
+# turn one on (accounts/second_factor.py). Required in production; the demo's admin logs in without.
+LIANGHUA_ADMIN_OTP_REQUIRED = os.environ.get("LIANGHUA_ADMIN_OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "两化改造平台"
 
 # Sessions end after LIANGHUA_SESSION_IDLE_MINUTES without a request (each request renews the cookie)
 # and LIANGHUA_SESSION_MAX_HOURS after the login whatever happens (core.sessions.SessionLimitMiddleware).

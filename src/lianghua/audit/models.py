@@ -81,6 +81,7 @@ class DomainEvent(models.Model):
         API_TOKEN_CREATED = "api_token.created", "生成API令牌"
         API_TOKEN_REVOKED = "api_token.revoked", "撤销API令牌"
         USER_PASSWORD_CHANGED = "user.password_changed", "修改用户密码"
+        USER_SECOND_FACTOR_ENROLLED = "user.second_factor_enrolled", "启用动态口令"
         BULLETIN_PUBLISHED = "bulletin.published", "发布进度通报"
         BULLETIN_DRAFTED = "bulletin.drafted", "生成通报草稿"
         EVALUATION_DRAFTED = "evaluation.drafted", "生成评价草稿"
