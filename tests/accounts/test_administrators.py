@@ -16,6 +16,7 @@ PAGES = {
     "tokens": "/admin/accounts/apitoken/",
     "login records": "/admin/accounts/loginrecord/",
     "lockouts": "/admin/axes/accessattempt/",
+    "authenticators": "/admin/otp_totp/totpdevice/",
     "change records": "/admin/audit/changerecord/",
     "events": "/admin/audit/domainevent/",
     "audit chains": "/admin/audit/auditchainhead/",
@@ -27,7 +28,7 @@ PAGES = {
 }
 MAY = {
     "sysadmin": {"users", "add user", "regions", "indicators"},
-    "secadmin": {"users", "tokens", "login records", "lockouts"},
+    "secadmin": {"users", "tokens", "login records", "lockouts", "authenticators"},
     "auditor": {"login records", "change records", "events", "audit chains"},
 }
 

@@ -82,3 +82,17 @@ def test_a_bearer_token_is_not_asked_for_a_code(client):
     admin = UserFactory(username="token_admin", role="admin", region=None, is_superuser=True)
     _, key = api_token_create(user=admin, name="脚本")
     assert client.get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_a_security_administrator_resets_a_lost_authenticator(client):
+    lost = UserFactory(username="lost_phone", role="auditor", region=None)
+    device = TOTPDevice.objects.create(user=lost, name="身份验证器", confirmed=True)
+    security_admin = UserFactory(username="the_sec", role="secadmin", region=None)
+    own = TOTPDevice.objects.create(user=security_admin, name="身份验证器", confirmed=True)
+    client.force_login(security_admin)  # then their own second factor, as at every login
+    assert client.post("/notifications/otp/verify/", {"code": code_of(own)}).status_code == 302
+    done = client.post("/admin/otp_totp/totpdevice/", {"action": "delete_selected", "_selected_action": [device.pk],
+                                                         "post": "yes"})
+    assert done.status_code == 302 and not TOTPDevice.objects.filter(user=lost).exists()
+    client.logout()
+    assert login(client, "lost_phone")["Location"].startswith("/notifications/otp/setup/")

@@ -76,7 +76,9 @@ ROLES: dict[str, Role] = {role.code: role for role in (
          REFERENCE_DATA_VIEW | {"accounts.view_user", "accounts.add_user", "accounts.change_user"}),
     Role("secadmin", "安全管理员", Scope.NOTHING, frozenset({Capability.MANAGE_SECURITY}),
          frozenset({"accounts.view_user", "accounts.view_apitoken", "accounts.change_apitoken",
-                    "accounts.view_loginrecord", "axes.view_accessattempt", "axes.delete_accessattempt"})),
+                    "accounts.view_loginrecord", "axes.view_accessattempt", "axes.delete_accessattempt",
+                    # a lost authenticator: its device deleted, the user sets up a new one at the next login
+                    "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice"})),
     Role("auditor", "审计管理员", Scope.NOTHING, frozenset({Capability.READ_AUDIT}),
          frozenset({"audit.view_changerecord", "audit.view_domainevent", "audit.view_auditchainhead",
                     "accounts.view_loginrecord"})),
