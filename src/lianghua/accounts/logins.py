@@ -14,10 +14,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import user_has_device
 
 from lianghua.core.databases import write_or_skip
 
 from .models import ApiToken, LoginRecord
+from .second_factor import HAS_DEVICE
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -41,6 +43,9 @@ def login_record(request: HttpRequest | None, *, result: str, user: Any = None, 
 
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     login_record(request, result=LoginRecord.Result.SUCCESS, user=user)
+    if request is not None and hasattr(request, "session"):
+        # Asked once here, so that no request after it asks again (accounts.second_factor).
+        request.session[HAS_DEVICE] = user_has_device(user)
     now = timezone.now()
     User = get_user_model()
     write_or_skip(lambda: User.objects.filter(pk=user.pk).update(last_login=now), model=User)

@@ -31,11 +31,20 @@ def second_factor_required(user) -> bool:
     return settings.LIANGHUA_ADMIN_OTP_REQUIRED and (user.is_superuser or user.role in ADMINISTRATOR_ROLES)
 
 
+HAS_DEVICE = "lianghua_has_otp_device"
+
+
 def second_factor_pending(request) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    return second_factor_required(user) or user_has_device(user)
+    if second_factor_required(user):
+        return True
+    # Whether a user who need not have one has set up a device: asked once per session, not per request.
+    has_device = request.session.get(HAS_DEVICE)
+    if has_device is None:
+        has_device = request.session[HAS_DEVICE] = user_has_device(user)
+    return has_device
 
 
 class SecondFactorMiddleware:
