@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lianghua.accounts.context_processors.capabilities",
                 "lianghua.accounts.context_processors.notifications",
+                "lianghua.accounts.context_processors.password_reminder",
                 "lianghua.reporting.context_processors.pending_reviews",
             ],
         },
@@ -281,6 +282,9 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
 # turn one on (accounts/second_factor.py). Required in production; the demo's admin logs in without.
 LIANGHUA_ADMIN_OTP_REQUIRED = os.environ.get("LIANGHUA_ADMIN_OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
 OTP_TOTP_ISSUER = "两化改造平台"
+
+# A password older than this many days brings a reminder on every page to change it (0: none).
+LIANGHUA_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIANGHUA_PASSWORD_MAX_AGE_DAYS", "90"))
 
 # Sessions end after LIANGHUA_SESSION_IDLE_MINUTES without a request (each request renews the cookie)
 # and LIANGHUA_SESSION_MAX_HOURS after the login whatever happens (core.sessions.SessionLimitMiddleware).

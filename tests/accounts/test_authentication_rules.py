@@ -103,3 +103,24 @@ def test_without_a_key_outside_production_a_random_one_is_kept(tmp_path):
     again = subprocess.run(read, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert first == again and len(first) >= 50 and "insecure" not in first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_password_past_its_age_brings_a_reminder_until_it_is_changed(client, officer, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from lianghua.accounts.models import User
+
+    assert settings.LIANGHUA_PASSWORD_MAX_AGE_DAYS == 90
+    client.force_login(officer)
+    assert 'id="password-reminder"' not in client.get("/notifications/").content.decode()
+    User.objects.filter(pk=officer.pk).update(password_changed_at=timezone.now() - datetime.timedelta(days=95))
+    page = client.get("/notifications/").content.decode()
+    assert "您的密码已使用 95 天，请及时" in page
+    client.post("/notifications/password/", {"old_password": "旧密码-足够长的一串-1", "new_password1": STRONG,
+                                             "new_password2": STRONG})
+    assert 'id="password-reminder"' not in client.get("/notifications/").content.decode()
+    settings.LIANGHUA_PASSWORD_MAX_AGE_DAYS = 0
+    User.objects.filter(pk=officer.pk).update(password_changed_at=timezone.now() - datetime.timedelta(days=400))
+    assert 'id="password-reminder"' not in client.get("/notifications/").content.decode()

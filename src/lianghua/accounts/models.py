@@ -44,6 +44,8 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # When the password was last set (a reminder to change it after LIANGHUA_PASSWORD_MAX_AGE_DAYS).
+    password_changed_at = models.DateTimeField(verbose_name="密码修改时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "用户"
@@ -65,12 +67,22 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_age_days(self) -> int:
+        """Days since the password was set (since the account was made, for one set before this was kept)."""
+        return (timezone.now() - (self.password_changed_at or self.date_joined)).days
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The admin site lets in whoever administers something: the administrator roles, never the others.
         self.is_staff = self.is_superuser or self.role in ADMINISTRATOR_ROLES
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff"}
+        if update_fields is not None and "password" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
