@@ -6,8 +6,10 @@ flushed after each of them.
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -94,6 +96,20 @@ def county_leader(db):
 
 
 LIANGHUA = str(Path(sys.executable).with_name("lianghua"))
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """An opener's handler that hands a 30x back as it is (its Location is what a test checks)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, django_auth
 
 from lianghua.accounts.logins import token_use_record
 from lianghua.accounts.models import ApiToken
-from lianghua.core.errors import refusal_reason
+from lianghua.core.errors import has_chinese, refusal_reason
 
 
 class BearerToken(HttpBearer):
@@ -141,13 +141,9 @@ _NINJA_TEXTS = {"Cannot parse request body": "请求内容无法解析（应为 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     message = str(exc)
-    if not _has_chinese(message):
+    if not has_chinese(message):
         message = _NINJA_TEXTS.get(message) or ERROR_STATUSES.get(exc.status_code, "请求未能完成")
     return api.create_response(request, {"detail": message}, status=exc.status_code)
-
-
-def _has_chinese(text: str) -> bool:
-    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 @api.exception_handler(PermissionDenied)

@@ -9,15 +9,12 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "一个足够长的测试密码-2026"
+PASSWORD = "lianghua-test-pw"  # tests.factories.UserFactory's
 
 
 @pytest.fixture
 def officer(db):
-    user = UserFactory(username="lock_officer", role="officer", region_code="330424")
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return UserFactory(username="lock_officer", role="officer", region_code="330424")
 
 
 def attempt(client, password, address="10.0.0.1", username="lock_officer"):
@@ -41,9 +38,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, offi
     assert results[:5] == ["failure"] * 4 + ["success"]
     assert "locked" in results[5:] and results.count("success") == 1
     # Another account is not touched by this one's lockout.
-    other = UserFactory(username="other_officer", role="officer", region_code="330424")
-    other.set_password(PASSWORD)
-    other.save()
+    UserFactory(username="other_officer", role="officer", region_code="330424")
     assert attempt(client, PASSWORD, username="other_officer").status_code == 302
 
 

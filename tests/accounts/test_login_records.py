@@ -8,15 +8,12 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "一个足够长的测试密码-2026"
+PASSWORD = "lianghua-test-pw"  # tests.factories.UserFactory's
 
 
 @pytest.fixture
 def officer(db):
-    user = UserFactory(username="records_officer", role="officer", region_code="330424")
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return UserFactory(username="records_officer", role="officer", region_code="330424")
 
 
 def test_login_logout_and_failure_are_recorded_with_address_and_browser(client, officer):

@@ -11,7 +11,6 @@ fail here as it would behind a million-row import.
 import http.cookiejar
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import time
@@ -20,7 +19,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import LIANGHUA
+from tests.conftest import LIANGHUA, NoRedirect, free_port
 from tests.factories import valid_credit_code
 
 ROWS = 250_000
@@ -31,17 +30,6 @@ from lianghua.regions.models import Region
 user = User.objects.create_user("short_officer", password={PASSWORD!r}, role="officer",
                                 region=Region.objects.get(code="330424"))
 """
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_wait(base: str, process: subprocess.Popen, seconds: float = 60) -> None:

@@ -2,7 +2,6 @@
 production settings, behind a proxy that says the request came over TLS. It serves pages and static
 files, sends the security headers, redirects plain HTTP, and names no version."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,14 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NoRedirect, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 KEY = "q7Vw2-Lm9xZp4RtY8sKd1NfB6hJc3GaE0uWiOo5TvXyQrPlMnS"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def fetch(url, **headers):
@@ -33,9 +29,7 @@ def fetch(url, **headers):
 
 @pytest.fixture
 def gunicorn(own_database):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**own_database, "LIANGHUA_PRODUCTION": "1", "LIANGHUA_SECRET_KEY": KEY, "LIANGHUA_BEHIND_PROXY": "1",
            "LIANGHUA_BIND": f"127.0.0.1:{port}", "LIANGHUA_WORKERS": "2", "LIANGHUA_ALLOWED_HOSTS": "127.0.0.1"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

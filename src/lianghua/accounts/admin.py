@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from lianghua.audit.admin_mixins import AuditedAdmin
 from lianghua.audit.services import change_record, domain_event_record, snapshot
+from lianghua.core.admin_mixins import ReadOnlyAdmin
 
 from .models import ApiToken, LoginRecord, User
 from .roles import ADMINISTRATOR_ROLES, ROLE_CHOICES
@@ -84,19 +85,10 @@ class ApiTokenAdmin(AuditedAdmin):
 
 
 @admin.register(LoginRecord)
-class LoginRecordAdmin(admin.ModelAdmin):
+class LoginRecordAdmin(ReadOnlyAdmin):
     """Read only: a login record is evidence, written by the login itself and never changed."""
 
     list_display = ["at", "username", "result", "ip", "user_agent"]
     list_filter = ["result"]
     search_fields = ["username", "ip"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

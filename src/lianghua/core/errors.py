@@ -12,6 +12,10 @@ logger = logging.getLogger(__name__)
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+def has_chinese(text: str) -> bool:
+    return bool(_CHINESE.search(text))
+
+
 def refusal_reason(exception: BaseException | None) -> str:
     message = exception.args[0] if exception is not None and exception.args else ""
     return message if isinstance(message, str) and _CHINESE.search(message) else ""
