@@ -150,6 +150,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(_main_file.with_name(f"{_main_file.stem}-security{_main_file.suffix}")),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "OPTIONS": {**DATABASES["default"]["OPTIONS"], "timeout": 5},
+        # Tests: a file too (pytest-django adds each worker's suffix), not Django's shared in-memory
+        # database, whose table locks fail two threads of the live server writing sessions at once.
+        "TEST": {"NAME": str(VAR_DIR / "test-security.sqlite3")},
     }
 else:
     # Progress queries are short set-based aggregates: JIT compilation only slows them (DESIGN §2), and
